@@ -1,0 +1,23 @@
+"""pytest: real PostgreSQL and Redis, defaults for this machine, overridable by env."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default="test_arxdaily")}
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/15")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "arxdaily-test",
+    }
+}
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ARXIV_MIN_INTERVAL = 0.0
+LLM_BACKEND = "offline"
+# Serve static files from the apps and static/ without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,208 @@
+from django.contrib import admin
+from django.db import models
+
+from papers.models import (
+    Announcement,
+    DailyPage,
+    DailyPageEntry,
+    EnrichmentRun,
+    IngestRun,
+    Institution,
+    InstitutionAlias,
+    Paper,
+    PaperAuthor,
+    PaperInstitution,
+    PaperVersion,
+    TopicHit,
+)
+
+
+class InstitutionAliasInline(admin.TabularInline):
+    model = InstitutionAlias
+    extra = 1
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "country"]
+    list_filter = ["country"]
+    search_fields = ["name", "name_zh", "aliases__name"]
+    inlines = [InstitutionAliasInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(InstitutionAlias)
+class InstitutionAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "institution"]
+    search_fields = ["name", "institution__name"]
+    autocomplete_fields = ["institution"]
+
+
+class PaperAuthorInline(admin.TabularInline):
+    model = PaperAuthor
+    fields = ["position", "name", "affiliation", "institution"]
+    autocomplete_fields = ["institution"]
+    extra = 0
+
+
+class PaperInstitutionInline(admin.TabularInline):
+    model = PaperInstitution
+    fields = ["institution", "origin", "position"]
+    autocomplete_fields = ["institution"]
+    extra = 0
+
+
+class PaperVersionInline(admin.TabularInline):
+    model = PaperVersion
+    fields = ["version", "submitted_at", "title_changed", "abstract_changed"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class TopicHitInline(admin.TabularInline):
+    model = TopicHit
+    fields = ["topic", "subtopic", "confidence", "reason", "origin", "review_state"]
+    extra = 0
+
+
+class AnnouncementInline(admin.TabularInline):
+    model = Announcement
+    fields = ["announce_date", "category", "announce_type", "version"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Paper)
+class PaperAdmin(admin.ModelAdmin):
+    list_display = [
+        "arxiv_id",
+        "version",
+        "title",
+        "primary_category",
+        "metadata_state",
+        "enrichment_state",
+        "zh_reviewed_at",
+    ]
+    list_filter = ["metadata_state", "enrichment_state", "primary_category"]
+    search_fields = ["arxiv_id", "title", "title_zh_machine", "title_zh_human", "authors__name"]
+    readonly_fields = [
+        "title_zh_machine",
+        "summary_zh_machine",
+        "abstract_zh_machine",
+        "summary_en",
+        "enrichment_key",
+        "enriched_at",
+        "created_at",
+        "modified_at",
+    ]
+    inlines = [
+        PaperAuthorInline,
+        PaperInstitutionInline,
+        TopicHitInline,
+        AnnouncementInline,
+        PaperVersionInline,
+    ]
+
+
+@admin.register(PaperVersion)
+class PaperVersionAdmin(admin.ModelAdmin):
+    list_display = ["paper", "version", "submitted_at", "title_changed", "abstract_changed"]
+    list_filter = ["title_changed", "abstract_changed"]
+    search_fields = ["paper__arxiv_id", "title"]
+    list_select_related = ["paper"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["paper", "announce_date", "category", "announce_type", "version"]
+    list_filter = ["announce_type", "announce_date", "category"]
+    search_fields = ["paper__arxiv_id", "paper__title"]
+    date_hierarchy = "announce_date"
+    list_select_related = ["paper"]
+    raw_id_fields = ["paper"]
+
+
+@admin.register(TopicHit)
+class TopicHitAdmin(admin.ModelAdmin):
+    list_display = ["paper", "topic", "subtopic", "confidence", "origin", "review_state"]
+    list_filter = ["review_state", "origin", "topic"]
+    search_fields = ["paper__arxiv_id", "paper__title", "reason"]
+    list_select_related = ["paper", "topic", "subtopic"]
+    raw_id_fields = ["paper"]
+
+
+class DailyPageEntryInline(admin.TabularInline):
+    model = DailyPageEntry
+    fields = ["paper", "position"]
+    raw_id_fields = ["paper"]
+    extra = 0
+
+
+@admin.register(DailyPage)
+class DailyPageAdmin(admin.ModelAdmin):
+    list_display = ["topic", "announce_date", "status", "published_at", "published_by"]
+    list_filter = ["status", "topic", "announce_date"]
+    search_fields = ["topic__name_zh", "topic__name_en", "note"]
+    date_hierarchy = "announce_date"
+    inlines = [DailyPageEntryInline]
+
+
+@admin.register(DailyPageEntry)
+class DailyPageEntryAdmin(admin.ModelAdmin):
+    list_display = ["page", "paper", "position"]
+    list_filter = ["page__topic"]
+    search_fields = ["paper__arxiv_id"]
+    raw_id_fields = ["paper", "page"]
+
+
+@admin.register(PaperAuthor)
+class PaperAuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "paper", "position", "institution"]
+    search_fields = ["name", "affiliation", "paper__arxiv_id"]
+    list_filter = [("institution", admin.EmptyFieldListFilter)]
+    raw_id_fields = ["paper", "institution"]
+
+
+@admin.register(PaperInstitution)
+class PaperInstitutionAdmin(admin.ModelAdmin):
+    list_display = ["paper", "institution", "origin", "position"]
+    list_filter = ["origin"]
+    search_fields = ["paper__arxiv_id", "institution__name", "institution__name_zh"]
+    raw_id_fields = ["paper", "institution"]
+
+
+@admin.register(IngestRun)
+class IngestRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "source",
+        "announce_date",
+        "status",
+        "new_count",
+        "cross_count",
+        "replaced_count",
+        "unchanged_count",
+        "pending_count",
+        "failed_count",
+    ]
+    list_filter = ["status", "source", "announce_date"]
+    search_fields = ["error"]
+
+
+@admin.register(EnrichmentRun)
+class EnrichmentRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "backend",
+        "model",
+        "status",
+        "papers_done",
+        "papers_cached",
+        "papers_failed",
+        "llm_calls",
+        "cost_usd",
+    ]
+    list_filter = ["status", "backend"]
+    search_fields = ["error", "model"]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PapersConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "papers"
+    verbose_name = "论文 / Papers"

@@ -1,0 +1,519 @@
+"""Papers as arXiv announces them, what the machine and editors add, and what gets published."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connections, models
+from django.db.models import Exists, F, OuterRef, Q
+
+
+def institution_name_normalize(name: str) -> str:
+    """Key that makes 'Univ. of Oxford,' and 'univ of oxford' the same institution."""
+    cleaned = "".join(ch.lower() if ch.isalnum() else " " for ch in name)
+    return " ".join(cleaned.split())
+
+
+class Institution(models.Model):
+    name = models.CharField(max_length=300, help_text="Canonical English name.")
+    name_zh = models.CharField("中文名", max_length=300, blank=True)
+    normalized_name = models.CharField(max_length=300, unique=True, editable=False)
+    country = models.CharField(max_length=100, blank=True)
+    url = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "机构 / Institution"
+        verbose_name_plural = "机构 / Institutions"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = institution_name_normalize(self.name)
+        super().save(*args, **kwargs)
+
+
+class InstitutionAlias(models.Model):
+    """Another spelling that resolves to the same institution (editable by editors)."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    normalized_name = models.CharField(max_length=300, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = "机构别名 / Institution alias"
+        verbose_name_plural = "机构别名 / Institution aliases"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = institution_name_normalize(self.name)
+        super().save(*args, **kwargs)
+
+
+class ZhState(models.TextChoices):
+    MISSING = "missing", "尚未翻译 / missing"
+    MACHINE = "machine", "机器生成 / machine"
+    EDITED = "edited", "人工修改 / human-edited"
+    REVIEWED = "reviewed", "已审校 / reviewed"
+
+
+@dataclass(frozen=True)
+class ZhText:
+    """The effective Chinese text of one field and where it came from."""
+
+    value: str
+    state: str
+    source_changed: bool
+
+    @property
+    def is_public(self) -> bool:
+        """Only text a person has looked at (edited or reviewed) reaches readers."""
+        return self.state in (ZhState.EDITED, ZhState.REVIEWED)
+
+
+ZH_FIELDS = ("title", "summary", "abstract")
+
+
+class PaperQuerySet(models.QuerySet):
+    def published(self):
+        """Papers on at least one published daily page: the only papers readers may see."""
+        return self.filter(Exists(TopicHit.objects.published().filter(paper=OuterRef("pk"))))
+
+    def in_category(self, category: str):
+        # SQLite (make run) has no JSON containment; matching the quoted item is exact enough.
+        if connections[self.db].vendor == "sqlite":
+            return self.filter(categories__icontains=f'"{category}"')
+        return self.filter(categories__contains=[category])
+
+
+class Paper(models.Model):
+    class MetadataState(models.TextChoices):
+        PENDING = "pending", "等待 API 元数据 / metadata pending"
+        COMPLETE = "complete", "完整 / complete"
+
+    class EnrichmentState(models.TextChoices):
+        PENDING = "pending", "待处理 / pending"
+        DONE = "done", "完成 / done"
+        FAILED = "failed", "失败待重试 / failed, will retry"
+
+    arxiv_id = models.CharField(
+        max_length=40, unique=True, help_text="Without version: 2604.00626 or hep-th/9901001."
+    )
+    version = models.PositiveSmallIntegerField(default=1, help_text="Latest version we know.")
+    title = models.TextField()
+    abstract = models.TextField(blank=True)
+    authors_text = models.TextField(
+        blank=True, help_text="All authors as one line, as the listing feed gives them."
+    )
+    comments = models.TextField(blank=True)
+    journal_ref = models.TextField(blank=True)
+    doi = models.CharField(max_length=200, blank=True)
+    primary_category = models.CharField(max_length=40, blank=True)
+    categories = models.JSONField(default=list, blank=True)
+    license = models.CharField(max_length=200, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="Version 1 submitted.")
+    updated_at = models.DateTimeField(null=True, blank=True, help_text="Latest version submitted.")
+
+    metadata_state = models.CharField(
+        max_length=10, choices=MetadataState.choices, default=MetadataState.PENDING
+    )
+    metadata_attempts = models.PositiveSmallIntegerField(default=0)
+    metadata_error = models.TextField(blank=True)
+
+    # Chinese text: the machine's value and an editor's value are kept apart; see `zh()`.
+    title_zh_machine = models.TextField("中文标题（机器）", blank=True)
+    title_zh_human = models.TextField("中文标题（编辑）", blank=True)
+    title_zh_source_changed = models.BooleanField(default=False)
+    summary_zh_machine = models.TextField("AI总结（机器）", blank=True)
+    summary_zh_human = models.TextField("AI总结（编辑）", blank=True)
+    summary_zh_source_changed = models.BooleanField(default=False)
+    abstract_zh_machine = models.TextField("中文摘要（机器）", blank=True)
+    abstract_zh_human = models.TextField("中文摘要（编辑）", blank=True)
+    abstract_zh_source_changed = models.BooleanField(default=False)
+    summary_en = models.TextField(
+        "English summary (extractive)", blank=True, help_text="Sentences taken from the abstract."
+    )
+    zh_reviewed_at = models.DateTimeField(null=True, blank=True)
+    zh_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    enrichment_state = models.CharField(
+        max_length=10, choices=EnrichmentState.choices, default=EnrichmentState.PENDING
+    )
+    enrichment_error = models.TextField(blank=True)
+    enrichment_attempts = models.PositiveSmallIntegerField(default=0)
+    enrichment_key = models.CharField(
+        max_length=64, blank=True, help_text="Hash of source text, prompt version and model."
+    )
+    enriched_at = models.DateTimeField(null=True, blank=True)
+
+    institutions = models.ManyToManyField(
+        Institution, through="PaperInstitution", related_name="papers", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-arxiv_id"]
+        indexes = [
+            models.Index(fields=["metadata_state"], name="paper_metadata_state"),
+            models.Index(fields=["enrichment_state"], name="paper_enrichment_state"),
+        ]
+        verbose_name = "论文 / Paper"
+        verbose_name_plural = "论文 / Papers"
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id}v{self.version} {self.title[:80]}"
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.arxiv_id}v{self.version}"
+
+    @property
+    def abs_url(self) -> str:
+        return f"https://arxiv.org/abs/{self.versioned_id}"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"https://arxiv.org/pdf/{self.versioned_id}"
+
+    def zh(self, field: str) -> ZhText:
+        """The one place that decides which Chinese text counts: an editor's text wins."""
+        if field not in ZH_FIELDS:
+            raise ValueError(f"no Chinese field {field!r}")
+        human = getattr(self, f"{field}_zh_human")
+        machine = getattr(self, f"{field}_zh_machine")
+        value = human or machine
+        if not value:
+            state = ZhState.MISSING
+        elif self.zh_reviewed_at:
+            state = ZhState.REVIEWED
+        elif human:
+            state = ZhState.EDITED
+        else:
+            state = ZhState.MACHINE
+        return ZhText(
+            value=value, state=state, source_changed=getattr(self, f"{field}_zh_source_changed")
+        )
+
+    @property
+    def title_zh(self) -> ZhText:
+        return self.zh("title")
+
+    @property
+    def summary_zh(self) -> ZhText:
+        return self.zh("summary")
+
+    @property
+    def abstract_zh(self) -> ZhText:
+        return self.zh("abstract")
+
+
+class PaperAuthor(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authors")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=300)
+    affiliation = models.TextField(blank=True, help_text="As arXiv gives it, if at all.")
+    institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="authors"
+    )
+
+    class Meta:
+        ordering = ["paper", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="author_unique_position")
+        ]
+        verbose_name = "作者 / Author"
+        verbose_name_plural = "作者 / Authors"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaperInstitution(models.Model):
+    class Origin(models.TextChoices):
+        ARXIV = "arxiv", "arXiv affiliation"
+        MACHINE = "machine", "机器识别 / machine"
+        EDITOR = "editor", "编辑 / editor"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_institutions")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="paper_links"
+    )
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["paper", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "institution"], name="paper_institution_unique"
+            )
+        ]
+        verbose_name = "论文机构 / Paper institution"
+        verbose_name_plural = "论文机构 / Paper institutions"
+
+    def __str__(self) -> str:
+        return str(self.institution)
+
+
+class PaperVersion(models.Model):
+    """One arXiv version of a paper, with what changed against the previous one."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveSmallIntegerField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    title = models.TextField(blank=True)
+    abstract = models.TextField(blank=True)
+    title_changed = models.BooleanField(default=False)
+    abstract_changed = models.BooleanField(default=False)
+    seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paper", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "version"], name="paper_version_unique")
+        ]
+        verbose_name = "版本 / Version"
+        verbose_name_plural = "版本 / Versions"
+
+    def __str__(self) -> str:
+        return f"{self.paper.arxiv_id}v{self.version}"
+
+
+class Announcement(models.Model):
+    """A paper in arXiv's listing of one category on one announce date."""
+
+    class Type(models.TextChoices):
+        NEW = "new", "new"
+        CROSS = "cross", "cross-list"
+        REPLACE = "replace", "replacement"
+        REPLACE_CROSS = "replace-cross", "replacement of cross-list"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="announcements")
+    announce_date = models.DateField(help_text="arXiv's listing date (America/New_York).")
+    category = models.CharField(max_length=40)
+    announce_type = models.CharField(max_length=15, choices=Type.choices)
+    version = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-announce_date", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "announce_date", "category"], name="announcement_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["announce_date", "category"], name="announcement_date_cat"),
+        ]
+        verbose_name = "公告 / Announcement"
+        verbose_name_plural = "公告 / Announcements"
+
+    def __str__(self) -> str:
+        return f"{self.paper.arxiv_id} {self.announce_date} {self.category} {self.announce_type}"
+
+    @property
+    def is_replacement(self) -> bool:
+        return self.announce_type in (self.Type.REPLACE, self.Type.REPLACE_CROSS)
+
+
+class TopicHitQuerySet(models.QuerySet):
+    def published(self):
+        """Accepted hits whose topic has a published daily page on a date the paper was listed."""
+        return self.filter(
+            review_state=TopicHit.ReviewState.ACCEPTED,
+            topic__daily_pages__status=DailyPage.Status.PUBLISHED,
+            paper__announcements__announce_date=F("topic__daily_pages__announce_date"),
+        )
+
+
+class TopicHit(models.Model):
+    class Origin(models.TextChoices):
+        MACHINE = "machine", "机器 / machine"
+        EDITOR = "editor", "编辑 / editor"
+
+    class ReviewState(models.TextChoices):
+        SUGGESTED = "suggested", "建议 / suggested"
+        ACCEPTED = "accepted", "已接受 / accepted"
+        REJECTED = "rejected", "已拒绝 / rejected"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="topic_hits")
+    topic = models.ForeignKey("topics.Topic", on_delete=models.CASCADE, related_name="hits")
+    subtopic = models.ForeignKey(
+        "topics.Subtopic", null=True, blank=True, on_delete=models.CASCADE, related_name="hits"
+    )
+    confidence = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    reason = models.TextField("命中理由 / reason", blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.SUGGESTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TopicHitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-confidence"]
+        constraints = [
+            # Two partial constraints, because NULL subtopics are never equal in SQL.
+            models.UniqueConstraint(
+                fields=["paper", "topic", "subtopic"],
+                condition=Q(subtopic__isnull=False),
+                name="topichit_unique_with_subtopic",
+            ),
+            models.UniqueConstraint(
+                fields=["paper", "topic"],
+                condition=Q(subtopic__isnull=True),
+                name="topichit_unique_without_subtopic",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0.0) & Q(confidence__lte=1.0),
+                name="topichit_confidence_0_1",
+            ),
+        ]
+        indexes = [models.Index(fields=["topic", "review_state"], name="topichit_topic_state")]
+        verbose_name = "专题命中 / Topic hit"
+        verbose_name_plural = "专题命中 / Topic hits"
+
+    def __str__(self) -> str:
+        return f"{self.paper.arxiv_id} → {self.topic.slug} ({self.confidence:.2f})"
+
+    def clean(self):
+        if self.subtopic_id and self.subtopic.topic_id != self.topic_id:
+            raise ValidationError({"subtopic": "This subtopic belongs to another topic."})
+
+
+class DailyPageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=DailyPage.Status.PUBLISHED)
+
+
+class DailyPage(models.Model):
+    """One topic's curated page for one arXiv announce date."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿 / draft"
+        PUBLISHED = "published", "已发布 / published"
+
+    topic = models.ForeignKey("topics.Topic", on_delete=models.CASCADE, related_name="daily_pages")
+    announce_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    note = models.TextField("编辑按语 / editor's note", blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DailyPageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-announce_date", "topic"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "announce_date"], name="dailypage_unique")
+        ]
+        verbose_name = "每日专题页 / Daily page"
+        verbose_name_plural = "每日专题页 / Daily pages"
+
+    def __str__(self) -> str:
+        return f"{self.topic.slug} {self.announce_date}"
+
+
+class DailyPageEntry(models.Model):
+    """An editor's manual position for a paper on a daily page (absent: by confidence)."""
+
+    page = models.ForeignKey(DailyPage, on_delete=models.CASCADE, related_name="entries")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="daily_entries")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["page", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "paper"], name="dailypageentry_unique")
+        ]
+        verbose_name = "页面排序 / Page order"
+        verbose_name_plural = "页面排序 / Page order"
+
+    def __str__(self) -> str:
+        return f"{self.page} #{self.position} {self.paper.arxiv_id}"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "运行中 / running"
+    OK = "ok", "成功 / ok"
+    PARTIAL = "partial", "部分完成，待重试 / partial, will retry"
+    FAILED = "failed", "失败 / failed"
+    NO_ANNOUNCEMENT = "no_announcement", "arXiv 当日无公告 / no announcement"
+
+
+class IngestRun(models.Model):
+    class Source(models.TextChoices):
+        FEED = "feed", "listing feed + API"
+        BACKFILL = "backfill", "API backfill"
+        DIRECTORY = "directory", "recorded files"
+        METADATA = "metadata", "pending metadata retry"
+
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FEED)
+    announce_date = models.DateField(null=True, blank=True)
+    categories = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    new_count = models.PositiveIntegerField(default=0)
+    cross_count = models.PositiveIntegerField(default=0)
+    replaced_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    pending_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    requests_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "抓取记录 / Ingest run"
+        verbose_name_plural = "抓取记录 / Ingest runs"
+
+    def __str__(self) -> str:
+        return f"ingest {self.announce_date or ''} {self.status}"
+
+
+class EnrichmentRun(models.Model):
+    backend = models.CharField(max_length=20)
+    model = models.CharField(max_length=100, blank=True)
+    prompt_version = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    papers_total = models.PositiveIntegerField(default=0)
+    papers_done = models.PositiveIntegerField(default=0)
+    papers_cached = models.PositiveIntegerField(default=0)
+    papers_failed = models.PositiveIntegerField(default=0)
+    papers_deferred = models.PositiveIntegerField(default=0, help_text="Left for budget reasons.")
+    llm_calls = models.PositiveIntegerField(default=0)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "AI 处理记录 / Enrichment run"
+        verbose_name_plural = "AI 处理记录 / Enrichment runs"
+
+    def __str__(self) -> str:
+        return f"enrich {self.backend} {self.started_at:%Y-%m-%d %H:%M} {self.status}"

@@ -1,0 +1,107 @@
+"""Factories for test data; values are shaped like real arXiv records."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+
+from papers.models import Announcement, DailyPage, Institution, Paper, PaperAuthor, TopicHit
+from topics.models import Area, Subtopic, Topic
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-for-tests")
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    name_zh = factory.Sequence(lambda n: f"领域{n}")
+    name_en = factory.Sequence(lambda n: f"Area {n}")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    area = factory.SubFactory(AreaFactory)
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    name_zh = factory.Sequence(lambda n: f"专题{n}")
+    name_en = factory.Sequence(lambda n: f"Topic {n}")
+    categories = factory.LazyFunction(lambda: ["cs.CL", "cs.AI", "cs.LG"])
+    include_keywords = factory.LazyFunction(lambda: ["language model"])
+
+
+class SubtopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subtopic
+
+    topic = factory.SubFactory(TopicFactory)
+    slug = factory.Sequence(lambda n: f"sub-{n}")
+    name_zh = factory.Sequence(lambda n: f"子专题{n}")
+    name_en = factory.Sequence(lambda n: f"Subtopic {n}")
+
+
+class PaperFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Paper
+
+    arxiv_id = factory.Sequence(lambda n: f"2604.{n:05d}")
+    version = 1
+    title = factory.Sequence(lambda n: f"A study of large language models, part {n}")
+    abstract = "We study $x<y$ in large language models and report results."
+    primary_category = "cs.CL"
+    categories = factory.LazyFunction(lambda: ["cs.CL", "cs.AI"])
+    metadata_state = Paper.MetadataState.COMPLETE
+
+
+class PaperAuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaperAuthor
+
+    paper = factory.SubFactory(PaperFactory)
+    position = factory.Sequence(lambda n: n)
+    name = factory.Sequence(lambda n: f"Author {n}")
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"University {n}")
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Announcement
+
+    paper = factory.SubFactory(PaperFactory)
+    announce_date = dt.date(2026, 4, 27)
+    category = "cs.CL"
+    announce_type = Announcement.Type.NEW
+    version = 1
+
+
+class TopicHitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TopicHit
+
+    paper = factory.SubFactory(PaperFactory)
+    topic = factory.SubFactory(TopicFactory)
+    confidence = 0.8
+    reason = "标题提到大语言模型"
+
+
+class DailyPageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DailyPage
+
+    topic = factory.SubFactory(TopicFactory)
+    announce_date = dt.date(2026, 4, 27)

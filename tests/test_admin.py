@@ -1,0 +1,83 @@
+"""Every registered admin answers its changelist, add page and change page for a chief editor."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE_FACTORIES = {
+    "area": factories.AreaFactory,
+    "topic": factories.TopicFactory,
+    "subtopic": factories.SubtopicFactory,
+    "paper": factories.PaperFactory,
+    "paperauthor": factories.PaperAuthorFactory,
+    "institution": factories.InstitutionFactory,
+    "announcement": factories.AnnouncementFactory,
+    "topichit": factories.TopicHitFactory,
+    "dailypage": factories.DailyPageFactory,
+}
+
+
+def _model_admins():
+    return [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in {"papers", "topics"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), _model_admins(), ids=lambda v: getattr(v, "__name__", "")
+)
+def test_admin_pages_answer(client, chief_editor, model, model_admin):
+    client.force_login(chief_editor)
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert client.get(changelist).status_code == 200
+    assert client.get(changelist, {"q": "test"}).status_code == 200
+    if model_admin.has_add_permission(_request(chief_editor)):
+        assert (
+            client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+        )
+    obj = _sample(model)
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    assert client.get(change).status_code == 200
+
+
+def _request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def _sample(model):
+    factory = SAMPLE_FACTORIES.get(model._meta.model_name)
+    if factory:
+        return factory()
+    return _build_without_factory(model)
+
+
+def _build_without_factory(model):
+    from papers import models as m
+
+    paper = factories.PaperFactory()
+    builders = {
+        m.InstitutionAlias: lambda: m.InstitutionAlias.objects.create(
+            institution=factories.InstitutionFactory(), name="Univ. Example"
+        ),
+        m.PaperInstitution: lambda: m.PaperInstitution.objects.create(
+            paper=paper, institution=factories.InstitutionFactory()
+        ),
+        m.PaperVersion: lambda: m.PaperVersion.objects.create(paper=paper, version=1),
+        m.DailyPageEntry: lambda: m.DailyPageEntry.objects.create(
+            page=factories.DailyPageFactory(), paper=paper
+        ),
+        m.IngestRun: lambda: m.IngestRun.objects.create(),
+        m.EnrichmentRun: lambda: m.EnrichmentRun.objects.create(backend="offline"),
+    }
+    return builders[model]()

@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from topics.models import Area, Subtopic, Topic
+
+
+class TopicInline(admin.TabularInline):
+    model = Topic
+    fields = ["slug", "name_zh", "name_en", "position", "is_active"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "slug", "position"]
+    search_fields = ["name_zh", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [TopicInline]
+
+
+class SubtopicInline(admin.TabularInline):
+    model = Subtopic
+    fields = ["slug", "name_zh", "name_en", "keywords", "position"]
+    extra = 0
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = [
+        "name_zh",
+        "name_en",
+        "area",
+        "slug",
+        "confidence_threshold",
+        "publish_policy",
+        "is_active",
+    ]
+    list_filter = ["area", "publish_policy", "is_active"]
+    search_fields = ["name_zh", "name_en", "slug", "description"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [SubtopicInline]
+
+
+@admin.register(Subtopic)
+class SubtopicAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "topic", "slug"]
+    list_filter = ["topic__area", "topic"]
+    search_fields = ["name_zh", "name_en", "slug"]
+    list_select_related = ["topic"]

@@ -1,0 +1,96 @@
+"""The topic taxonomy editors curate: Area → Topic → Subtopic."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Area(models.Model):
+    slug = models.SlugField(unique=True)
+    name_zh = models.CharField("中文名", max_length=100)
+    name_en = models.CharField("English name", max_length=100)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = "领域 / Area"
+        verbose_name_plural = "领域 / Areas"
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class TopicQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Topic(models.Model):
+    class PublishPolicy(models.TextChoices):
+        MANUAL = "manual", "人工发布 / manual"
+        AUTO = "auto", "定时自动发布已接受论文 / auto-publish accepted at a set time"
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="topics")
+    slug = models.SlugField(unique=True)
+    name_zh = models.CharField("中文名", max_length=100)
+    name_en = models.CharField("English name", max_length=100)
+    description = models.TextField(blank=True)
+    categories = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="arXiv categories this topic watches (its signal sources), e.g. cs.CL.",
+    )
+    include_keywords = models.JSONField(
+        default=list, blank=True, help_text="Offline matching: any of these suggests the topic."
+    )
+    exclude_keywords = models.JSONField(
+        default=list, blank=True, help_text="Offline matching: any of these vetoes the topic."
+    )
+    confidence_threshold = models.FloatField(
+        default=0.6,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="Hits at or above this confidence are accepted by the bulk action.",
+    )
+    publish_policy = models.CharField(
+        max_length=10, choices=PublishPolicy.choices, default=PublishPolicy.MANUAL
+    )
+    auto_publish_time = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="With the auto policy: publish accepted hits at this time (display zone).",
+    )
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area__position", "position", "slug"]
+        verbose_name = "专题 / Topic"
+        verbose_name_plural = "专题 / Topics"
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} / {self.name_en}"
+
+
+class Subtopic(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="subtopics")
+    slug = models.SlugField()
+    name_zh = models.CharField("中文名", max_length=100)
+    name_en = models.CharField("English name", max_length=100)
+    description = models.TextField(blank=True)
+    keywords = models.JSONField(
+        default=list, blank=True, help_text="Offline matching: terms that point to this subtopic."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["topic", "position", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "slug"], name="subtopic_unique_slug_per_topic")
+        ]
+        verbose_name = "子专题 / Subtopic"
+        verbose_name_plural = "子专题 / Subtopics"
+
+    def __str__(self) -> str:
+        return f"{self.topic.name_zh} › {self.name_zh}"
