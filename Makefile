@@ -25,6 +25,7 @@ run: install
 
 ## make test: the whole suite against the real PostgreSQL and Redis.
 test: install
+	bash scripts/install-chromium.sh
 	$(BIN)/pytest
 
 lint: install
