@@ -28,6 +28,10 @@ test: install
 	bash scripts/install-chromium.sh
 	$(BIN)/pytest
 
+## make bench: benchmarks on their own PostgreSQL database; prints a table, writes bench/results.md.
+bench: install
+	$(BIN)/python -m bench.run
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

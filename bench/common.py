@@ -1,0 +1,70 @@
+"""What every benchmark shares: Django set-up on the bench database and one result row type."""
+
+import os
+import resource
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+def django_setup() -> None:
+    """Point Django at the bench database (created and migrated if missing)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arxdaily.settings.bench")
+    import django
+
+    django.setup()
+    import psycopg
+    from django.conf import settings
+    from django.core.management import call_command
+
+    name = settings.DATABASES["default"]["NAME"]
+    host = settings.DATABASES["default"].get("HOST") or "127.0.0.1"
+    with psycopg.connect(host=host, dbname="postgres", autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("load_taxonomy", verbosity=0)
+
+
+@dataclass
+class Result:
+    """One row of the table: `higher_is_better` tells how measured compares with target."""
+
+    name: str
+    target: float
+    measured: float
+    unit: str
+    higher_is_better: bool
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        if self.higher_is_better:
+            return self.measured / self.target if self.target else float("inf")
+        return self.target / self.measured if self.measured else float("inf")
+
+    @property
+    def passed(self) -> bool:
+        return self.ratio >= 1.0
+
+    @property
+    def target_text(self) -> str:
+        sign = "≥" if self.higher_is_better else "≤"
+        return f"{sign} {self.target:g} {self.unit}".strip()
+
+
+@contextmanager
+def stopwatch():
+    """Yields a dict whose 'seconds' is filled in when the block ends."""
+    elapsed = {}
+    start = time.perf_counter()
+    try:
+        yield elapsed
+    finally:
+        elapsed["seconds"] = time.perf_counter() - start
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

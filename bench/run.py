@@ -1,0 +1,78 @@
+"""`make bench`: run every benchmark, print one table and write bench/results.md.
+
+Each benchmark module has `run() -> list[Result]`; all load is bounded and stays on loopback.
+"""
+
+import datetime as dt
+import importlib
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from bench.common import Result, django_setup
+
+BENCHMARKS = ["bench.search"]
+RESULTS = Path(__file__).with_name("results.md")
+
+
+def machine_facts() -> dict[str, str]:
+    import django
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    memory_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": str(os.cpu_count()),
+        "memory": f"{memory_kib / 1024 / 1024:.1f} GiB",
+        "cpu": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": postgres,
+    }
+
+
+def table(results: list[Result]) -> str:
+    rows = [
+        "| benchmark | target | measured | ratio | result | note |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r.name} | {r.target_text} | {r.measured:,.4g} {r.unit} | {r.ratio:.2f} "
+            f"| {'pass' if r.passed else 'FAIL'} | {r.note} |"
+        )
+    return "\n".join(rows)
+
+
+def main(names: list[str]) -> int:
+    django_setup()
+    results: list[Result] = []
+    for name in names or BENCHMARKS:
+        start = time.perf_counter()
+        print(f"== {name}", file=sys.stderr, flush=True)
+        results.extend(importlib.import_module(name).run())
+        print(f"   {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    facts = machine_facts()
+    report = table(results)
+    print(report)
+    RESULTS.write_text(
+        "# Benchmark results\n\n"
+        + "\n".join(f"- {key}: {value}" for key, value in facts.items())
+        + "\n\n"
+        + report
+        + "\n"
+    )
+    return 0 if all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
