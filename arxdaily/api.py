@@ -93,7 +93,7 @@ def _invalid(request, exc: ValidationError) -> HttpResponse:
     detail = [
         {
             "loc": list(error.get("loc", [])),
-            "msg": str(error.get("msg", "")),
+            "msg": str(error.get("msg", "")).removeprefix("Value error, "),
             "type": error.get("type", ""),
         }
         for error in exc.errors

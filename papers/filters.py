@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from ninja import Field, FilterSchema
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator
 
 from papers.models import PaperAuthor, PaperInstitution, institution_name_normalize
 from papers.selectors import published_hits_queryset
@@ -56,25 +56,22 @@ class PaperFilter(FilterSchema):
     def _clean_text(cls, value: str | None) -> str | None:
         return text_param_clean(value)
 
-    @field_validator("topic")
+    @field_validator("topic", "subtopic")
     @classmethod
-    def _topic_exists(cls, slug: str | None) -> str | None:
-        if slug is not None and not Topic.objects.filter(slug=slug).exists():
-            raise ValueError(f"unknown topic {slug!r}; GET /api/v1/topics lists them")
+    def _taxonomy_slug_exists(cls, slug: str | None, info: ValidationInfo) -> str | None:
+        """An unknown slug is a mistake to report, not a filter that silently matches nothing."""
+        model = {"topic": Topic, "subtopic": Subtopic}[info.field_name]
+        if slug is not None and not model.objects.filter(slug=slug).exists():
+            raise ValueError(f"unknown {info.field_name} {slug!r}; GET /api/v1/topics lists them")
         return slug
 
-    @field_validator("subtopic")
+    @field_validator("date_to")
     @classmethod
-    def _subtopic_exists(cls, slug: str | None) -> str | None:
-        if slug is not None and not Subtopic.objects.filter(slug=slug).exists():
-            raise ValueError(f"unknown subtopic {slug!r}; GET /api/v1/topics lists them")
-        return slug
-
-    @model_validator(mode="after")
-    def _dates_in_order(self):
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError("date_from must not be after date_to")
-        return self
+    def _dates_in_order(cls, date_to: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        date_from = info.data.get("date_from")
+        if date_from and date_to and date_from > date_to:
+            raise ValueError("must not be before date_from")
+        return date_to
 
     def custom_expression(self) -> Q:
         """Paper-level conditions, plus ONE published listing meeting every listing condition."""

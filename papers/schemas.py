@@ -56,10 +56,6 @@ class TopicOut(TopicRef):
     categories: list[str]
     subtopics: list[SubtopicOut]
 
-    @staticmethod
-    def resolve_subtopics(topic) -> list:
-        return list(topic.subtopics.all())
-
 
 class AreaOut(Schema):
     slug: str
@@ -67,10 +63,6 @@ class AreaOut(Schema):
     name_en: str
     description: str
     topics: list[TopicOut]
-
-    @staticmethod
-    def resolve_topics(area) -> list:
-        return list(area.topics.all())
 
 
 class ListingOut(Schema):

@@ -38,13 +38,13 @@ def paper_listed(
 
 
 def page_published(topic, day=DAY, **fields):
-    return DailyPageFactory(
+    """Publish the topic's page for `day`, creating it if there is none yet."""
+    page, _ = DailyPage.objects.update_or_create(
         topic=topic,
         announce_date=day,
-        status=DailyPage.Status.PUBLISHED,
-        published_at=timezone.now(),
-        **fields,
+        defaults={"status": DailyPage.Status.PUBLISHED, "published_at": timezone.now(), **fields},
     )
+    return page
 
 
 @pytest.fixture
