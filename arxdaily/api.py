@@ -8,8 +8,9 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import conditional_page
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.throttling import BaseThrottle
 
@@ -68,6 +69,24 @@ api = NinjaAPI(
     urls_namespace="api",
     throttle=[AnonRateThrottle()],
 )
+
+
+class IndexOut(Schema):
+    docs: str
+    openapi: str
+    endpoints: list[str]
+
+
+@api.get("/", response=IndexOut, summary="Where to start", tags=["meta"])
+def index(request):
+    """Links to the interactive docs, the OpenAPI document and every endpoint."""
+    return {
+        "docs": reverse("api:openapi-view"),
+        "openapi": reverse("api:openapi-json"),
+        "endpoints": sorted(api.get_openapi_schema()["paths"]),
+    }
+
+
 api.add_router("/topics", topics_router)
 api.add_router("/days", days_router)
 api.add_router("/papers", papers_router)
