@@ -1,16 +1,14 @@
 """Public JSON endpoints: thin calls into the same selectors the pages use."""
 
-import datetime as dt
 from typing import Annotated
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
-from ninja.errors import HttpError
 
-from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
-from papers.filters import SLUG_PATTERN, PaperFilter
+from papers.arxiv_ids import ID_PATTERN, arxiv_id_parse
+from papers.filters import SLUG_PATTERN, IsoDate, PaperFilter
 from papers.schemas import (
     ERROR_RESPONSES,
     AreaOut,
@@ -33,8 +31,10 @@ from topics.models import Topic
 from topics.selectors import area_tree_list
 
 SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=50)]
-DatePath = Annotated[dt.date, Path(description="arXiv announce date, YYYY-MM-DD.")]
-ArxivIdPath = Annotated[str, Path(description="e.g. 2604.00626 or hep-th/9901001.")]
+DatePath = Annotated[IsoDate, Path(description="arXiv announce date, YYYY-MM-DD.")]
+ArxivIdPath = Annotated[
+    str, Path(pattern=ID_PATTERN, description="e.g. 2604.00626, 2604.00626v2, hep-th/9901001.")
+]
 
 # Deep offsets cost the database a scan each; nobody pages this far by hand.
 MAX_PAGE = 10_000
@@ -126,6 +126,7 @@ def day_detail(request, announce_date: DatePath):
 @papers_router.get("", response=_responses(PaperPageOut), summary="Published papers")
 def paper_list(request, filters: Query[PaperFilter], paging: Query[PageParams]):
     """Published papers, newest listing first; every filter narrows the result."""
+    filters.taxonomy_check()
     return page_get(queryset=filters.filter(published_papers_queryset()), params=paging)
 
 
@@ -134,10 +135,7 @@ def paper_list(request, filters: Query[PaperFilter], paging: Query[PageParams]):
 )
 def paper_detail(request, arxiv_id: ArxivIdPath):
     """A paper readers can see, by arXiv id (legacy ids keep their slash; a version is ignored)."""
-    try:
-        parsed = arxiv_id_parse(arxiv_id)
-    except InvalidArxivId as exc:
-        raise HttpError(422, str(exc)) from exc
+    parsed = arxiv_id_parse(arxiv_id)
     paper = published_paper_get(arxiv_id=parsed.id)
     if paper is None:
         raise Http404(f"no published paper {parsed.id}")

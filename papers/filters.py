@@ -1,36 +1,46 @@
 """Query parameters of the API's paper list, turned into one filter over published papers."""
 
 import datetime as dt
+import re
+from typing import Annotated
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from ninja import Field, FilterSchema
-from pydantic import ValidationInfo, field_validator
+from pydantic import BeforeValidator, field_validator
 
 from papers.models import PaperAuthor, PaperInstitution, institution_name_normalize
 from papers.selectors import published_hits_queryset
 from topics.models import Subtopic, Topic
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+CATEGORY_PATTERN = r"^[a-zA-Z-]+(\.[a-zA-Z-]+)?$"
 
 
-def text_param_clean(value: str | None) -> str | None:
-    """Trim free text; NUL can never match stored text and PostgreSQL refuses it."""
-    if value is None:
-        return None
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value.strip() or None
+def iso_date_require(value):
+    """Only YYYY-MM-DD: pydantic alone would also read '0' as a Unix timestamp."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(iso_date_require)]
+# NUL can never match stored text, and PostgreSQL refuses it in a query.
+TEXT_PATTERN = r"^[^\x00]*$"
 
 
 class PaperFilter(FilterSchema):
-    date_from: dt.date | None = Field(
+    date_from: IsoDate | None = Field(
         None, description="Published on a daily page dated on or after this (YYYY-MM-DD)."
     )
-    date_to: dt.date | None = Field(
+    date_to: IsoDate | None = Field(
         None, description="Published on a daily page dated on or before this (YYYY-MM-DD)."
     )
     category: str | None = Field(
-        None, max_length=40, description="arXiv category the paper is in, e.g. cs.CL."
+        None,
+        pattern=CATEGORY_PATTERN,
+        max_length=40,
+        description="arXiv category the paper is in, e.g. cs.CL.",
     )
     topic: str | None = Field(
         None, pattern=SLUG_PATTERN, max_length=50, description="Published under this topic."
@@ -39,10 +49,16 @@ class PaperFilter(FilterSchema):
         None, pattern=SLUG_PATTERN, max_length=50, description="Published under this subtopic."
     )
     institution: str | None = Field(
-        None, max_length=200, description="Part of an institution's name (English or Chinese)."
+        None,
+        pattern=TEXT_PATTERN,
+        max_length=200,
+        description="Part of an institution's name (English or Chinese).",
     )
     q: str | None = Field(
-        None, max_length=200, description="Text in the title, abstract or author names."
+        None,
+        pattern=TEXT_PATTERN,
+        max_length=200,
+        description="Text in the title, abstract or author names.",
     )
     updated: bool | None = Field(
         None, description="true: only papers revised after v1; false: only first versions."
@@ -51,27 +67,19 @@ class PaperFilter(FilterSchema):
         None, ge=0.0, le=1.0, description="Published with at least this topic confidence."
     )
 
-    @field_validator("category", "institution", "q")
+    @field_validator("institution", "q")
     @classmethod
-    def _clean_text(cls, value: str | None) -> str | None:
-        return text_param_clean(value)
+    def _text_trim(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return value.strip() or None
 
-    @field_validator("topic", "subtopic")
-    @classmethod
-    def _taxonomy_slug_exists(cls, slug: str | None, info: ValidationInfo) -> str | None:
-        """An unknown slug is a mistake to report, not a filter that silently matches nothing."""
-        model = {"topic": Topic, "subtopic": Subtopic}[info.field_name]
-        if slug is not None and not model.objects.filter(slug=slug).exists():
-            raise ValueError(f"unknown {info.field_name} {slug!r}; GET /api/v1/topics lists them")
-        return slug
-
-    @field_validator("date_to")
-    @classmethod
-    def _dates_in_order(cls, date_to: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        date_from = info.data.get("date_from")
-        if date_from and date_to and date_from > date_to:
-            raise ValueError("must not be before date_from")
-        return date_to
+    def taxonomy_check(self) -> None:
+        """An unknown slug is a mistake to report (404), not a filter that matches nothing."""
+        for name, model in (("topic", Topic), ("subtopic", Subtopic)):
+            slug = getattr(self, name)
+            if slug and not model.objects.filter(slug=slug).exists():
+                raise Http404(f"unknown {name} {slug!r}; GET /api/v1/topics lists them")
 
     def custom_expression(self) -> Q:
         """Paper-level conditions, plus ONE published listing meeting every listing condition."""
