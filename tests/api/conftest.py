@@ -60,12 +60,12 @@ def newsroom(db):
         "topic": topic,
         "subtopic": subtopic,
         "other": other,
-        "high": paper_listed(topic, confidence=0.95, subtopic=subtopic, arxiv_id="2604.00001"),
-        "low": paper_listed(topic, confidence=0.61, arxiv_id="2604.00002"),
-        "vision": paper_listed(other, confidence=0.7, arxiv_id="2604.00003"),
-        "rejected": paper_listed(topic, state=TopicHit.ReviewState.REJECTED, arxiv_id="2604.00004"),
+        "high": paper_listed(topic, confidence=0.95, subtopic=subtopic, arxiv_id="2604.90001"),
+        "low": paper_listed(topic, confidence=0.61, arxiv_id="2604.90002"),
+        "vision": paper_listed(other, confidence=0.7, arxiv_id="2604.90003"),
+        "rejected": paper_listed(topic, state=TopicHit.ReviewState.REJECTED, arxiv_id="2604.90004"),
         "suggested": paper_listed(
-            topic, state=TopicHit.ReviewState.SUGGESTED, arxiv_id="2604.00005"
+            topic, state=TopicHit.ReviewState.SUGGESTED, arxiv_id="2604.90005"
         ),
-        "draft_only": paper_listed(topic, day=NEXT_DAY, arxiv_id="2604.00006"),
+        "draft_only": paper_listed(topic, day=NEXT_DAY, arxiv_id="2604.90006"),
     }

@@ -44,7 +44,7 @@ def test_topic_day_lists_accepted_papers_in_page_order(client, newsroom):
     body = response.json()
     assert body["topic"]["slug"] == "llm"
     assert body["note"] == "今日推荐"
-    assert ids(body["papers"]) == ["2604.00001", "2604.00002"]
+    assert ids(body["papers"]) == ["2604.90001", "2604.90002"]
     first = body["papers"][0]
     assert first["confidence"] == 0.95
     assert first["subtopic"]["slug"] == "reasoning"
@@ -122,11 +122,11 @@ def test_papers_list_holds_only_published_papers(client, newsroom):
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 3
-    assert sorted(ids(body["items"])) == ["2604.00001", "2604.00002", "2604.00003"]
+    assert sorted(ids(body["items"])) == ["2604.90001", "2604.90002", "2604.90003"]
 
 
 def test_paper_listings_name_the_pages_that_published_it(client, newsroom):
-    body = client.get("/api/v1/papers/2604.00001").json()
+    body = client.get("/api/v1/papers/2604.90001").json()
 
     assert body["listings"] == [
         {
@@ -198,7 +198,7 @@ def test_machine_chinese_is_withheld_until_reviewed(client, newsroom):
 
 
 def test_missing_chinese_is_null_with_state_missing(client, newsroom):
-    body = client.get("/api/v1/papers/2604.00002").json()
+    body = client.get("/api/v1/papers/2604.90002").json()
 
     assert body["title_zh"] == {"text": None, "state": "missing"}
 
@@ -206,8 +206,8 @@ def test_missing_chinese_is_null_with_state_missing(client, newsroom):
 def test_unpublishing_a_page_hides_its_papers(client, newsroom):
     DailyPage.objects.filter(topic=newsroom["other"]).update(status=DailyPage.Status.DRAFT)
 
-    assert client.get("/api/v1/papers/2604.00003").status_code == 404
-    assert "2604.00003" not in ids(client.get("/api/v1/papers").json()["items"])
+    assert client.get("/api/v1/papers/2604.90003").status_code == 404
+    assert "2604.90003" not in ids(client.get("/api/v1/papers").json()["items"])
     assert [t["topic"]["slug"] for t in client.get(f"/api/v1/days/{DAY}").json()["topics"]] == [
         "llm"
     ]

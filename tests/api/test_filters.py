@@ -15,35 +15,35 @@ def listed_ids(client, query: str) -> list[str]:
 
 
 def test_filter_by_topic_and_subtopic(client, newsroom):
-    assert listed_ids(client, "topic=llm") == ["2604.00001", "2604.00002"]
-    assert listed_ids(client, "subtopic=reasoning") == ["2604.00001"]
+    assert listed_ids(client, "topic=llm") == ["2604.90001", "2604.90002"]
+    assert listed_ids(client, "subtopic=reasoning") == ["2604.90001"]
     assert listed_ids(client, "topic=vision&subtopic=reasoning") == []
 
 
 def test_min_confidence_and_topic_must_hold_for_the_same_listing(client, newsroom):
-    # 2604.00003 is listed under vision at 0.7 and, weakly, under llm on a later day.
+    # 2604.90003 is listed under vision at 0.7 and, weakly, under llm on a later day.
     page_published(newsroom["topic"], day=NEXT_DAY)
     paper_listed(newsroom["topic"], paper=newsroom["vision"], day=NEXT_DAY, confidence=0.3)
 
-    assert listed_ids(client, "min_confidence=0.9") == ["2604.00001"]
-    assert listed_ids(client, "topic=llm&min_confidence=0.65") == ["2604.00001", "2604.00006"]
-    assert "2604.00003" in listed_ids(client, "min_confidence=0.65")
+    assert listed_ids(client, "min_confidence=0.9") == ["2604.90001"]
+    assert listed_ids(client, "topic=llm&min_confidence=0.65") == ["2604.90001", "2604.90006"]
+    assert "2604.90003" in listed_ids(client, "min_confidence=0.65")
 
 
 def test_date_range_applies_to_the_page_that_published_the_paper(client, newsroom):
-    # The llm topic also has a published page the next day, but 2604.00002 is not on it.
+    # The llm topic also has a published page the next day, but 2604.90002 is not on it.
     page_published(newsroom["topic"], day=NEXT_DAY)
 
-    assert listed_ids(client, f"date_from={NEXT_DAY}") == ["2604.00006"]
-    assert listed_ids(client, f"date_to={DAY}") == ["2604.00001", "2604.00002", "2604.00003"]
-    assert listed_ids(client, f"date_from={DAY}&date_to={DAY}&topic=vision") == ["2604.00003"]
+    assert listed_ids(client, f"date_from={NEXT_DAY}") == ["2604.90006"]
+    assert listed_ids(client, f"date_to={DAY}") == ["2604.90001", "2604.90002", "2604.90003"]
+    assert listed_ids(client, f"date_from={DAY}&date_to={DAY}&topic=vision") == ["2604.90003"]
 
 
 def test_filter_by_category(client, newsroom):
     newsroom["vision"].categories = ["cs.CV"]
     newsroom["vision"].save()
 
-    assert listed_ids(client, "category=cs.CV") == ["2604.00003"]
+    assert listed_ids(client, "category=cs.CV") == ["2604.90003"]
     assert listed_ids(client, "category=cs") == []
 
 
@@ -51,9 +51,9 @@ def test_filter_by_institution_in_either_language_or_spelling(client, newsroom):
     institution = InstitutionFactory(name="University of Oxford", name_zh="牛津大学")
     newsroom["low"].paper_institutions.create(institution=institution)
 
-    assert listed_ids(client, "institution=oxford") == ["2604.00002"]
-    assert listed_ids(client, "institution=牛津") == ["2604.00002"]
-    assert listed_ids(client, "institution=UNIVERSITY+OF+OXFORD.") == ["2604.00002"]
+    assert listed_ids(client, "institution=oxford") == ["2604.90002"]
+    assert listed_ids(client, "institution=牛津") == ["2604.90002"]
+    assert listed_ids(client, "institution=UNIVERSITY+OF+OXFORD.") == ["2604.90002"]
     assert listed_ids(client, "institution=Cambridge") == []
 
 
@@ -64,8 +64,8 @@ def test_text_query_matches_title_abstract_and_authors(client, newsroom):
     newsroom["low"].save()
     PaperAuthorFactory(paper=newsroom["vision"], name="Grace Sparsewood")
 
-    assert listed_ids(client, "q=sparse") == ["2604.00001", "2604.00002", "2604.00003"]
-    assert listed_ids(client, "q=attention") == ["2604.00001"]
+    assert listed_ids(client, "q=sparse") == ["2604.90001", "2604.90002", "2604.90003"]
+    assert listed_ids(client, "q=attention") == ["2604.90001"]
 
 
 def test_text_query_never_finds_unpublished_papers(client, newsroom):
@@ -79,8 +79,8 @@ def test_filter_by_version_update(client, newsroom):
     newsroom["low"].version = 3
     newsroom["low"].save()
 
-    assert listed_ids(client, "updated=true") == ["2604.00002"]
-    assert listed_ids(client, "updated=false") == ["2604.00001", "2604.00003"]
+    assert listed_ids(client, "updated=true") == ["2604.90002"]
+    assert listed_ids(client, "updated=false") == ["2604.90001", "2604.90003"]
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_newest_listing_comes_first(client, newsroom):
 
     body = client.get("/api/v1/papers").json()
 
-    assert body["items"][0]["arxiv_id"] == "2604.00006"
+    assert body["items"][0]["arxiv_id"] == "2604.90006"
     assert body["items"][0]["last_published_on"] == str(NEXT_DAY)
 
 

@@ -38,7 +38,7 @@ def live_api(live_server, transactional_db, settings):
     settings.API_ANON_RATE = ""
     topic = TopicFactory(slug="llm")
     page_published(topic)
-    for arxiv_id in ("2604.00001", "hep-th/9901001"):
+    for arxiv_id in ("2604.90001", "hep-th/9901001"):
         paper = paper_listed(topic, arxiv_id=arxiv_id, title_zh_human="人工标题")
         PaperAuthorFactory(paper=paper)
         paper.paper_institutions.create(institution=InstitutionFactory())

@@ -111,7 +111,7 @@ def test_the_count_is_shared_with_other_processes_through_redis(client, db):
     "url",
     [
         "/api/v1/papers",
-        "/api/v1/papers/2604.00001",
+        "/api/v1/papers/2604.90001",
         "/api/v1/days",
         f"/api/v1/days/{DAY}",
         f"/api/v1/topics/llm/days/{DAY}",
