@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import conditional_page
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, renderers
 from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.throttling import BaseThrottle
 
@@ -58,6 +58,12 @@ class AnonRateThrottle(BaseThrottle):
         return getattr(self._local, "wait", None)
 
 
+class JSONRenderer(renderers.JSONRenderer):
+    """Chinese text as UTF-8, readable in the raw response, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="arxdaily API",
     version="1",
@@ -67,6 +73,7 @@ api = NinjaAPI(
         "Anonymous clients are rate limited (HTTP 429 with Retry-After)."
     ),
     urls_namespace="api",
+    renderer=JSONRenderer(),
     throttle=[AnonRateThrottle()],
 )
 

@@ -44,6 +44,7 @@ def test_topic_day_lists_accepted_papers_in_page_order(client, newsroom):
     body = response.json()
     assert body["topic"]["slug"] == "llm"
     assert body["note"] == "今日推荐"
+    assert "今日推荐".encode() in response.content  # UTF-8, not \u escapes
     assert ids(body["papers"]) == ["2604.90001", "2604.90002"]
     first = body["papers"][0]
     assert first["confidence"] == 0.95
