@@ -1,5 +1,6 @@
 """The public JSON API at /api/v1/: one error shape, a Redis-shared anonymous rate limit, ETags."""
 
+import functools
 import logging
 import math
 import threading
@@ -7,6 +8,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import conditional_page
@@ -24,7 +26,12 @@ RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 def rate_parse(rate: str) -> tuple[int, int]:
     """'120/m' → (120, 60): requests allowed per period in seconds."""
     count, _, period = rate.partition("/")
-    return int(count), RATE_PERIODS[period.strip()[:1].lower()]
+    try:
+        return int(count), RATE_PERIODS[period.strip()[:1].lower()]
+    except (KeyError, ValueError):
+        raise ImproperlyConfigured(
+            f"API_ANON_RATE {rate!r} is not like 120/m (s, m, h, d)"
+        ) from None
 
 
 class AnonRateThrottle(BaseThrottle):
@@ -84,13 +91,18 @@ class IndexOut(Schema):
     endpoints: list[str]
 
 
+@functools.cache
+def _endpoint_paths() -> list[str]:
+    return sorted(api.get_openapi_schema()["paths"])
+
+
 @api.get("/", response=IndexOut, summary="Where to start", tags=["meta"])
 def index(request):
     """Links to the interactive docs, the OpenAPI document and every endpoint."""
     return {
         "docs": reverse("api:openapi-view"),
         "openapi": reverse("api:openapi-json"),
-        "endpoints": sorted(api.get_openapi_schema()["paths"]),
+        "endpoints": _endpoint_paths(),
     }
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from papers.models import DailyPage
+from papers.models import DailyPage, TopicHit
 from tests.api.conftest import DAY, NEXT_DAY, page_published, paper_listed
 from tests.factories import (
     AreaFactory,
@@ -12,6 +12,7 @@ from tests.factories import (
     PaperFactory,
     SubtopicFactory,
     TopicFactory,
+    TopicHitFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +231,18 @@ def test_paper_never_on_a_page_is_not_found(client, newsroom):
     unlisted = PaperFactory(arxiv_id="2604.09999")
 
     assert client.get(f"/api/v1/papers/{unlisted.arxiv_id}").status_code == 404
+
+
+def test_listings_leave_out_rejected_and_suggested_hits_on_published_pages(client, newsroom):
+    paper = newsroom["high"]
+    TopicHitFactory(
+        paper=paper, topic=newsroom["other"], review_state=TopicHit.ReviewState.REJECTED
+    )
+    robots = TopicFactory(slug="robots")
+    page_published(robots)
+    TopicHitFactory(paper=paper, topic=robots)  # suggested
+
+    body = client.get("/api/v1/papers/2604.90001").json()
+
+    assert [listing["topic"]["slug"] for listing in body["listings"]] == ["llm"]
+    assert client.get(f"/api/v1/topics/robots/days/{DAY}").json()["papers"] == []

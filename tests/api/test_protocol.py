@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 import papers.api
+from arxdaily.api import rate_parse
 from tests.api.conftest import DAY, NEXT_DAY, page_published
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +66,17 @@ def test_anonymous_clients_get_429_with_retry_after_past_the_rate(client, db):
         "message": f"too many requests; retry after {retry_after} s",
         "detail": {"retry_after": retry_after},
     }
+
+
+@pytest.mark.parametrize(("rate", "parsed"), [("120/m", (120, 60)), ("5/hour", (5, 3600))])
+def test_rate_setting_is_parsed(rate, parsed):
+    assert rate_parse(rate) == parsed
+
+
+@pytest.mark.parametrize("rate", ["120", "x/m", "10/fortnight"])
+def test_malformed_rate_setting_names_itself(rate):
+    with pytest.raises(ImproperlyConfigured, match="API_ANON_RATE"):
+        rate_parse(rate)
 
 
 @override_settings(API_ANON_RATE="2/d")
