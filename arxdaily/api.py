@@ -158,8 +158,7 @@ def _http_error(request, exc: HttpError) -> HttpResponse:
             message=f"too many requests; retry after {retry_after} s",
             detail={"retry_after": retry_after},
         )
-    code = {422: "invalid_parameters"}.get(exc.status_code, f"http_{exc.status_code}")
-    return error_response(status=exc.status_code, code=code, message=str(exc))
+    return error_response(status=exc.status_code, code=f"http_{exc.status_code}", message=str(exc))
 
 
 @api.exception_handler(Exception)

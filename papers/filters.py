@@ -15,6 +15,8 @@ from topics.models import Subtopic, Topic
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 CATEGORY_PATTERN = r"^[a-zA-Z-]+(\.[a-zA-Z-]+)?$"
+# NUL can never match stored text, and PostgreSQL refuses it in a query.
+TEXT_PATTERN = r"^[^\x00]*$"
 
 
 def iso_date_require(value):
@@ -25,8 +27,6 @@ def iso_date_require(value):
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(iso_date_require)]
-# NUL can never match stored text, and PostgreSQL refuses it in a query.
-TEXT_PATTERN = r"^[^\x00]*$"
 
 
 class PaperFilter(FilterSchema):

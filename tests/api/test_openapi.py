@@ -50,12 +50,14 @@ def live_api(live_server, transactional_db, settings):
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(
-    max_examples=30,
+    max_examples=30,  # per operation and mode: the whole run stays well under a minute
     deadline=None,
     suppress_health_check=list(HealthCheck),
-    derandomize=True,
+    derandomize=True,  # the same examples every run, so a failure reproduces
+    database=None,
 )
 def test_property_based_run_finds_no_server_errors(case, live_api):
     case.call_and_validate(base_url=live_api.url)
