@@ -18,6 +18,7 @@ from papers.schemas import (
     PaperDetailOut,
     PaperPageOut,
     TopicDayOut,
+    TopicPagePageOut,
 )
 from papers.selectors import (
     day_pages_list,
@@ -26,6 +27,7 @@ from papers.selectors import (
     published_paper_get,
     published_papers_queryset,
     topic_day_get,
+    topic_pages_list,
 )
 from topics.models import Topic
 from topics.selectors import area_tree_list
@@ -76,6 +78,21 @@ def topic_tree(request):
     return area_tree_list()
 
 
+def topic_get_or_404(slug: str) -> Topic:
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:
+        raise Http404(f"unknown topic {slug!r}; GET /api/v1/topics lists them")
+    return topic
+
+
+@topics_router.get(
+    "/{slug}/days", response=_responses(TopicPagePageOut), summary="One topic's published pages"
+)
+def topic_days(request, slug: SlugPath, paging: Query[PageParams]):
+    """The topic's archive: its published pages, newest first, with how many papers each lists."""
+    return page_get(queryset=topic_pages_list(topic=topic_get_or_404(slug)), params=paging)
+
+
 @topics_router.get(
     "/{slug}/days/{announce_date}",
     response=_responses(TopicDayOut),
@@ -83,9 +100,7 @@ def topic_tree(request):
 )
 def topic_day(request, slug: SlugPath, announce_date: DatePath):
     """The papers of one topic's page for one announce date, in the page's order."""
-    topic = Topic.objects.filter(slug=slug).first()
-    if topic is None:
-        raise Http404(f"unknown topic {slug!r}; GET /api/v1/topics lists them")
+    topic = topic_get_or_404(slug)
     day = topic_day_get(topic=topic, announce_date=announce_date)
     if not day.is_published:
         raise Http404(f"topic {slug!r} has no published page for {announce_date.isoformat()}")

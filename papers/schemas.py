@@ -195,6 +195,12 @@ class TopicDayOut(Schema):
     papers: list[DayPaperOut]
 
 
+class TopicPageOut(Schema):
+    announce_date: dt.date
+    paper_count: int
+    published_at: dt.datetime | None
+
+
 class DayTopicOut(Schema):
     topic: TopicRef
     paper_count: int
@@ -227,3 +233,7 @@ class PaperPageOut(PageOut):
 
 class DaySummaryPageOut(PageOut):
     items: list[DaySummaryOut]
+
+
+class TopicPagePageOut(PageOut):
+    items: list[TopicPageOut]

@@ -188,25 +188,36 @@ def published_announce_dates_list() -> QuerySet:
     )
 
 
-def day_pages_list(*, announce_date: dt.date) -> QuerySet[DailyPage]:
-    """The published topic pages of one date, in taxonomy order, each with `paper_count`.
+def published_pages_queryset() -> QuerySet[DailyPage]:
+    """Published daily pages, each with `paper_count`: how many papers topic_day_get shows.
 
-    The count is what topic_day_get shows: distinct papers with an accepted hit for the topic
-    that were listed on that date.
+    That is distinct papers with an accepted hit for the page's topic, listed on its date.
     """
     return (
         DailyPage.objects.published()
-        .filter(announce_date=announce_date)
         .select_related("topic__area")
         .annotate(
             paper_count=Count(
                 "topic__hits__paper",
                 filter=Q(
                     topic__hits__review_state=TopicHit.ReviewState.ACCEPTED,
-                    topic__hits__paper__announcements__announce_date=announce_date,
+                    topic__hits__paper__announcements__announce_date=F("announce_date"),
                 ),
                 distinct=True,
             )
         )
+    )
+
+
+def day_pages_list(*, announce_date: dt.date) -> QuerySet[DailyPage]:
+    """The published topic pages of one date, in taxonomy order."""
+    return (
+        published_pages_queryset()
+        .filter(announce_date=announce_date)
         .order_by("topic__area__position", "topic__area__slug", "topic__position", "topic__slug")
     )
+
+
+def topic_pages_list(*, topic) -> QuerySet[DailyPage]:
+    """One topic's published pages, newest first: its archive."""
+    return published_pages_queryset().filter(topic=topic).order_by("-announce_date")

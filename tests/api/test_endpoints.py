@@ -54,6 +54,24 @@ def test_topic_day_lists_accepted_papers_in_page_order(client, newsroom):
     assert first["listed_category"] == "cs.CL"
 
 
+def test_topic_days_list_its_published_pages_newest_first(client, newsroom):
+    page_published(newsroom["topic"], day=DAY.replace(day=20))
+
+    response = client.get("/api/v1/topics/llm/days")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2  # the draft next day is left out
+    assert [(item["announce_date"], item["paper_count"]) for item in body["items"]] == [
+        (str(DAY), 2),
+        ("2026-04-20", 0),
+    ]
+
+
+def test_topic_days_of_unknown_topic_is_404(client, db):
+    assert client.get("/api/v1/topics/nope/days").json()["error"]["code"] == "not_found"
+
+
 def test_draft_topic_day_is_not_found_even_with_accepted_papers(client, newsroom):
     response = client.get(f"/api/v1/topics/llm/days/{NEXT_DAY}")
 

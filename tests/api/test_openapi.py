@@ -19,6 +19,7 @@ def test_served_openapi_document_is_valid(client, db):
     validate(document)  # raises on any violation of the OpenAPI specification
     assert set(document["paths"]) >= {
         "/api/v1/topics",
+        "/api/v1/topics/{slug}/days",
         "/api/v1/topics/{slug}/days/{announce_date}",
         "/api/v1/days",
         "/api/v1/days/latest",

@@ -128,6 +128,7 @@ def test_the_count_is_shared_with_other_processes_through_redis(client, db):
         "/api/v1/days",
         f"/api/v1/days/{DAY}",
         f"/api/v1/topics/llm/days/{DAY}",
+        "/api/v1/topics/llm/days",
         "/api/v1/topics",
     ],
 )

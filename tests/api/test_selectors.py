@@ -3,7 +3,12 @@
 import pytest
 
 from papers.models import TopicHit
-from papers.selectors import day_pages_list, published_hits_queryset, topic_day_get
+from papers.selectors import (
+    day_pages_list,
+    published_hits_queryset,
+    topic_day_get,
+    topic_pages_list,
+)
 from tests.api.conftest import DAY, NEXT_DAY, page_published, paper_listed
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +23,17 @@ def test_day_page_counts_equal_what_topic_day_get_shows(newsroom):
     assert [page.topic.slug for page in pages] == ["llm", "vision"]
     for page in pages:
         shown = topic_day_get(topic=page.topic, announce_date=DAY).papers
+        assert page.paper_count == len(shown)
+
+
+def test_topic_page_counts_equal_what_topic_day_get_shows(newsroom):
+    page_published(newsroom["topic"], day=NEXT_DAY)
+
+    pages = list(topic_pages_list(topic=newsroom["topic"]))
+
+    assert [page.announce_date for page in pages] == [NEXT_DAY, DAY]
+    for page in pages:
+        shown = topic_day_get(topic=page.topic, announce_date=page.announce_date).papers
         assert page.paper_count == len(shown)
 
 
