@@ -8,6 +8,8 @@ _NEW = r"\d{4}\.\d{4,5}"
 # Legacy scheme: archive[.SUBJECT]/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136.
 _OLD = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
 _ID_RE = re.compile(rf"(?P<id>{_NEW}|{_OLD})(?:v(?P<version>\d+))?$")
+# A bare or versioned id and nothing else, for URL and API parameter schemas.
+ID_PATTERN = rf"^(?:{_NEW}|{_OLD})(?:v\d+)?$"
 
 
 class InvalidArxivId(ValueError):

@@ -173,3 +173,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- JSON API (issue 8) ---
+# "ninja" serves the docs page's template and its bundled Swagger UI from our static files, so
+# /api/v1/docs works offline and under script-src 'self'.
+INSTALLED_APPS += ["ninja"]
+# Requests per period for anonymous clients, counted in the shared cache (Redis) per client IP.
+API_ANON_RATE = env("API_ANON_RATE", default="120/m")
+API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=20)
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
+# Number of reverse proxies in front of the app, for the client IP in X-Forwarded-For.
+NINJA_NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)

@@ -1,0 +1,239 @@
+"""JSON shapes of the public API (/api/v1/): what readers may see and nothing more."""
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Schema
+
+from papers.models import Announcement, Paper, ZhState
+
+
+class ErrorBody(Schema):
+    code: str = Field(..., description="Stable machine-readable code, e.g. not_found.")
+    message: str = Field(..., description="What was wrong, for people.")
+    detail: list[dict] | dict | None = Field(None, description="Per-parameter errors, if any.")
+
+
+class ErrorOut(Schema):
+    """The one shape of every API error (404, 422, 429, 500)."""
+
+    error: ErrorBody
+
+
+ERROR_RESPONSES = {404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+class ZhOut(Schema):
+    """Chinese text only once a person has passed it; otherwise null, and `state` says why."""
+
+    text: str | None
+    state: Literal[tuple(ZhState.values)]  # type: ignore[valid-type]
+
+
+def zh_out(paper: Paper, field: str) -> dict:
+    zh = paper.zh(field)
+    return {"text": zh.value if zh.is_public else None, "state": zh.state}
+
+
+class SubtopicRef(Schema):
+    slug: str
+    name_zh: str
+    name_en: str
+
+
+class TopicRef(Schema):
+    slug: str
+    name_zh: str
+    name_en: str
+
+
+class SubtopicOut(SubtopicRef):
+    description: str
+
+
+class TopicOut(TopicRef):
+    description: str
+    categories: list[str]
+    subtopics: list[SubtopicOut]
+
+
+class AreaOut(Schema):
+    slug: str
+    name_zh: str
+    name_en: str
+    description: str
+    topics: list[TopicOut]
+
+
+class ListingOut(Schema):
+    """A topic page that published the paper: follow it to /topics/<slug>/<date>/."""
+
+    topic: TopicRef
+    subtopic: SubtopicRef | None
+    announce_date: dt.date
+    confidence: float
+
+    @staticmethod
+    def resolve_announce_date(hit) -> dt.date:
+        return hit.published_on
+
+
+class PaperBase(Schema):
+    arxiv_id: str
+    version: int
+    title: str
+    title_zh: ZhOut
+    abstract: str
+    abstract_zh: ZhOut
+    summary_en: str
+    summary_zh: ZhOut
+    authors: list[str]
+    authors_text: str
+    primary_category: str
+    categories: list[str]
+    abs_url: str
+    pdf_url: str
+
+    @staticmethod
+    def resolve_title_zh(paper) -> dict:
+        return zh_out(paper, "title")
+
+    @staticmethod
+    def resolve_abstract_zh(paper) -> dict:
+        return zh_out(paper, "abstract")
+
+    @staticmethod
+    def resolve_summary_zh(paper) -> dict:
+        return zh_out(paper, "summary")
+
+    @staticmethod
+    def resolve_authors(paper) -> list[str]:
+        return [author.name for author in paper.authors.all()]
+
+
+class PaperOut(PaperBase):
+    last_published_on: dt.date = Field(..., description="Newest daily page listing the paper.")
+    listings: list[ListingOut]
+
+    @staticmethod
+    def resolve_listings(paper) -> list:
+        return paper.published_hits
+
+
+class InstitutionOut(Schema):
+    name: str
+    name_zh: str
+    country: str
+
+
+class AuthorOut(Schema):
+    name: str
+    affiliation: str
+
+
+class VersionOut(Schema):
+    version: int
+    submitted_at: dt.datetime | None
+    title_changed: bool
+    abstract_changed: bool
+
+
+class PaperDetailOut(PaperOut):
+    comments: str
+    journal_ref: str
+    doi: str
+    license: str
+    submitted_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    author_details: list[AuthorOut]
+    institutions: list[InstitutionOut]
+    versions: list[VersionOut]
+
+    @staticmethod
+    def resolve_author_details(paper) -> list:
+        return list(paper.authors.all())
+
+    @staticmethod
+    def resolve_institutions(paper) -> list:
+        return [link.institution for link in paper.paper_institutions.all()]
+
+    @staticmethod
+    def resolve_versions(paper) -> list:
+        return sorted(paper.versions.all(), key=lambda version: -version.version)
+
+
+class DayPaperOut(PaperBase):
+    """A paper as one topic's daily page lists it."""
+
+    announce_type: Literal[tuple(Announcement.Type.values)]  # type: ignore[valid-type]
+    listed_category: str
+    confidence: float
+    subtopic: SubtopicRef | None
+
+    @staticmethod
+    def resolve_announce_type(paper) -> str:
+        return paper.announcement.announce_type
+
+    @staticmethod
+    def resolve_listed_category(paper) -> str:
+        return paper.announcement.category
+
+    @staticmethod
+    def resolve_confidence(paper) -> float:
+        return paper.hit.confidence
+
+    @staticmethod
+    def resolve_subtopic(paper):
+        return paper.hit.subtopic
+
+
+class TopicDayOut(Schema):
+    topic: TopicRef
+    announce_date: dt.date
+    note: str = Field(..., description="The editors' note for this page.")
+    published_at: dt.datetime | None
+    papers: list[DayPaperOut]
+
+
+class TopicPageOut(Schema):
+    announce_date: dt.date
+    paper_count: int
+    published_at: dt.datetime | None
+
+
+class DayTopicOut(Schema):
+    topic: TopicRef
+    paper_count: int
+    published_at: dt.datetime | None
+
+
+class DayOut(Schema):
+    announce_date: dt.date
+    topics: list[DayTopicOut]
+
+
+class LatestDayOut(Schema):
+    announce_date: dt.date
+
+
+class DaySummaryOut(Schema):
+    announce_date: dt.date
+    topic_count: int
+
+
+class PageOut(Schema):
+    count: int = Field(..., description="Items across all pages.")
+    page: int
+    page_size: int
+
+
+class PaperPageOut(PageOut):
+    items: list[PaperOut]
+
+
+class DaySummaryPageOut(PageOut):
+    items: list[DaySummaryOut]
+
+
+class TopicPagePageOut(PageOut):
+    items: list[TopicPageOut]
