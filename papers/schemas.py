@@ -72,6 +72,7 @@ class ListingOut(Schema):
     subtopic: SubtopicRef | None
     announce_date: dt.date
     confidence: float
+    reason: str = Field(..., description="Why the paper fits the topic (accepted by an editor).")
 
     @staticmethod
     def resolve_announce_date(hit) -> dt.date:
@@ -168,6 +169,7 @@ class DayPaperOut(PaperBase):
     announce_type: Literal[tuple(Announcement.Type.values)]  # type: ignore[valid-type]
     listed_category: str
     confidence: float
+    reason: str = Field(..., description="Why the paper fits the topic (accepted by an editor).")
     subtopic: SubtopicRef | None
 
     @staticmethod
@@ -181,6 +183,10 @@ class DayPaperOut(PaperBase):
     @staticmethod
     def resolve_confidence(paper) -> float:
         return paper.hit.confidence
+
+    @staticmethod
+    def resolve_reason(paper) -> str:
+        return paper.hit.reason
 
     @staticmethod
     def resolve_subtopic(paper):

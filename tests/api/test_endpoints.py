@@ -49,6 +49,7 @@ def test_topic_day_lists_accepted_papers_in_page_order(client, newsroom):
     assert ids(body["papers"]) == ["2604.90001", "2604.90002"]
     first = body["papers"][0]
     assert first["confidence"] == 0.95
+    assert first["reason"] == "标题提到大语言模型"
     assert first["subtopic"]["slug"] == "reasoning"
     assert first["announce_type"] == "new"
     assert first["listed_category"] == "cs.CL"
@@ -158,6 +159,7 @@ def test_paper_listings_name_the_pages_that_published_it(client, newsroom):
             },
             "announce_date": str(DAY),
             "confidence": 0.95,
+            "reason": "标题提到大语言模型",
         }
     ]
     assert body["last_published_on"] == str(DAY)
