@@ -173,3 +173,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Enrichment (issue 5) ---
+# The openai client retries 429/5xx/timeouts this often, backing off exponentially and
+# honouring Retry-After; then the paper is marked failed and the sweep tries again later.
+LLM_MAX_RETRIES = env.int("ARXDAILY_LLM_MAX_RETRIES", default=4)
+LLM_MAX_TOKENS = env.int("ARXDAILY_LLM_MAX_TOKENS", default=4096)
+# Papers the sweep takes per run, and how often it runs (minutes).
+ENRICH_SWEEP_BATCH = env.int("ARXDAILY_ENRICH_SWEEP_BATCH", default=500)
+ENRICH_SWEEP_MINUTES = env.int("ARXDAILY_ENRICH_SWEEP_MINUTES", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "papers.enrich_sweep": {
+        "task": "papers.enrich_sweep",
+        "schedule": ENRICH_SWEEP_MINUTES * 60,
+    },
+}
