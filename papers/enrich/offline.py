@@ -16,11 +16,15 @@ MAX_CONFIDENCE = 0.95
 
 
 def _term_pattern(term: str) -> re.Pattern:
-    return re.compile(rf"(?<![a-z0-9]){re.escape(term.lower())}(?![a-z0-9])")
+    """The whole term, plural too: "language model" matches "Large Language Models"."""
+    return re.compile(rf"(?<![a-z0-9]){re.escape(term.lower())}(?:e?s)?(?![a-z0-9])")
 
 
 def _matches(terms: tuple[str, ...], text: str) -> list[str]:
-    return [term for term in terms if term.strip() and _term_pattern(term).search(text)]
+    """The terms found in text, less those inside a longer term found ("model" in "language
+    model"), so one phrase is not counted twice as evidence."""
+    found = [term for term in terms if term.strip() and _term_pattern(term).search(text)]
+    return [term for term in found if not any(term != other and term in other for other in found)]
 
 
 def _quoted(terms: list[str]) -> str:
@@ -57,7 +61,7 @@ class OfflineBackend:
         in_abstract = [t for t in _matches(topic.include_keywords, abstract) if t not in in_title]
         if not in_title and not in_abstract:
             return None
-        subtopic, sub_terms = self._best_subtopic(topic, f"{title}\n{abstract}")
+        subtopic, sub_terms = self._best_subtopic(topic, title, abstract)
         primary = bool(shared) and source.categories[0] == shared[0]
         confidence = (
             0.25
@@ -83,12 +87,17 @@ class OfflineBackend:
         )
 
     @staticmethod
-    def _best_subtopic(topic: TopicSpec, text: str) -> tuple[SubtopicSpec | None, list[str]]:
-        best, best_terms = None, []
+    def _best_subtopic(
+        topic: TopicSpec, title: str, abstract: str
+    ) -> tuple[SubtopicSpec | None, list[str]]:
+        """The subtopic with most keyword evidence, a title match counting thrice."""
+        best, best_terms, best_score = None, [], 0
         for sub in topic.subtopics:
-            terms = _matches(sub.keywords, text)
-            if len(terms) > len(best_terms):
-                best, best_terms = sub, terms
+            in_title = _matches(sub.keywords, title)
+            terms = _matches(sub.keywords, f"{title}\n{abstract}")
+            score = 2 * len(in_title) + len(terms)
+            if score > best_score:
+                best, best_terms, best_score = sub, terms, score
         return best, best_terms
 
 
@@ -101,6 +110,8 @@ _CUES = re.compile(
     r"achiev\w*|improv\w*|state-of-the-art)\b",
     re.IGNORECASE,
 )
+# Sentences about links, code and videos say nothing about the paper's content.
+_BOILERPLATE = re.compile(r"https?://|github|\bcode\b|\bvideo\b|available", re.IGNORECASE)
 
 
 def abstract_sentences(abstract: str) -> list[str]:
@@ -131,6 +142,13 @@ def summary_en_extract(abstract: str, *, max_sentences: int = 3) -> str:
     sentences = abstract_sentences(abstract)
     if len(sentences) <= max_sentences:
         return " ".join(sentences)
-    ranked = sorted(range(1, len(sentences)), key=lambda i: (-len(_CUES.findall(sentences[i])), -i))
+    ranked = sorted(
+        range(1, len(sentences)),
+        key=lambda i: (
+            bool(_BOILERPLATE.search(sentences[i])),
+            -len(_CUES.findall(sentences[i])),
+            i,
+        ),
+    )
     chosen = sorted([0, *ranked[: max_sentences - 1]])
     return " ".join(sentences[i] for i in chosen)
