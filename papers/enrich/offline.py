@@ -39,7 +39,7 @@ class OfflineBackend:
     def __init__(self, *, taxonomy: Taxonomy):
         self.taxonomy = taxonomy
         # Offline results depend on the keywords, so a taxonomy edit invalidates the cache.
-        self.prompt_version = f"offline-{OFFLINE_VERSION}-{taxonomy.fingerprint}"
+        self.prompt_version = f"off{OFFLINE_VERSION}-{taxonomy.fingerprint}"
 
     def enrich(self, source: PaperSource) -> Enrichment:
         hits = [hit for topic in self.taxonomy.topics if (hit := self._topic_hit(topic, source))]

@@ -193,4 +193,3 @@ def test_institutions_named_by_the_model_need_a_source(fake_llm, paper):
         "Dept. of CS, Tsinghua University": (PaperInstitution.Origin.ARXIV, ""),
         "Tsinghua University": (PaperInstitution.Origin.MACHINE, "清华大学"),
     }
-
