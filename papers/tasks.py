@@ -10,15 +10,18 @@ from papers.models import Paper
 
 # --- Enrichment (issue 5) ---
 
+# A lost database connection is worth retrying; a paper's own failure is not (it is stored as
+# failed on the paper and taken up again by the sweep).
+ENRICH_TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError, ConnectionError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
 
 @shared_task(
-    name="papers.enrich_paper",
-    acks_late=True,
-    soft_time_limit=10 * 60,
-    time_limit=11 * 60,
-    autoretry_for=(OperationalError, ConnectionError),
-    retry_backoff=True,
-    max_retries=5,
+    name="papers.enrich_paper", soft_time_limit=10 * 60, time_limit=11 * 60, **ENRICH_TASK_OPTIONS
 )
 def enrich_paper(paper_id: int) -> str:
     """Enrich one paper (queued by ingest); logged as a run so its cost counts in the budget."""
@@ -26,13 +29,7 @@ def enrich_paper(paper_id: int) -> str:
 
 
 @shared_task(
-    name="papers.enrich_sweep",
-    acks_late=True,
-    soft_time_limit=25 * 60,
-    time_limit=27 * 60,
-    autoretry_for=(OperationalError, ConnectionError),
-    retry_backoff=True,
-    max_retries=3,
+    name="papers.enrich_sweep", soft_time_limit=25 * 60, time_limit=27 * 60, **ENRICH_TASK_OPTIONS
 )
 def enrich_sweep() -> str:
     """Retry failed papers and take up pending ones (budget-deferred, or never queued)."""
