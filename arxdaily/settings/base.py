@@ -188,3 +188,5 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": ENRICH_SWEEP_MINUTES * 60,
     },
 }
+# The openai client logs every HTTP request at INFO through httpx2.
+LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "httpx2": {"level": "WARNING"}}

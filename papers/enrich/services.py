@@ -344,21 +344,25 @@ def papers_enrich(*, papers: Iterable[Paper], backend: Backend | None = None) ->
 def _jobs_run(jobs: list[_Job], backend: Backend, run: EnrichmentRun, budget: Decimal) -> None:
     queue = list(reversed(jobs))
     in_flight: dict[Future, _Job] = {}
+
+    def top_up(pool: ThreadPoolExecutor) -> None:
+        while queue and len(in_flight) < settings.LLM_CONCURRENCY:
+            if backend.metered and _over_budget(run, budget, len(in_flight)):
+                _defer(list(reversed(queue)), run)
+                queue.clear()
+                return
+            job = queue.pop()
+            in_flight[pool.submit(_call, job, backend)] = job
+
     with ThreadPoolExecutor(max_workers=max(1, settings.LLM_CONCURRENCY)) as pool:
         try:
-            while queue or in_flight:
-                while queue and len(in_flight) < settings.LLM_CONCURRENCY:
-                    if backend.metered and _over_budget(run, budget, len(in_flight)):
-                        _defer(list(reversed(queue)), run)
-                        queue.clear()
-                        break
-                    job = queue.pop()
-                    in_flight[pool.submit(_call, job, backend)] = job
-                if not in_flight:
-                    break
+            top_up(pool)
+            while in_flight:
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
                     _run_count(run, _apply(in_flight.pop(future), future.result(), backend))
+                    # A freed slot is filled at once, before storing the other answers.
+                    top_up(pool)
         finally:
             # Interrupted (time limit): whatever was not stored stays pending for the sweep.
             for future in in_flight:
