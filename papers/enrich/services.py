@@ -224,8 +224,10 @@ def _call(job: _Job, backend: Backend) -> Enrichment | EnrichmentFailed:
 
 @transaction.atomic
 def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -> EnrichOutcome:
-    paper = Paper.objects.select_for_update().get(pk=job.paper.pk)
+    paper = Paper.objects.select_for_update().filter(pk=job.paper.pk).first()
     usage = result.usage
+    if paper is None:  # deleted while the backend was working on it
+        return EnrichOutcome(job.paper.arxiv_id, Outcome.FAILED, usage, error="paper deleted")
     cost = usage_cost(usage, backend.model)
     paper.enrichment_attempts += 1
     paper.enrichment_prompt_tokens += usage.prompt_tokens
@@ -237,6 +239,8 @@ def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -
         paper.save()
         return EnrichOutcome(paper.arxiv_id, Outcome.FAILED, usage, cost, error=str(result))
 
+    if result.rejected_hits:
+        log.warning("%s: hits on unknown topics rejected: %s", paper.arxiv_id, result.rejected_hits)
     changed_sources = _source_changed(paper.enrichment_key, job.key)
     machine_changed = False
     for name in ZH_FIELDS:

@@ -129,3 +129,16 @@ def test_institutions_from_arxiv_affiliations_are_normalised(db):
         "Ohio State",
         "Ohio State",
     ]
+
+
+def test_editing_topic_keywords_reruns_offline_matching(listing):
+    from topics.models import Topic
+
+    paper, _ = enriched(listing["2604.26903"])  # the oscillator review: no topic at first
+    assert not paper.topic_hits.exists()
+    assert paper_enrich(paper=paper).outcome == Outcome.CACHED
+    Topic.objects.filter(slug="llm").update(
+        categories=["eess.SP"], include_keywords=["oscillators"]
+    )
+    assert paper_enrich(paper=paper).outcome == Outcome.DONE
+    assert paper.topic_hits.get().reason.startswith("标题含“oscillators”")

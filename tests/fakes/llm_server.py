@@ -77,8 +77,14 @@ def completion_body(request: dict, content: str) -> dict:
     }
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 128  # many clients connect at once (LLM_CONCURRENCY)
+
+
 class FakeLLM:
-    def __init__(self, *, delay: float = 0.0):
+    def __init__(self, *, delay: float = 0.0, port: int = 0):
         self.requests: list[dict] = []
         self.request_times: list[float] = []
         self.script: deque[Reply] = deque()
@@ -87,9 +93,7 @@ class FakeLLM:
             content=answer_json(requested_arxiv_id(request)), delay=self.delay
         )
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._server.block_on_close = False
+        self._server = _Server(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -118,6 +122,8 @@ class FakeLLM:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real endpoints do
+
             def log_message(self, *args):
                 pass
 
@@ -149,3 +155,16 @@ class FakeLLM:
                     pass  # the client gave up (timeout): nothing to answer
 
         return Handler
+
+
+if __name__ == "__main__":
+    # For trying the site by hand: ARXDAILY_LLM_BASE_URL=http://127.0.0.1:8900/v1 make run
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Fake OpenAI-compatible LLM on loopback.")
+    parser.add_argument("--port", type=int, default=8900)
+    parser.add_argument("--delay", type=float, default=0.0)
+    options = parser.parse_args()
+    fake = FakeLLM(delay=options.delay, port=options.port)
+    print(f"fake LLM at {fake.base_url}", flush=True)
+    fake._server.serve_forever()
