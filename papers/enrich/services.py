@@ -115,7 +115,7 @@ def paper_source_get(*, paper: Paper) -> PaperSource:
 
 def institution_resolve(*, name: str, name_zh: str = "") -> Institution | None:
     """The institution a spelling stands for (via aliases), created if nobody knows it yet."""
-    name = " ".join(name.split()).strip(" ,;.")
+    name = " ".join(name.split()).strip(" ,;.")[:300]
     normalized = institution_name_normalize(name)
     if not normalized:
         return None
@@ -124,7 +124,7 @@ def institution_resolve(*, name: str, name_zh: str = "") -> Institution | None:
         institution = alias.institution
     else:
         institution, _ = Institution.objects.get_or_create(
-            normalized_name=normalized, defaults={"name": name[:300], "name_zh": name_zh[:300]}
+            normalized_name=normalized, defaults={"name": name, "name_zh": name_zh[:300]}
         )
     if name_zh and not institution.name_zh:
         institution.name_zh = name_zh[:300]
