@@ -241,3 +241,10 @@ def enrichment_rerun(modeladmin, request, queryset):
 
 
 PaperAdmin.actions = [*PaperAdmin.actions, enrichment_rerun]
+# What enrichment has cost is a record, not something to edit.
+PaperAdmin.readonly_fields = [
+    *PaperAdmin.readonly_fields,
+    "enrichment_prompt_tokens",
+    "enrichment_completion_tokens",
+    "enrichment_cost_usd",
+]

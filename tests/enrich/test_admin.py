@@ -56,3 +56,17 @@ def test_rerun_action_calls_the_llm_again_for_unchanged_papers(
     papers[0].refresh_from_db()
     assert papers[0].enrichment_state == Paper.EnrichmentState.DONE
     assert EnrichmentRun.objects.latest("started_at").papers_done == 1
+
+
+def test_paper_page_shows_enrichment_error_and_usage_read_only(client, chief_editor):
+    paper = PaperFactory(
+        enrichment_state="failed",
+        enrichment_error="invalid answer after one repair: invalid JSON",
+        enrichment_prompt_tokens=4321,
+    )
+    client.force_login(chief_editor)
+    response = client.get(reverse("admin:papers_paper_change", args=[paper.pk]))
+    html = response.content.decode()
+    assert "invalid answer after one repair: invalid JSON" in html
+    assert "4321" in html
+    assert 'name="enrichment_prompt_tokens"' not in html
