@@ -182,11 +182,10 @@ LLM_MAX_TOKENS = env.int("ARXDAILY_LLM_MAX_TOKENS", default=4096)
 # Papers the sweep takes per run, and how often it runs (minutes).
 ENRICH_SWEEP_BATCH = env.int("ARXDAILY_ENRICH_SWEEP_BATCH", default=500)
 ENRICH_SWEEP_MINUTES = env.int("ARXDAILY_ENRICH_SWEEP_MINUTES", default=30)
+# Added to whatever schedule the other blocks define (ingest's announcement schedule).
 CELERY_BEAT_SCHEDULE = {
-    "papers.enrich_sweep": {
-        "task": "papers.enrich_sweep",
-        "schedule": ENRICH_SWEEP_MINUTES * 60,
-    },
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "papers.enrich_sweep": {"task": "papers.enrich_sweep", "schedule": ENRICH_SWEEP_MINUTES * 60},
 }
 # The openai client logs every HTTP request at INFO through httpx2.
 LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "httpx2": {"level": "WARNING"}}

@@ -246,3 +246,12 @@ def test_sweep_retries_failed_and_pending_papers(fake_llm, llm_taxonomy):
         assert paper.enrichment_state == "done"
         assert paper.enrichment_error == ""
     assert {requested_arxiv_id(r) for r in fake_llm.requests} == {failed.arxiv_id, pending.arxiv_id}
+
+
+def test_tasks_are_late_acked_time_limited_and_the_sweep_is_scheduled(settings):
+    for task in (enrich_paper, enrich_sweep):
+        assert task.acks_late
+        assert 0 < task.soft_time_limit < task.time_limit
+    assert enrich_paper.name == "papers.enrich_paper"
+    schedule = settings.CELERY_BEAT_SCHEDULE["papers.enrich_sweep"]
+    assert schedule["task"] == enrich_sweep.name == "papers.enrich_sweep"
