@@ -1,6 +1,7 @@
 """Enrichment services: human edits win, editor hits stay, cache, budget, concurrency, tasks."""
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
@@ -215,14 +216,21 @@ def test_offline_backend_ignores_the_budget(settings, llm_taxonomy):
 
 def test_calls_run_concurrently_up_to_the_limit(fake_llm, settings, llm_taxonomy):
     settings.LLM_CONCURRENCY = 4
-    fake_llm.delay = 0.3
-    PaperFactory.create_batch(8)
+    # The fake answers nothing until four requests are waiting at once: that only happens if
+    # four calls really are in flight together (a serial client would fail on the timeout).
+    together = threading.Barrier(4, timeout=10)
+
+    def respond(request):
+        if len(fake_llm.requests) <= 4:
+            together.wait()
+        return Reply(content=answer_json(requested_arxiv_id(request)))
+
+    fake_llm.respond = respond
+    PaperFactory.create_batch(9)
     run = papers_enrich(papers=Paper.objects.all())
-    assert run.papers_done == 8
-    starts = sorted(fake_llm.request_times)
-    # Four requests arrived before the first answer could have come back.
-    assert starts[3] - starts[0] < 0.3
-    assert len(fake_llm.requests) == 8
+    assert (run.papers_done, run.papers_failed) == (9, 0)
+    assert fake_llm.max_in_flight == 4  # and never more than the limit
+    assert len(fake_llm.requests) == 9
 
 
 def test_enrich_paper_task_logs_a_run(fake_llm, llm_taxonomy):

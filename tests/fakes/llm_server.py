@@ -87,6 +87,7 @@ class FakeLLM:
     def __init__(self, *, delay: float = 0.0, port: int = 0):
         self.requests: list[dict] = []
         self.request_times: list[float] = []
+        self.in_flight = self.max_in_flight = 0
         self.script: deque[Reply] = deque()
         self.delay = delay
         self.respond: Callable[[dict], Reply] = lambda request: Reply(
@@ -116,7 +117,15 @@ class FakeLLM:
         with self._lock:
             self.requests.append(request)
             self.request_times.append(time.monotonic())
-            return self.script.popleft() if self.script else self.respond(request)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            scripted = self.script.popleft() if self.script else None
+        # Outside the lock: a test's `respond` may block until other requests arrive.
+        return scripted or self.respond(request)
+
+    def _finished(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def _handler(self):
         fake = self
@@ -133,8 +142,11 @@ class FakeLLM:
                     return
                 length = int(self.headers.get("Content-Length", 0))
                 request = json.loads(self.rfile.read(length))
-                reply = fake._reply_for(request)
-                time.sleep(reply.delay)
+                try:
+                    reply = fake._reply_for(request)
+                    time.sleep(reply.delay)
+                finally:
+                    fake._finished()
                 if reply.status == 200:
                     self._send(200, completion_body(request, reply.content), reply.headers)
                 else:
