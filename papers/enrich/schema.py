@@ -80,8 +80,9 @@ class EnrichmentAnswer(BaseModel):
 
 
 # A backslash run and what follows: an odd run is one unescaped backslash before it.
-_BACKSLASH_WORD = re.compile(r"(\\+)([A-Za-z]+|.)", re.S)
-_JSON_ESCAPES = set('"\\/bfnrtu')
+_BACKSLASH_WORD = re.compile(r"(\\+)(u[0-9A-Fa-f]{4}|[A-Za-z]+|.)", re.S)
+_UNICODE_ESCAPE = re.compile(r"u[0-9A-Fa-f]{4}")
+_SHORT_ESCAPES = set('"\\/bfnrt')
 
 
 def _escape_latex(raw: str, latex_commands: set[str]) -> str:
@@ -95,8 +96,8 @@ def _escape_latex(raw: str, latex_commands: set[str]) -> str:
         slashes, word = match.group(1), match.group(2)
         if len(slashes) % 2 == 0:
             return match.group(0)
-        unicode_escape = word[0] == "u" and re.fullmatch(r"u[0-9A-Fa-f]{4}.*", word)
-        if f"\\{word}" in latex_commands or (word[0] not in _JSON_ESCAPES and not unicode_escape):
+        json_escape = word[0] in _SHORT_ESCAPES or _UNICODE_ESCAPE.fullmatch(word)
+        if f"\\{word}" in latex_commands or not json_escape:
             return f"{slashes}\\{word}"
         return match.group(0)
 

@@ -87,3 +87,11 @@ def test_huge_reply_is_rejected_before_parsing():
     raw = answer_json(abstract_zh="很长" * MAX_REPLY_CHARS)
     with pytest.raises(AnswerError, match="characters long"):
         answer_parse(raw, source_text=SOURCE)
+
+
+def test_unicode_escapes_stay_and_latex_starting_with_u_is_kept():
+    raw = answer_json(title_zh="placeholder").replace(
+        '"placeholder"', r'"\u4e2d\u6587 $\underline{x}$ 与 $\upsilon$"'
+    )
+    answer = answer_parse(raw, source_text=SOURCE)
+    assert answer.title_zh == r"中文 $\underline{x}$ 与 $\upsilon$"
