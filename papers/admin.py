@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from papers.enrich.services import papers_enrichment_rerun
 from papers.models import (
     Announcement,
     DailyPage,
@@ -193,16 +194,57 @@ class IngestRunAdmin(admin.ModelAdmin):
 
 @admin.register(EnrichmentRun)
 class EnrichmentRunAdmin(admin.ModelAdmin):
+    """A read-only log: what each run did, used and cost, and why papers failed."""
+
     list_display = [
         "started_at",
         "backend",
         "model",
+        "prompt_version",
         "status",
+        "papers_total",
         "papers_done",
         "papers_cached",
         "papers_failed",
+        "papers_deferred",
         "llm_calls",
+        "prompt_tokens",
+        "completion_tokens",
         "cost_usd",
+        "error_excerpt",
     ]
-    list_filter = ["status", "backend"]
+    list_filter = ["status", "backend", "model"]
     search_fields = ["error", "model"]
+    date_hierarchy = "started_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="error")
+    def error_excerpt(self, obj):
+        return obj.error.splitlines()[0][:120] if obj.error else ""
+
+
+# --- Enrichment (issue 5): re-run action on papers ---
+
+
+@admin.action(description="重新进行 AI 处理 / Re-run enrichment", permissions=["change"])
+def enrichment_rerun(modeladmin, request, queryset):
+    count = papers_enrichment_rerun(papers=queryset)
+    modeladmin.message_user(request, f"{count} paper(s) queued for enrichment.")
+
+
+PaperAdmin.actions = [*PaperAdmin.actions, enrichment_rerun]
+# What enrichment has cost is a record, not something to edit.
+PaperAdmin.readonly_fields = [
+    *PaperAdmin.readonly_fields,
+    "enrichment_prompt_tokens",
+    "enrichment_completion_tokens",
+    "enrichment_cost_usd",
+]

@@ -152,6 +152,10 @@ class Paper(models.Model):
         max_length=64, blank=True, help_text="Hash of source text, prompt version and model."
     )
     enriched_at = models.DateTimeField(null=True, blank=True)
+    # What enriching this paper has cost so far, every attempt included (issue 5).
+    enrichment_prompt_tokens = models.PositiveIntegerField(default=0)
+    enrichment_completion_tokens = models.PositiveIntegerField(default=0)
+    enrichment_cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=0)
 
     institutions = models.ManyToManyField(
         Institution, through="PaperInstitution", related_name="papers", blank=True

@@ -184,3 +184,19 @@ API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=20)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
 # Number of reverse proxies in front of the app, for the client IP in X-Forwarded-For.
 NINJA_NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
+
+# --- Enrichment (issue 5) ---
+# The openai client retries 429/5xx/timeouts this often, backing off exponentially and
+# honouring Retry-After; then the paper is marked failed and the sweep tries again later.
+LLM_MAX_RETRIES = env.int("ARXDAILY_LLM_MAX_RETRIES", default=4)
+LLM_MAX_TOKENS = env.int("ARXDAILY_LLM_MAX_TOKENS", default=4096)
+# Papers the sweep takes per run, and how often it runs (minutes).
+ENRICH_SWEEP_BATCH = env.int("ARXDAILY_ENRICH_SWEEP_BATCH", default=500)
+ENRICH_SWEEP_MINUTES = env.int("ARXDAILY_ENRICH_SWEEP_MINUTES", default=30)
+# Added to whatever schedule the other blocks define (ingest's announcement schedule).
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "papers.enrich_sweep": {"task": "papers.enrich_sweep", "schedule": ENRICH_SWEEP_MINUTES * 60},
+}
+# The openai client logs every HTTP request at INFO through httpx2.
+LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "httpx2": {"level": "WARNING"}}

@@ -1,0 +1,265 @@
+"""Enrichment services: human edits win, editor hits stay, cache, budget, concurrency, tasks."""
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from papers.enrich.services import Outcome, paper_enrich, papers_enrich
+from papers.models import EnrichmentRun, Paper, RunStatus, TopicHit, ZhState
+from papers.tasks import enrich_paper, enrich_sweep
+from tests.factories import PaperFactory, SubtopicFactory, TopicHitFactory, UserFactory
+from tests.fakes.llm_server import Reply, answer_json, requested_arxiv_id
+
+pytestmark = pytest.mark.django_db
+
+
+def hit(topic="llm", subtopic=None, confidence=0.9, reason="论文研究大语言模型"):
+    return {"topic": topic, "subtopic": subtopic, "confidence": confidence, "reason": reason}
+
+
+def test_human_edit_survives_a_rerun_and_is_flagged_when_the_source_changed(fake_llm, llm_taxonomy):
+    paper = PaperFactory()
+    paper_enrich(paper=paper)
+    paper.refresh_from_db()
+    paper.summary_zh_human = "编辑写的总结。"
+    paper.save()
+
+    paper.abstract = "A new abstract for version 2."
+    paper.save()
+    fake_llm.push(Reply(content=answer_json(summary_zh="新的总结第一句。第二句。第三句。")))
+    assert paper_enrich(paper=paper).outcome == Outcome.DONE
+    paper.refresh_from_db()
+    assert paper.summary_zh_human == "编辑写的总结。"
+    assert paper.summary_zh_machine == "新的总结第一句。第二句。第三句。"
+    assert paper.zh("summary") == paper.zh("summary").__class__(
+        value="编辑写的总结。", state=ZhState.EDITED, source_changed=True
+    )
+    # No human title: nothing to flag; the title did not change either.
+    assert not paper.title_zh_source_changed
+
+
+def test_a_changed_title_flags_only_the_human_title(fake_llm, llm_taxonomy):
+    paper = PaperFactory(title_zh_human="编辑的标题", abstract_zh_human="编辑的摘要")
+    paper_enrich(paper=paper)
+    paper.refresh_from_db()
+    paper.title += " (revised)"
+    paper.save()
+    fake_llm.push(Reply(content=answer_json(title_zh="修订后的标题")))
+    paper_enrich(paper=paper)
+    paper.refresh_from_db()
+    assert paper.title_zh_source_changed
+    assert not paper.abstract_zh_source_changed  # the abstract is unchanged
+    assert paper.title_zh_human == "编辑的标题"
+
+
+def test_changed_machine_text_clears_the_review_unchanged_keeps_it(
+    fake_llm, settings, llm_taxonomy
+):
+    paper = PaperFactory()
+    paper_enrich(paper=paper)
+    editor = UserFactory()
+    Paper.objects.filter(pk=paper.pk).update(zh_reviewed_at=timezone.now(), zh_reviewed_by=editor)
+    paper.refresh_from_db()
+
+    settings.LLM_MODEL = "gpt-4o"  # a new model: new cache key, same answer
+    paper_enrich(paper=paper)
+    paper.refresh_from_db()
+    assert paper.zh_reviewed_at is not None
+    assert paper.zh("title").state == ZhState.REVIEWED
+
+    settings.LLM_MODEL = "deepseek-chat"
+    fake_llm.push(Reply(content=answer_json(title_zh="另一个标题")))
+    paper_enrich(paper=paper)
+    paper.refresh_from_db()
+    assert paper.zh_reviewed_at is None
+    assert paper.zh_reviewed_by is None
+    assert paper.zh("title").state == ZhState.MACHINE
+
+
+def test_offline_rerun_keeps_machine_translations_unless_the_source_changed(
+    fake_llm, settings, llm_taxonomy
+):
+    paper = PaperFactory()
+    paper_enrich(paper=paper)
+    settings.LLM_BACKEND = "offline"
+    paper_enrich(paper=paper)
+    paper.refresh_from_db()
+    assert paper.title_zh_machine  # offline has no opinion on Chinese text
+
+    paper.abstract = "Different large language model abstract."
+    paper.save()
+    paper_enrich(paper=paper)
+    paper.refresh_from_db()
+    # The old translations translate an abstract that is gone: missing, not stale.
+    assert paper.abstract_zh_machine == ""
+    assert paper.summary_zh_machine == ""
+    assert paper.title_zh_machine
+
+
+def test_machine_hits_are_replaced_editor_hits_never_touched(fake_llm, llm_taxonomy):
+    other = SubtopicFactory(slug="agents").topic
+    other.slug = "agents-topic"
+    other.save()
+    paper = PaperFactory()
+    stale = TopicHitFactory(paper=paper, topic=llm_taxonomy, confidence=0.3, reason="旧的")
+    accepted = TopicHitFactory(
+        paper=paper, topic=other, review_state=TopicHit.ReviewState.ACCEPTED, reason="编辑接受"
+    )
+    rejected_topic = SubtopicFactory(slug="x").topic
+    rejected_topic.slug = "rejected-topic"
+    rejected_topic.save()
+    rejected = TopicHitFactory(
+        paper=paper, topic=rejected_topic, review_state=TopicHit.ReviewState.REJECTED
+    )
+    fake_llm.push(
+        Reply(
+            content=answer_json(
+                hits=[
+                    hit("llm", "reasoning", 0.8, "涉及推理"),
+                    hit("agents-topic", None, 0.1, "机器想改"),
+                    hit("rejected-topic", None, 0.99, "机器想再提"),
+                ]
+            )
+        )
+    )
+    paper_enrich(paper=paper)
+    hits = {h.topic.slug: h for h in paper.topic_hits.select_related("topic", "subtopic")}
+    assert set(hits) == {"llm", "agents-topic", "rejected-topic"}
+    assert not TopicHit.objects.filter(pk=stale.pk).exists()
+    assert (hits["llm"].subtopic.slug, hits["llm"].reason) == ("reasoning", "涉及推理")
+    for kept in (accepted, rejected):
+        fresh = TopicHit.objects.get(pk=kept.pk)
+        assert (fresh.confidence, fresh.reason, fresh.review_state) == (
+            kept.confidence,
+            kept.reason,
+            kept.review_state,
+        )
+    assert paper.topic_hits.count() == 3
+
+
+def test_rerun_on_unchanged_papers_makes_zero_calls(fake_llm, llm_taxonomy):
+    papers = PaperFactory.create_batch(3)
+    first = papers_enrich(papers=Paper.objects.all())
+    assert (first.papers_done, first.llm_calls) == (3, 3)
+    second = papers_enrich(papers=Paper.objects.all())
+    assert (second.papers_cached, second.papers_done, second.llm_calls) == (3, 0, 0)
+    assert len(fake_llm.requests) == 3
+    assert second.status == RunStatus.OK
+    assert set(Paper.objects.values_list("enrichment_state", flat=True)) == {"done"}
+    # A changed abstract is new source text: one call for that paper only.
+    Paper.objects.filter(pk=papers[0].pk).update(abstract="Changed.")
+    third = papers_enrich(papers=Paper.objects.all())
+    assert (third.papers_done, third.papers_cached, third.llm_calls) == (1, 2, 1)
+
+
+def test_run_records_counts_tokens_cost_and_errors(fake_llm, settings, llm_taxonomy):
+    settings.LLM_CONCURRENCY = 4
+    papers = PaperFactory.create_batch(6)
+    bad = papers[2].arxiv_id
+
+    def respond(request):
+        if requested_arxiv_id(request) == bad:
+            return Reply(content="no json at all")
+        return Reply(content=answer_json(requested_arxiv_id(request)))
+
+    fake_llm.respond = respond
+    run = papers_enrich(papers=Paper.objects.all())
+    assert (run.papers_total, run.papers_done, run.papers_failed) == (6, 5, 1)
+    assert run.llm_calls == 7  # one repair for the bad paper
+    assert run.status == RunStatus.PARTIAL
+    assert bad in run.error
+    assert run.prompt_tokens == sum(
+        Paper.objects.values_list("enrichment_prompt_tokens", flat=True)
+    )
+    assert run.cost_usd == sum(Paper.objects.values_list("enrichment_cost_usd", flat=True))
+    assert run.cost_usd > 0
+    assert run.finished_at is not None
+    for paper in Paper.objects.exclude(arxiv_id=bad):
+        assert paper.title_zh_machine == f"测试用中文标题 {paper.arxiv_id}"
+
+
+def test_daily_budget_leaves_the_rest_pending(fake_llm, settings, llm_taxonomy):
+    settings.LLM_CONCURRENCY = 1
+    PaperFactory.create_batch(4)
+    one_paper = papers_enrich(papers=Paper.objects.all()[:1]).cost_usd
+    settings.LLM_DAILY_BUDGET_USD = float(one_paper * Decimal("2.5"))
+    run = papers_enrich(papers=Paper.objects.filter(enrichment_state="pending"))
+    # 1.5 papers' worth left: the first call fits, the second starts under the budget and
+    # overruns it, the third is not started.
+    assert (run.papers_done, run.papers_deferred) == (2, 1)
+    assert run.status == RunStatus.PARTIAL
+    assert Paper.objects.filter(enrichment_state="pending").count() == run.papers_deferred
+    assert len(fake_llm.requests) == 1 + run.papers_done
+
+
+def test_spent_budget_defers_everything_and_makes_no_call(fake_llm, settings, llm_taxonomy):
+    EnrichmentRun.objects.create(backend="openai", cost_usd=Decimal("5.0"))
+    settings.LLM_DAILY_BUDGET_USD = 5.0
+    PaperFactory.create_batch(2)
+    run = papers_enrich(papers=Paper.objects.all())
+    assert (run.papers_deferred, run.llm_calls) == (2, 0)
+    assert fake_llm.requests == []
+    # Yesterday's spending does not count against today.
+    EnrichmentRun.objects.update(started_at=timezone.now() - dt.timedelta(days=2))
+    assert papers_enrich(papers=Paper.objects.all()).papers_done == 2
+
+
+def test_offline_backend_ignores_the_budget(settings, llm_taxonomy):
+    EnrichmentRun.objects.create(backend="openai", cost_usd=Decimal("99"))
+    PaperFactory()
+    run = papers_enrich(papers=Paper.objects.all())
+    assert (run.backend, run.papers_done, run.cost_usd) == ("offline", 1, 0)
+
+
+def test_calls_run_concurrently_up_to_the_limit(fake_llm, settings, llm_taxonomy):
+    settings.LLM_CONCURRENCY = 4
+    # The fake answers nothing until four requests are waiting at once: that only happens if
+    # four calls really are in flight together (a serial client would fail on the timeout).
+    together = threading.Barrier(4, timeout=10)
+
+    def respond(request):
+        if len(fake_llm.requests) <= 4:
+            together.wait()
+        return Reply(content=answer_json(requested_arxiv_id(request)))
+
+    fake_llm.respond = respond
+    PaperFactory.create_batch(9)
+    run = papers_enrich(papers=Paper.objects.all())
+    assert (run.papers_done, run.papers_failed) == (9, 0)
+    assert fake_llm.max_in_flight == 4  # and never more than the limit
+    assert len(fake_llm.requests) == 9
+
+
+def test_enrich_paper_task_logs_a_run(fake_llm, llm_taxonomy):
+    paper = PaperFactory()
+    assert enrich_paper.delay(paper.pk).get() == RunStatus.OK
+    run = EnrichmentRun.objects.get()
+    assert (run.papers_done, run.llm_calls, run.backend) == (1, 1, "openai")
+
+
+def test_sweep_retries_failed_and_pending_papers(fake_llm, llm_taxonomy):
+    failed = PaperFactory(
+        enrichment_state="failed", enrichment_error="timeout", enrichment_attempts=2
+    )
+    pending = PaperFactory()
+    done = PaperFactory()
+    paper_enrich(paper=done)
+    fake_llm.requests.clear()
+    assert enrich_sweep.delay().get() == RunStatus.OK
+    for paper in (failed, pending):
+        paper.refresh_from_db()
+        assert paper.enrichment_state == "done"
+        assert paper.enrichment_error == ""
+    assert {requested_arxiv_id(r) for r in fake_llm.requests} == {failed.arxiv_id, pending.arxiv_id}
+
+
+def test_tasks_are_late_acked_time_limited_and_the_sweep_is_scheduled(settings):
+    for task in (enrich_paper, enrich_sweep):
+        assert task.acks_late
+        assert 0 < task.soft_time_limit < task.time_limit
+    assert enrich_paper.name == "papers.enrich_paper"
+    schedule = settings.CELERY_BEAT_SCHEDULE["papers.enrich_sweep"]
+    assert schedule["task"] == enrich_sweep.name == "papers.enrich_sweep"
