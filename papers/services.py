@@ -451,10 +451,11 @@ def announcement_ingest(
     announce_date: dt.date | None = None,
     session: ArxivSession | None = None,
 ) -> IngestRun:
-    """Ingest today's listing feeds of these categories, then complete metadata from the API.
+    """Ingest the listing feeds of these categories, then complete metadata from the API.
 
     An empty feed means arXiv did not announce; a feed still showing an older date means the
-    listing is not out yet (the run fails with that reason and a later run picks it up).
+    listing is not out yet (the run fails with that reason and a later run picks it up); a
+    feed already showing a newer date means a past listing, rebuilt from the API instead.
     """
     session = session or ArxivSession()
     announce_date = announce_date or schedule.latest_listing_date()
@@ -475,11 +476,13 @@ def announcement_ingest(
                 continue
             if not listing.items:
                 continue
-            if listing.announce_date != announce_date:
-                log.error(
-                    f"{category}: the feed shows the listing of {listing.announce_date}, "
-                    f"not {announce_date}"
-                    + (" (not out yet)" if listing.announce_date < announce_date else "")
+            if listing.announce_date < announce_date:
+                log.error(f"{category}: the listing of {announce_date} is not out yet")
+                continue
+            if listing.announce_date > announce_date:
+                # The feed has moved on: rebuild that past listing from the API.
+                _listing_window_store(
+                    listing_date=announce_date, categories=[category], session=session, log=log
                 )
                 continue
             log.count_listing(listing, listing_store(listing=listing))
@@ -544,19 +547,29 @@ def backfill_run(
         )
     )
     for listing_date in schedule.listing_dates(start, end):
-        window_start, window_end = schedule.submission_window(listing_date)
-        query = submitted_date_query(categories=categories, start=window_start, end=window_end)
-        count = 0
-        try:
-            for page in api_search_pages(session=session, search_query=query):
-                _api_page_store(page, log=log, categories=categories, date=listing_date)
-                count += len(page.records)
-        except ArxivError as exc:
-            log.error(f"{listing_date}: {exc}")
+        count = _listing_window_store(
+            listing_date=listing_date, categories=categories, session=session, log=log
+        )
         if progress:
             progress(listing_date, count)
     log.finish(session=session)
     return log.run
+
+
+def _listing_window_store(
+    *, listing_date: dt.date, categories: Sequence[str], session: ArxivSession, log: RunLog
+) -> int:
+    """Rebuild one past listing from the API's submission window; returns papers seen."""
+    window_start, window_end = schedule.submission_window(listing_date)
+    query = submitted_date_query(categories=categories, start=window_start, end=window_end)
+    count = 0
+    try:
+        for page in api_search_pages(session=session, search_query=query):
+            _api_page_store(page, log=log, categories=categories, date=listing_date)
+            count += len(page.records)
+    except ArxivError as exc:
+        log.error(f"{listing_date}: {exc}")
+    return count
 
 
 def _api_page_store(page: ApiPage, *, log: RunLog, categories=(), date=None) -> None:

@@ -104,6 +104,10 @@ class FakeArxiv:
         self._server.shutdown()
         self._server.server_close()
 
+    def alias(self, arxiv_id: str, *, like: str) -> None:
+        """Serve a recorded API entry under another id: no recording has the feed's papers."""
+        self.entries[arxiv_id] = self.entries[like].replace(like.encode(), arxiv_id.encode())
+
     def api_requests(self) -> list[LoggedRequest]:
         return [r for r in self.requests if r.path.startswith("/api/")]
 

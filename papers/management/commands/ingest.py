@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from papers import schedule, services
+from papers import services
 from papers.models import IngestRun, RunStatus
 from topics.selectors import watched_categories_list
 
@@ -29,8 +29,8 @@ def run_report(command: BaseCommand, run: IngestRun) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Ingest arXiv listings: the current listing feeds (--date of a past listing goes "
-        "through the API), or recorded feed/API files with --from-dir."
+        "Ingest arXiv listings: the listing feeds (a past --date is rebuilt through the API), "
+        "or recorded feed/API files with --from-dir."
     )
 
     def add_arguments(self, parser):
@@ -52,9 +52,4 @@ class Command(BaseCommand):
         categories = categories or watched_categories_list()
         if not categories:
             raise CommandError("no categories: pass --categories or activate a topic")
-        if date and date < schedule.latest_listing_date():
-            # The feed only holds the newest listing; older ones come from the API.
-            run = services.backfill_run(start=date, end=date, categories=categories)
-        else:
-            run = services.announcement_ingest(categories=categories, announce_date=date)
-        run_report(self, run)
+        run_report(self, services.announcement_ingest(categories=categories, announce_date=date))
