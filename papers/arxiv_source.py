@@ -32,7 +32,7 @@ API_MAX_IDS = 100  # arXiv's id_list works best in small batches; the issue caps
 API_MAX_PAGE = 2000  # arXiv's largest page.
 # Added to the interval so network jitter between our send and arXiv's receipt never makes
 # two requests look closer than the interval on arXiv's side.
-_PACE_MARGIN = 0.05
+_PACE_MARGIN = 0.1
 _LIMITER_KEY = "arxdaily:arxiv:next-request-at"
 # Reserve the next free slot atomically on the Redis clock (one clock for every worker) and
 # return how many milliseconds the caller has to wait for it.
