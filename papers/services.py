@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -322,8 +323,6 @@ def paper_enrichment_queue(*, paper_ids: Iterable[int]) -> int:
 @contextlib.contextmanager
 def ingest_lock(*, announce_date: dt.date | None, category: str) -> Iterator[bool]:
     """Redis lock so two ingests of one date/category never overlap; yields False if held."""
-    from django.conf import settings
-
     lock = redis_client().lock(
         f"arxdaily:ingest-lock:{announce_date}:{category}",
         timeout=settings.ARXIV_INGEST_LOCK_TTL,
