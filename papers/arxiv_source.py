@@ -220,7 +220,9 @@ def listing_parse(content: bytes, *, category: str | None) -> Listing:
 
     Without `category` (recorded files) it is read from the channel link, …/rss/<cat>.
     """
-    parsed = feedparser.parse(content)
+    # No HTML sanitising: it eats LaTeX such as `$x<y$` as a tag. The text stays untrusted and
+    # is escaped wherever it is shown.
+    parsed = feedparser.parse(content, sanitize_html=False, resolve_relative_uris=False)
     if parsed.bozo and not isinstance(parsed.bozo_exception, feedparser.CharacterEncodingOverride):
         raise ArxivFeedError(f"malformed listing feed for {category}: {parsed.bozo_exception}")
     if parsed.get("version", "") not in ("rss20", "rss10", "atom10"):

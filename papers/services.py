@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -136,6 +136,22 @@ def _dedupe(records: Iterable[PaperRecord]) -> dict[str, PaperRecord]:
     return best
 
 
+def _rows_insert(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> None:
+    """Insert plain rows: COPY on PostgreSQL, where the ORM's per-object cost would dominate
+    an ingest (a listing day brings tens of thousands of author rows); bulk_create elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objects, batch_size=_UPSERT_CHUNK)
+        return
+    columns = ", ".join(model._meta.get_field(f).column for f in fields)
+    sql = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"  # names from our own models
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def _authors_sync(
     *, pks: dict[str, int], records: dict[str, PaperRecord], created: set[str]
 ) -> int:
@@ -154,21 +170,14 @@ def _authors_sync(
         for position, author in enumerate(record.authors):
             row = stored.get(position)
             if row is None:
-                to_create.append(
-                    PaperAuthor(
-                        paper_id=pks[arxiv_id],
-                        position=position,
-                        name=author.name[:300],
-                        affiliation=author.affiliation,
-                    )
-                )
+                to_create.append((pks[arxiv_id], position, author.name[:300], author.affiliation))
             elif (row.name, row.affiliation) != (author.name[:300], author.affiliation):
                 row.name, row.affiliation = author.name[:300], author.affiliation
                 to_update.append(row)
         to_delete += [row.pk for pos, row in stored.items() if pos >= len(record.authors)]
     if to_delete:
         PaperAuthor.objects.filter(pk__in=to_delete).delete()
-    PaperAuthor.objects.bulk_create(to_create, batch_size=_UPSERT_CHUNK)
+    _rows_insert(PaperAuthor, ("paper_id", "position", "name", "affiliation"), to_create)
     PaperAuthor.objects.bulk_update(to_update, ["name", "affiliation"], batch_size=_UPSERT_CHUNK)
     return len(to_create) + len(to_update) + len(to_delete)
 

@@ -198,3 +198,16 @@ def test_pace_holds_across_concurrent_sessions(fake_arxiv, settings):
     assert len(arrivals) == 8
     gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     assert min(gaps) >= settings.ARXIV_MIN_INTERVAL, gaps
+
+
+def test_listing_keeps_latex_and_html_like_text_verbatim():
+    """Feedparser's HTML sanitiser would eat `$x<y$` as a tag; the text must stay as arXiv
+    sent it (it is escaped when shown). Derived from the real feed: no recording has it."""
+    feed = RSS_CS_AI.read_bytes().replace(
+        b"Although language models",
+        b"For $x&lt;y$ and $a &lt;b$, &lt;script&gt;x&lt;/script&gt; in $\\mathbb{R}$,"
+        b" language models",
+        1,
+    )
+    abstract = listing_parse(feed, category="cs.AI").items[0].paper.abstract
+    assert abstract.startswith(r"For $x<y$ and $a <b$, <script>x</script> in $\mathbb{R}$,")
