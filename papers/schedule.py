@@ -38,8 +38,7 @@ def arxiv_tz() -> ZoneInfo:
 
 
 def holidays() -> frozenset[dt.date]:
-    extra = getattr(settings, "ARXIV_EXTRA_HOLIDAYS", ())
-    return ARXIV_HOLIDAYS | {dt.date.fromisoformat(str(day)) for day in extra}
+    return ARXIV_HOLIDAYS | {dt.date.fromisoformat(day) for day in settings.ARXIV_EXTRA_HOLIDAYS}
 
 
 def is_listing_date(day: dt.date) -> bool:

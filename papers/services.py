@@ -472,6 +472,8 @@ def announcement_ingest(
     )
     log = RunLog(run)
     listed: set[str] = set()
+    if not schedule.is_listing_date(announce_date):  # weekend or arXiv holiday: ask nothing
+        categories = []
     for category in categories:
         with ingest_lock(announce_date=announce_date, category=category) as acquired:
             if not acquired:

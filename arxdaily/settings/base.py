@@ -161,6 +161,8 @@ ARXIV_RETRY_BACKOFF = env.float("ARXIV_RETRY_BACKOFF", default=5.0)
 ARXIV_RETRY_MAX_WAIT = env.float("ARXIV_RETRY_MAX_WAIT", default=300.0)
 ARXIV_API_BATCH_SIZE = env.int("ARXIV_API_BATCH_SIZE", default=100)  # ids per call, max 100
 ARXIV_BACKFILL_PAGE_SIZE = env.int("ARXIV_BACKFILL_PAGE_SIZE", default=2000)  # max 2000
+# Listing dates arXiv skips beyond papers/schedule.py's ARXIV_HOLIDAYS (ISO dates).
+ARXIV_EXTRA_HOLIDAYS = env.list("ARXIV_EXTRA_HOLIDAYS", default=[])
 # How long a per-date/category ingest lock lives if its holder dies.
 ARXIV_INGEST_LOCK_TTL = env.int("ARXIV_INGEST_LOCK_TTL", default=30 * 60)
 # Beat, in arXiv's own zone (ArxivCrontab: DST-correct although CELERY_TIMEZONE is UTC):

@@ -153,6 +153,12 @@ def test_weekend_feed_is_recorded_as_no_announcement(fake_arxiv):
     assert not Paper.objects.exists()
 
 
+def test_holiday_is_no_announcement_without_asking_arxiv(fake_arxiv):
+    run = _ingest(announce_date=dt.date(2026, 11, 26))
+    assert run.status == RunStatus.NO_ANNOUNCEMENT
+    assert fake_arxiv.requests == []
+
+
 def test_listing_not_out_yet_fails_with_the_reason(fake_arxiv):
     run = _ingest(announce_date=dt.date(2026, 4, 28))
     assert run.status == RunStatus.FAILED
