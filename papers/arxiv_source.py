@@ -8,6 +8,7 @@ live in one place. Parsing is pure: bytes in, plain records out, so recorded fil
 
 import datetime as dt
 import email.utils
+import functools
 import logging
 import re
 import time
@@ -61,7 +62,13 @@ class ArxivFeedError(ArxivError):
 
 
 def redis_client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
+    """The Redis that holds the pace slot and ingest locks (one pool per process)."""
+    return _redis_for(settings.REDIS_URL)
+
+
+@functools.cache
+def _redis_for(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
 
 
 def arxiv_slot_wait(*, interval: float) -> float:
@@ -136,9 +143,9 @@ class ArxivSession(requests.Session):
             time.sleep(wait)
         raise ArxivHTTPError(f"gave up after {attempt + 1} attempt(s): {reason}", status=status)
 
-    def fetch(self, url: str, *, params: dict | None = None) -> bytes:
+    def fetch(self, url: str) -> bytes:
         """GET that must succeed with 200; other statuses raise with the reason."""
-        response = self.get(url, params=params)
+        response = self.get(url)
         if response.status_code != 200:
             # arXiv's API explains a 400 in the <summary> of an error entry.
             detail = re.search(rb"<summary>(.{0,300}?)</summary>", response.content, re.S)
@@ -198,7 +205,6 @@ class Listing:
 @dataclass
 class ApiPage:
     total_results: int
-    start_index: int
     records: list[PaperRecord]
 
 
@@ -306,7 +312,6 @@ def api_page_parse(content: bytes) -> ApiPage:
             logger.warning("arXiv API entry with an unusable id: %s", result.entry_id)
     return ApiPage(
         total_results=parsed.header.total_results,
-        start_index=parsed.header.start_index,
         records=records,
     )
 
