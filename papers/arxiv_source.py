@@ -98,11 +98,12 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 
 class ArxivSession(requests.Session):
-    """requests.Session that is polite to arXiv whoever calls it (our code or the arxiv lib).
+    """requests.Session that is polite to arXiv: the one way this project talks to arXiv.
 
     Every attempt, retries included, waits for the shared pace slot. 429, 5xx, connection
-    errors and timeouts are retried with exponential backoff (Retry-After wins when longer),
-    a bounded number of times; the last failure raises ArxivHTTPError with the reason.
+    errors (a reply cut off midway included) and timeouts are retried with exponential
+    backoff (Retry-After wins when longer), a bounded number of times; the last failure
+    raises ArxivHTTPError with the reason.
     """
 
     def __init__(self) -> None:
@@ -123,7 +124,11 @@ class ArxivSession(requests.Session):
             retry_after = status = None
             try:
                 response = super().request(method, url, *args, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
                 reason = f"{type(exc).__name__} from {url}: {exc}"
             else:
                 status = response.status_code
