@@ -214,7 +214,8 @@ def test_enrichment_is_queued_for_new_and_changed_papers_only(fake_arxiv, monkey
         def delay_on_commit(self, pk):
             queued.append(pk)
 
-    assert services.paper_enrichment_queue(paper_ids=[1]) == 0  # no enrich task yet: skipped
+    monkeypatch.delattr(tasks, "enrich_paper", raising=False)
+    assert services.paper_enrichment_queue(paper_ids=[1]) == 0  # no enrich task: skipped
     monkeypatch.setattr(tasks, "enrich_paper", FakeEnrichTask(), raising=False)
     _ingest()
     assert sorted(queued) == sorted(Paper.objects.values_list("pk", flat=True))
