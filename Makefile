@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_taxonomy
+	$(MANAGE) ingest --from-dir papers/sample
 	$(MANAGE) ensure_editor
 	$(MANAGE) runserver 127.0.0.1:8000
 

@@ -1,14 +1,56 @@
-"""Celery tasks: thin wrappers that call services."""
+"""Celery tasks: thin wrappers with stable names around services."""
 
+import datetime as dt
+
+import redis
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
+from papers import services
+from papers.arxiv_source import ArxivError
 from papers.enrich.selectors import papers_to_enrich
 from papers.enrich.services import papers_enrich
-from papers.models import Paper
+from papers.models import Paper, RunStatus
+from topics.selectors import watched_categories_list
 
-# --- Enrichment (issue 5) ---
+# --- Ingest ---
+
+_INGEST_RETRY = {
+    "acks_late": True,
+    "autoretry_for": (ArxivError, OperationalError, redis.ConnectionError),
+    "retry_backoff": 300,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
+    "max_retries": 4,
+    "soft_time_limit": 25 * 60,
+    "time_limit": 30 * 60,
+}
+
+
+class IngestIncomplete(ArxivError):
+    """The run failed as a whole (arXiv unreachable, listing not out): retry later."""
+
+
+@shared_task(name="papers.ingest_announcement", **_INGEST_RETRY)
+def ingest_announcement(categories: list[str] | None = None, announce_date: str | None = None):
+    """Ingest the latest listing (or `announce_date`, ISO) of the watched categories."""
+    date = dt.date.fromisoformat(announce_date) if announce_date else None
+    run = services.announcement_ingest(
+        categories=categories or watched_categories_list(), announce_date=date
+    )
+    if run.status == RunStatus.FAILED:
+        raise IngestIncomplete(run.error)
+    return run.pk
+
+
+@shared_task(name="papers.ingest_pending_metadata", **_INGEST_RETRY)
+def ingest_pending_metadata():
+    """Complete papers the API had not returned yet (it often lags the listing)."""
+    return services.pending_metadata_ingest().pk
+
+
+# --- Enrichment ---
 
 # A lost database connection is worth retrying; a paper's own failure is not (it is stored as
 # failed on the paper and taken up again by the sweep).
@@ -21,11 +63,12 @@ ENRICH_TASK_OPTIONS = {
 
 
 @shared_task(
-    name="papers.enrich_paper", soft_time_limit=10 * 60, time_limit=11 * 60, **ENRICH_TASK_OPTIONS
+    name="papers.enrich_papers", soft_time_limit=10 * 60, time_limit=11 * 60, **ENRICH_TASK_OPTIONS
 )
-def enrich_paper(paper_id: int) -> str:
-    """Enrich one paper (queued by ingest); logged as a run so its cost counts in the budget."""
-    return papers_enrich(papers=Paper.objects.filter(pk=paper_id)).status
+def enrich_papers(paper_ids: list[int]) -> str:
+    """Enrich a batch queued by ingest or an editor, with LLM calls in parallel; logged as one
+    run so its cost counts in the budget."""
+    return papers_enrich(papers=Paper.objects.filter(pk__in=paper_ids)).status
 
 
 @shared_task(

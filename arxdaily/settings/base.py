@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
+from papers.schedule import ArxivCrontab
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -150,6 +152,41 @@ ARXIV_HTTP_TIMEOUT = env.float("ARXIV_HTTP_TIMEOUT", default=30.0)
 ARXIV_USER_AGENT = env(
     "ARXIV_USER_AGENT", default="arxdaily/0.1 (daily arXiv digest; mailto:admin@example.org)"
 )
+
+# --- ingest (issue 4) ---------------------------------------------------------------------
+# Retries of one arXiv request: exponential backoff from ARXIV_RETRY_BACKOFF seconds
+# (Retry-After wins when longer); a wait above ARXIV_RETRY_MAX_WAIT gives up instead.
+ARXIV_HTTP_RETRIES = env.int("ARXIV_HTTP_RETRIES", default=4)
+ARXIV_RETRY_BACKOFF = env.float("ARXIV_RETRY_BACKOFF", default=5.0)
+ARXIV_RETRY_MAX_WAIT = env.float("ARXIV_RETRY_MAX_WAIT", default=300.0)
+ARXIV_API_BATCH_SIZE = env.int("ARXIV_API_BATCH_SIZE", default=100)  # ids per call, max 100
+ARXIV_BACKFILL_PAGE_SIZE = env.int("ARXIV_BACKFILL_PAGE_SIZE", default=2000)  # max 2000
+# Listing dates arXiv skips beyond papers/schedule.py's ARXIV_HOLIDAYS (ISO dates).
+ARXIV_EXTRA_HOLIDAYS = env.list("ARXIV_EXTRA_HOLIDAYS", default=[])
+# How long a per-date/category ingest lock lives if its holder dies.
+ARXIV_INGEST_LOCK_TTL = env.int("ARXIV_INGEST_LOCK_TTL", default=30 * 60)
+# Beat, in arXiv's own zone (ArxivCrontab: DST-correct although CELERY_TIMEZONE is UTC):
+# shortly after each announcement (Sun–Thu 20:00 New York), catch-up runs later that night
+# and the next morning, and a retry of papers whose API metadata was still missing.
+CELERY_BEAT_SCHEDULE = {
+    "ingest-after-announcement": {
+        "task": "papers.ingest_announcement",
+        "schedule": ArxivCrontab(minute=5, hour=20, day_of_week="sun-thu"),
+    },
+    "ingest-catch-up-night": {
+        "task": "papers.ingest_announcement",
+        "schedule": ArxivCrontab(minute=0, hour="21,23", day_of_week="sun-thu"),
+    },
+    "ingest-catch-up-morning": {
+        "task": "papers.ingest_announcement",
+        "schedule": ArxivCrontab(minute=30, hour=6, day_of_week="mon-fri"),
+    },
+    "ingest-pending-metadata": {
+        "task": "papers.ingest_pending_metadata",
+        "schedule": ArxivCrontab(minute=45, hour="*/2"),
+    },
+}
+# --- end ingest ---------------------------------------------------------------------------
 
 # LLM: any OpenAI-compatible endpoint; without a key the offline backend is used.
 LLM_BACKEND = env("ARXDAILY_LLM_BACKEND", default="")

@@ -14,7 +14,8 @@ CACHES = {
     }
 }
 CELERY_BROKER_URL = REDIS_URL
-CELERY_TASK_ALWAYS_EAGER = True
+# Eager unless a test starts a real worker (the ingest end-to-end test does).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # The test client's login() passes no request, which django-axes needs; tests of the lockout
 # turn it back on.
 AXES_ENABLED = False

@@ -396,19 +396,16 @@ def papers_enrichment_rerun(*, papers: Iterable[Paper]) -> int:
     The cached part of the key is blanked, so the next run calls the backend again; the
     source parts are kept, so a later run can still tell whether the source text changed.
     """
-    count = 0
+    # papers.tasks imports this module; importing it here avoids the cycle.
+    from papers.tasks import enrich_papers
+
+    paper_ids = []
     for paper in papers:
         blank = paper.enrichment_key[: 2 * KEY_PART].ljust(64, "0") if paper.enrichment_key else ""
         Paper.objects.filter(pk=paper.pk).update(
             enrichment_key=blank, enrichment_state=Paper.EnrichmentState.PENDING
         )
-        _enrich_paper_task().delay_on_commit(paper.pk)
-        count += 1
-    return count
-
-
-def _enrich_paper_task():
-    # papers.tasks imports this module; importing it here avoids the cycle.
-    from papers.tasks import enrich_paper
-
-    return enrich_paper
+        paper_ids.append(paper.pk)
+    if paper_ids:
+        enrich_papers.delay_on_commit(paper_ids)
+    return len(paper_ids)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from papers.models import EnrichmentRun, Paper, TopicHit, ZhState
-from papers.tasks import enrich_paper, enrich_sweep
+from papers.tasks import enrich_papers, enrich_sweep
 from tests.factories import PaperFactory, UserFactory
 from tests.fakes.llm_server import Reply, answer_json
 from topics.services import taxonomy_load
@@ -24,7 +24,7 @@ def test_editor_edit_survives_reenrichment_of_a_changed_abstract(fake_llm):
     )
     hit = {"topic": "llm", "subtopic": "reasoning", "confidence": 0.9, "reason": "研究推理"}
     fake_llm.push(Reply(content=answer_json(paper.arxiv_id, hits=[hit])))
-    enrich_paper.delay(paper.pk)
+    enrich_papers.delay([paper.pk])
     paper.refresh_from_db()
     assert paper.summary_zh.state == ZhState.MACHINE
     assert paper.abstract_zh.value  # the fake LLM's Chinese abstract

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from papers.enrich.services import Outcome, paper_enrich, papers_enrich
 from papers.models import EnrichmentRun, Paper, RunStatus, TopicHit, ZhState
-from papers.tasks import enrich_paper, enrich_sweep
+from papers.tasks import enrich_papers, enrich_sweep
 from tests.factories import PaperFactory, SubtopicFactory, TopicHitFactory, UserFactory
 from tests.fakes.llm_server import Reply, answer_json, requested_arxiv_id
 
@@ -233,9 +233,9 @@ def test_calls_run_concurrently_up_to_the_limit(fake_llm, settings, llm_taxonomy
     assert len(fake_llm.requests) == 9
 
 
-def test_enrich_paper_task_logs_a_run(fake_llm, llm_taxonomy):
+def test_enrich_papers_task_logs_a_run(fake_llm, llm_taxonomy):
     paper = PaperFactory()
-    assert enrich_paper.delay(paper.pk).get() == RunStatus.OK
+    assert enrich_papers.delay([paper.pk]).get() == RunStatus.OK
     run = EnrichmentRun.objects.get()
     assert (run.papers_done, run.llm_calls, run.backend) == (1, 1, "openai")
 
@@ -257,9 +257,9 @@ def test_sweep_retries_failed_and_pending_papers(fake_llm, llm_taxonomy):
 
 
 def test_tasks_are_late_acked_time_limited_and_the_sweep_is_scheduled(settings):
-    for task in (enrich_paper, enrich_sweep):
+    for task in (enrich_papers, enrich_sweep):
         assert task.acks_late
         assert 0 < task.soft_time_limit < task.time_limit
-    assert enrich_paper.name == "papers.enrich_paper"
+    assert enrich_papers.name == "papers.enrich_papers"
     schedule = settings.CELERY_BEAT_SCHEDULE["papers.enrich_sweep"]
     assert schedule["task"] == enrich_sweep.name == "papers.enrich_sweep"
