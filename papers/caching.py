@@ -1,0 +1,88 @@
+"""Whole-page cache for public pages in Redis, invalidated by bumping one version key.
+
+Any change to public content (publishing, an edit, a new hit) calls
+`papers.services.public_cache_invalidate()`, which stores a new version: every cached page
+becomes unreachable at once, and the version's timestamp is the pages' Last-Modified.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date
+
+PUBLIC_CACHE_VERSION_KEY = "public-pages:version"
+PAGE_TIMEOUT = 24 * 60 * 60
+CACHED_STATUSES = (200, 404)
+
+
+def public_cache_version_get() -> int:
+    """Microseconds since the epoch at the last invalidation (set now if Redis lost it)."""
+    version = cache.get(PUBLIC_CACHE_VERSION_KEY)
+    if version is None:
+        cache.add(PUBLIC_CACHE_VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        version = cache.get(PUBLIC_CACHE_VERSION_KEY)
+    return version
+
+
+def _page_key(request, version: int) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"public-page:{version}:{request.LANGUAGE_CODE}:{path}"
+
+
+def public_page(view):
+    """Serve a public GET view from the page cache, with ETag and Last-Modified.
+
+    Previews and other private responses (those setting Cache-Control) are never stored.
+    The language switcher's CSRF token is not part of the page: a static script copies it
+    from the cookie, which is ensured here, so one cached page serves every reader.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or "preview" in request.GET:
+            return view(request, *args, **kwargs)
+        version = public_cache_version_get()
+        key = _page_key(request, version)
+        entry = cache.get(key)
+        if entry is None:
+            response = view(request, *args, **kwargs)
+            if response.status_code not in CACHED_STATUSES or response.has_header("Cache-Control"):
+                return response
+            if hasattr(response, "render"):
+                response.render()
+            entry = {
+                "status": response.status_code,
+                "content": response.content,
+                "content_type": response["Content-Type"],
+                "etag": f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"',
+            }
+            cache.set(key, entry, PAGE_TIMEOUT)
+        if settings.CSRF_COOKIE_NAME not in request.COOKIES:
+            get_token(request)
+        last_modified = version // 1_000_000
+        response = HttpResponse(
+            entry["content"], status=entry["status"], content_type=entry["content_type"]
+        )
+        response["ETag"] = entry["etag"]
+        response["Last-Modified"] = http_date(last_modified)
+        # Browsers revalidate every time (cheap: a 304), so a publish shows at once.
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        # The language may come from the cookie set by the switcher.
+        patch_vary_headers(response, ("Cookie",))
+        if entry["status"] != 200:
+            return response
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=last_modified, response=response
+        )
+
+    return wrapper
