@@ -16,14 +16,17 @@ def _text_match(queryset, text: str) -> Q:
 
     SQLite (`make run`) has neither and falls back to case-insensitive substring matching.
     """
+    # Chinese text counts only once reviewed: unreviewed text is not shown, so it must not match.
+    reviewed = Q(zh_reviewed_at__isnull=False)
     if connections[queryset.db].vendor == "postgresql":
         english = SearchQuery(text, config="english", search_type="websearch")
-        return Q(search_vector=english) | Q(search_zh__contains=text) | Q(arxiv_id=text)
+        chinese = Q(search_zh__contains=text) & reviewed
+        return Q(search_vector=english) | chinese | Q(arxiv_id=text)
     return (
         Q(title__icontains=text)
         | Q(abstract__icontains=text)
         | Q(authors_text__icontains=text)
-        | Q(search_zh__icontains=text)
+        | (Q(search_zh__icontains=text) & reviewed)
         | Q(arxiv_id=text)
     )
 

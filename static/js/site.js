@@ -19,7 +19,7 @@
       strict: "ignore",
       throwOnError: false,
       errorColor: "inherit",
-      ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option", "a"]
+      ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option"]
     };
     document.querySelectorAll(".tex").forEach(function (element) {
       window.renderMathInElement(element, options);

@@ -42,6 +42,11 @@ def test_chinese_text_matches_by_substring(client, topic):
     assert paper.title in body and "Other paper" not in body
 
 
+def test_unreviewed_chinese_text_does_not_match(client, topic):
+    listed_paper(topic, title="Unreviewed", title_zh_machine="未审校的标题", reviewed=False)
+    assert "Unreviewed" not in _found(client, q="未审校")
+
+
 def test_arxiv_id_finds_the_paper(client, topic):
     paper = listed_paper(topic, title="Found by id")
     assert "Found by id" in _found(client, q=paper.arxiv_id)
