@@ -295,7 +295,17 @@ def _queries_per_page(client, urls) -> dict[str, int]:
 def test_page_query_counts_are_the_same_for_10_and_200_papers(client):
     topic = TopicFactory()
     url = _topic_day_with(10, topic)
-    pages = [url, "/2026-04-27/", "/", "/search/?q=language", f"/topics/{topic.slug}/"]
+    first = topic.hits.order_by("paper__arxiv_id").first().paper
+    pages = [
+        url,
+        "/2026-04-27/",
+        "/",
+        "/search/?q=language",
+        f"/topics/{topic.slug}/",
+        f"/papers/{first.arxiv_id}/",
+        f"/topics/{topic.slug}/rss.xml",
+        "/feeds/all.xml",
+    ]
     with_10 = _queries_per_page(client, pages)
 
     _topic_day_with(190, topic)
@@ -328,6 +338,20 @@ def test_publishing_makes_cached_pages_stale(client, django_capture_on_commit_ca
         page_publish(topic)
 
     assert paper.title in html(client.get("/topics/llm/"))
+
+
+def test_editing_a_hit_makes_cached_pages_stale(client, django_capture_on_commit_callbacks):
+    topic = TopicFactory(slug="llm")
+    paper = listed_paper(topic)
+    page_publish(topic)
+    assert "标题提到大语言模型" in html(client.get("/topics/llm/"))
+    hit = paper.topic_hits.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        hit.reason = "编辑改写的理由"
+        hit.save()
+
+    assert "编辑改写的理由" in html(client.get("/topics/llm/"))
 
 
 def test_english_interface_on_request(client):
