@@ -104,8 +104,13 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
         ANNOUNCE_TYPE_RANK, "category"
     )
     papers = list(
-        _accepted_on(paper_card_queryset(), topics=[topic], announce_date=announce_date)
-        .distinct()
+        # A pk subquery rather than DISTINCT: Postgres would otherwise compare whole wide rows.
+        paper_card_queryset()
+        .filter(
+            pk__in=_accepted_on(
+                Paper.objects.all(), topics=[topic], announce_date=announce_date
+            ).values("pk")
+        )
         .prefetch_related(
             Prefetch("topic_hits", queryset=hits, to_attr="accepted_hits"),
             Prefetch("announcements", queryset=announcements, to_attr="day_announcements"),
