@@ -1,35 +1,24 @@
 """Any saved or deleted row that a public page can show makes the page cache stale."""
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from papers.models import (
-    Announcement,
-    DailyPage,
-    DailyPageEntry,
-    Institution,
-    Paper,
-    PaperAuthor,
-    PaperInstitution,
-    PaperVersion,
-    TopicHit,
-)
 from papers.services import public_cache_invalidate
-from topics.models import Area, Subtopic, Topic
 
 PUBLIC_MODELS = (
-    Announcement,
-    Area,
-    DailyPage,
-    DailyPageEntry,
-    Institution,
-    Paper,
-    PaperAuthor,
-    PaperInstitution,
-    PaperVersion,
-    Subtopic,
-    Topic,
-    TopicHit,
+    "papers.Announcement",
+    "papers.DailyPage",
+    "papers.DailyPageEntry",
+    "papers.Institution",
+    "papers.Paper",
+    "papers.PaperAuthor",
+    "papers.PaperInstitution",
+    "papers.PaperVersion",
+    "papers.TopicHit",
+    "topics.Area",
+    "topics.Subtopic",
+    "topics.Topic",
 )
 
 
@@ -39,9 +28,12 @@ def _invalidate_on_commit(**kwargs) -> None:
 
 
 def signals_connect() -> None:
-    for model in PUBLIC_MODELS:
-        post_save.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"cache-{model}")
-        post_delete.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"cache-{model}-d")
+    for label in PUBLIC_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"cache-{label}")
+        post_delete.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"cache-{label}-d")
     m2m_changed.connect(
-        _invalidate_on_commit, sender=Paper.institutions.through, dispatch_uid="cache-paper-inst"
+        _invalidate_on_commit,
+        sender=apps.get_model("papers.Paper").institutions.through,
+        dispatch_uid="cache-paper-institutions",
     )
