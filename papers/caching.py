@@ -11,10 +11,8 @@ import time
 from collections import OrderedDict
 from functools import wraps
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -70,8 +68,8 @@ def public_page(view):
     """Serve a public GET view from the page cache, with ETag and Last-Modified.
 
     Previews and other private responses (those setting Cache-Control) are never stored.
-    The language switcher's CSRF token is not part of the page: a static script copies it
-    from the cookie, which is ensured here, so one cached page serves every reader.
+    Pages carry nothing per reader: the language switcher's CSRF token is filled in by
+    static/js/site.js (see there), so one cached page serves everyone, without cookies.
     """
 
     @wraps(view)
@@ -95,8 +93,6 @@ def public_page(view):
             }
             cache.set(key, entry, PAGE_TIMEOUT)
             _entry_remember(key, entry)
-        if settings.CSRF_COOKIE_NAME not in request.COOKIES:
-            get_token(request)
         last_modified = version // 1_000_000
         response = HttpResponse(
             entry["content"], status=entry["status"], content_type=entry["content_type"]

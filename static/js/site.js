@@ -26,15 +26,36 @@
     });
   }
 
-  /* Pages are cached whole and shared by all readers, so the CSRF token the language form
-     needs is read from the reader's own cookie instead of being written into the page. */
+  /* Pages are cached whole and shared by all readers, so they cannot carry a per-reader CSRF
+     token. The language form uses Django's double-submit check instead: the token in the
+     form must equal the secret in the reader's csrftoken cookie. A reader without one gets a
+     fresh random secret here (other sites can neither read nor set our cookies). */
+  var CSRF_COOKIE = "csrftoken";
+  var CSRF_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+  function csrfSecret() {
+    var match = document.cookie.match(new RegExp("(?:^|;\\s*)" + CSRF_COOKIE + "=([^;]+)"));
+    if (match) {
+      return decodeURIComponent(match[1]);
+    }
+    var bytes = new Uint8Array(32);
+    window.crypto.getRandomValues(bytes);
+    var secret = Array.prototype.map.call(bytes, function (b) {
+      return CSRF_CHARS[b % CSRF_CHARS.length];
+    }).join("");
+    document.cookie = CSRF_COOKIE + "=" + secret + "; path=/; max-age=31449600; SameSite=Lax" +
+      (window.location.protocol === "https:" ? "; Secure" : "");
+    return secret;
+  }
+
   function armLanguageSwitch() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (!match) {
+    var inputs = document.querySelectorAll("input[data-csrf-from-cookie]");
+    if (inputs.length === 0) {
       return;
     }
-    document.querySelectorAll("input[data-csrf-from-cookie]").forEach(function (input) {
-      input.value = decodeURIComponent(match[1]);
+    var secret = csrfSecret();
+    inputs.forEach(function (input) {
+      input.value = secret;
     });
   }
 

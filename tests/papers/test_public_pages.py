@@ -324,6 +324,7 @@ def test_cached_page_needs_no_queries_and_answers_conditional_requests(
     with django_assert_num_queries(0):
         again = client.get(url)
     assert again.content == first.content
+    assert not first.cookies and not again.cookies  # nothing per reader: one page for all
     assert first["ETag"] and first["Last-Modified"]
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
 
