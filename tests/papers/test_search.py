@@ -113,3 +113,9 @@ def test_empty_search_shows_only_the_form(client, topic):
 def test_xss_in_search_terms_is_escaped(client, topic):
     body = _found(client, q='"><script>alert(1)</script>')
     assert "<script>alert(1)" not in body
+
+
+def test_invalid_filters_show_errors_instead_of_results(client, topic):
+    listed_paper(topic)
+    body = _found(client, date_from="yesterday", page="x")
+    assert 'class="error"' in body and "paper-card" not in body
