@@ -1,6 +1,7 @@
 """A topic's daily pages, with the editors' preview of a draft day."""
 
 import datetime as dt
+from collections import Counter
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,12 @@ def _topic_get(slug: str) -> Topic:
     return get_object_or_404(Topic.objects.active().select_related("area"), slug=slug)
 
 
+def _subtopic_counts(papers) -> list[tuple[object, int]]:
+    """How the day's papers spread over the topic's subtopics (None: no subtopic), largest first."""
+    counts = Counter(paper.hit.subtopic for paper in papers)
+    return sorted(counts.items(), key=lambda item: (item[0] is None, -item[1]))
+
+
 def _topic_day_render(request, topic: Topic, announce_date: dt.date, *, preview: bool = False):
     day = topic_day_get(topic=topic, announce_date=announce_date, include_drafts=preview)
     before, after = published_dates_around_get(announce_date=announce_date, topic=topic)
@@ -29,6 +36,7 @@ def _topic_day_render(request, topic: Topic, announce_date: dt.date, *, preview:
         "previous_date": before,
         "next_date": after,
         "preview": preview,
+        "subtopic_counts": _subtopic_counts(day.papers),
     }
     status = 200
     if not (day.is_published or preview):

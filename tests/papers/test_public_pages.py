@@ -122,6 +122,17 @@ def test_topic_day_shows_accepted_papers_with_full_cards(client):
     assert rejected.title not in body and suggested.title not in body
 
 
+def test_topic_day_shows_how_papers_spread_over_subtopics(client):
+    topic = TopicFactory(slug="llm")
+    alignment = SubtopicFactory(topic=topic, name_zh="对齐")
+    for _ in range(2):
+        listed_paper(topic, subtopic=alignment)
+    listed_paper(topic)
+    page_publish(topic)
+
+    assert "对齐 2 · 其他 1" in html(client.get("/topics/llm/"))
+
+
 def test_topic_latest_page_is_its_newest_published_day(client):
     topic = TopicFactory(slug="llm")
     old = listed_paper(topic, day=dt.date(2026, 4, 24), title="Older paper")
