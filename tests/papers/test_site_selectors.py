@@ -13,7 +13,7 @@ from papers.selectors import (
     published_dates_around_get,
     topic_latest_date_get,
 )
-from tests.factories import AreaFactory, TopicFactory, TopicHitFactory
+from tests.factories import AnnouncementFactory, AreaFactory, TopicFactory, TopicHitFactory
 from tests.site_data import DAY, listed_paper, page_draft, page_publish
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,20 @@ def test_paper_public_get_only_finds_published_papers_with_their_best_hit():
     assert found.hit.topic == topic and found.announcement.announce_date == DAY
     assert [hit.day for hit in found.public_hits] == [DAY]
     assert paper_public_get(arxiv_id=hidden.arxiv_id) is None
+
+
+def test_public_hits_name_only_published_days_of_the_topic():
+    topic = TopicFactory()
+    paper = listed_paper(topic)
+    later = DAY + dt.timedelta(days=1)
+    AnnouncementFactory(paper=paper, announce_date=later, category="cs.AI")
+    page_publish(topic)
+    page_draft(topic, later)
+
+    found = paper_public_get(arxiv_id=paper.arxiv_id)
+
+    assert [hit.day for hit in found.public_hits] == [DAY]
+    assert [item.announce_date for item in feed_items_list(topic=topic)] == [DAY]
 
 
 def test_feed_items_show_a_paper_once_per_day_with_its_strongest_hit():
