@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Concat, NullIf
 
 
 def institution_name_normalize(name: str) -> str:
@@ -77,6 +79,19 @@ class ZhText:
 
 
 ZH_FIELDS = ("title", "summary", "abstract")
+
+
+# --- site (issue 7): stored search columns -------------------------------------------------
+class EnglishSearchVector(SearchVector):
+    """English full-text vector; SQLite (`make run`) has none and searches by substring."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
+def _zh_effective(field: str):
+    human = NullIf(f"{field}_zh_human", Value(""))
+    return Coalesce(human, f"{field}_zh_machine", output_field=models.TextField())
 
 
 class PaperQuerySet(models.QuerySet):
@@ -162,6 +177,27 @@ class Paper(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+
+    # --- site (issue 7): search. Generated and stored by the database, so every write path
+    # (bulk upserts included) keeps them current. Their GIN indexes (tsvector, pg_trgm) are
+    # PostgreSQL-only and live in migration 0002 so SQLite can still migrate.
+    search_vector = models.GeneratedField(
+        expression=EnglishSearchVector("title", "abstract", "authors_text", config="english"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+    )
+    search_zh = models.GeneratedField(
+        expression=Concat(
+            _zh_effective("title"),
+            Value(" "),
+            _zh_effective("summary"),
+            Value(" "),
+            _zh_effective("abstract"),
+            output_field=models.TextField(),
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = PaperQuerySet.as_manager()
 

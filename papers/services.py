@@ -6,11 +6,13 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,6 +32,7 @@ from papers.arxiv_source import (
     redis_client,
     submitted_date_query,
 )
+from papers.caching import PUBLIC_CACHE_VERSION_KEY
 from papers.models import Announcement, IngestRun, Paper, PaperAuthor, PaperVersion, RunStatus
 
 logger = logging.getLogger(__name__)
@@ -307,6 +310,9 @@ def papers_upsert(
         chunk_announcements = [a for a in announcements if a.arxiv_id in chunk]
         with transaction.atomic():
             result.merge(_upsert_chunk(chunk, chunk_announcements))
+    if result.rows_written:
+        # Bulk writes send no model signals: a replaced paper must not keep its cached page.
+        transaction.on_commit(public_cache_invalidate)
     return result
 
 
@@ -642,3 +648,15 @@ def directory_ingest(*, path: Path, categories: Sequence[str] = ()) -> IngestRun
 
 
 # =================================================================== end ingest (issue 4)
+
+
+# ======================================================================= public page cache
+
+
+def public_cache_invalidate() -> None:
+    """Make every cached public page stale at once (called on publish and on any edit).
+
+    Model signals (papers.signals) call it for saves and deletes; code that changes public
+    content with QuerySet.update() or bulk_create() must call it itself.
+    """
+    cache.set(PUBLIC_CACHE_VERSION_KEY, time.time_ns() // 1000, timeout=None)

@@ -1,19 +1,98 @@
+"""Public pages: thin views over papers.selectors, served through the page cache."""
+
+import datetime as dt
+
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 
-from papers.selectors import latest_announce_date_get
-from topics.selectors import area_tree_list
+from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
+from papers.caching import public_page
+from papers.schedule import is_listing_date
+from papers.search import PaperSearchFilter
+from papers.selectors import (
+    date_overview_get,
+    latest_announce_date_get,
+    paper_public_get,
+    paper_search_queryset,
+    public_cards_attach,
+    published_dates_around_get,
+)
+
+SEARCH_PAGE_SIZE = 20
 
 
-def home(request):
-    """Placeholder home until the public site lands: the taxonomy and the latest date."""
-    return render(
-        request,
-        "papers/home.html",
-        {"areas": area_tree_list(), "latest_date": latest_announce_date_get()},
+def no_day_context(*, announce_date: dt.date, before, after) -> tuple[dict, int]:
+    """What a date without published content says: arXiv's day off (200) or not here (404)."""
+    nearest = min(
+        (d for d in (before, after) if d is not None),
+        key=lambda d: (abs((d - announce_date).days), d > announce_date),
+        default=None,
     )
+    announces = is_listing_date(announce_date)
+    return {"arxiv_announces": announces, "nearest_date": nearest}, 404 if announces else 200
+
+
+def _day_render(request, announce_date: dt.date, *, is_home: bool = False):
+    overview = date_overview_get(announce_date=announce_date)
+    before, after = published_dates_around_get(announce_date=announce_date)
+    context = {
+        "announce_date": announce_date,
+        "overview": overview,
+        "previous_date": before,
+        "next_date": after,
+        "is_home": is_home,
+    }
+    status = 200
+    if not overview.is_published:
+        extra, status = no_day_context(announce_date=announce_date, before=before, after=after)
+        context.update(extra)
+    return render(request, "papers/day.html", context, status=status)
+
+
+@public_page
+def home(request):
+    """The latest published announce date."""
+    latest = latest_announce_date_get()
+    if latest is None:
+        return render(request, "papers/day.html", {"overview": None, "is_home": True})
+    return _day_render(request, latest, is_home=True)
+
+
+@public_page
+def day(request, announce_date: dt.date):
+    return _day_render(request, announce_date)
+
+
+@public_page
+def paper(request, arxiv_id: str):
+    """One published paper with all its versions; `…v2` and other spellings redirect."""
+    try:
+        parsed = arxiv_id_parse(arxiv_id)
+    except InvalidArxivId as error:
+        raise Http404("not an arXiv id") from error
+    if parsed.version is not None or parsed.id != arxiv_id:
+        return redirect("papers:paper", arxiv_id=parsed.id, permanent=True)
+    found = paper_public_get(arxiv_id=parsed.id)
+    if found is None:
+        raise Http404("no published paper with this id")
+    return render(request, "papers/paper.html", {"paper": found})
+
+
+@public_page
+def search(request):
+    """Full-text and filtered search over published papers, paginated."""
+    filterset = PaperSearchFilter(request.GET or None, queryset=paper_search_queryset())
+    context = {"filterset": filterset, "page_obj": None, "papers": []}
+    if filterset.is_bound and filterset.is_valid() and filterset.has_criteria:
+        page_obj = Paginator(filterset.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page_obj=page_obj, papers=public_cards_attach(page_obj.object_list))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+    return render(request, "papers/search.html", context)
 
 
 def healthz(request):

@@ -5,7 +5,16 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
-from papers.models import Announcement, DailyPage, Institution, Paper, PaperAuthor, TopicHit
+from papers.models import (
+    Announcement,
+    DailyPage,
+    Institution,
+    Paper,
+    PaperAuthor,
+    PaperInstitution,
+    PaperVersion,
+    TopicHit,
+)
 from topics.models import Area, Subtopic, Topic
 
 
@@ -105,3 +114,21 @@ class DailyPageFactory(factory.django.DjangoModelFactory):
 
     topic = factory.SubFactory(TopicFactory)
     announce_date = dt.date(2026, 4, 27)
+
+
+# --- site (issue 7) ----------------------------------------------------------------------------
+class PaperInstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaperInstitution
+
+    paper = factory.SubFactory(PaperFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class PaperVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaperVersion
+
+    paper = factory.SubFactory(PaperFactory)
+    version = 1

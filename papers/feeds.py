@@ -1,0 +1,59 @@
+"""RSS and Atom feeds of published papers (django.contrib.syndication)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+
+from papers.selectors import FeedItem, feed_items_list
+
+
+class PublishedPapersFeed(Feed):
+    """Items are accepted papers of published daily pages, newest day first."""
+
+    description_template = "feeds/item_description.html"
+    item_guid_is_permalink = False
+
+    def items(self, obj) -> list[FeedItem]:
+        return feed_items_list(topic=obj)
+
+    def item_title(self, item: FeedItem) -> str:
+        title_zh = item.paper.title_zh
+        if title_zh.is_public:
+            return f"{title_zh.value} — {item.paper.title}"
+        return item.paper.title
+
+    def item_link(self, item: FeedItem) -> str:
+        return reverse("papers:paper", kwargs={"arxiv_id": item.paper.arxiv_id})
+
+    def item_guid(self, item: FeedItem) -> str:
+        """Stable per listed version: a replacement (v2) is a new item, v1 never changes."""
+        version = item.announcement.version if item.announcement else item.paper.version
+        return f"arXiv:{item.paper.arxiv_id}v{version}"
+
+    def item_pubdate(self, item: FeedItem) -> dt.datetime:
+        # The listing date is arXiv's (America/New_York) midnight, never the reader's zone.
+        return dt.datetime.combine(
+            item.announce_date, dt.time(), tzinfo=ZoneInfo(settings.ARXIV_TIMEZONE)
+        )
+
+    def item_author_name(self, item: FeedItem) -> str:
+        return item.paper.authors_text
+
+    def item_categories(self, item: FeedItem) -> list[str]:
+        return item.paper.categories
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["paper_url"] = kwargs["request"].build_absolute_uri(self.item_link(kwargs["item"]))
+        return context
+
+
+class AllPapersFeed(PublishedPapersFeed):
+    title = "arxdaily · arXiv 每日专题速递"
+    description = "All topics: papers editors accepted on published daily pages."
+
+    def link(self) -> str:
+        return reverse("papers:home")

@@ -1,0 +1,38 @@
+"""What every paper card needs besides the paper, computed once per language, not per card.
+
+A topic day shows up to a few hundred cards; `{% translate %}` and `{% url %}` in each of them
+were most of the page's render time.
+"""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+CARD_LABELS = {
+    "version_update": _("version update"),
+    "cross_list": _("cross-list"),
+    "match": _("match"),
+    "institutions": _("Institutions"),
+    "topic_match": _("Topic match"),
+    "ai_summary": _("AI summary"),
+    "comments": _("Comments"),
+    "details": _("Details"),
+    "abstract_zh": _("Chinese abstract"),
+    "abstract_en": _("English abstract"),
+}
+_by_language: dict[str, dict[str, str]] = {}
+
+
+@register.simple_tag
+def card_labels() -> dict[str, str]:
+    """The card's labels in the active language, plus the search URL institutions link to."""
+    language = get_language()
+    labels = _by_language.get(language)
+    if labels is None:
+        labels = {key: str(label) for key, label in CARD_LABELS.items()}
+        labels["search_url"] = reverse("papers:search")
+        _by_language[language] = labels
+    return labels

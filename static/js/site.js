@@ -1,0 +1,73 @@
+/* arxdaily: typeset math with the vendored KaTeX and arm the language switcher.
+   Loaded as a static file (the CSP forbids inline scripts). */
+(function () {
+  "use strict";
+
+  function typesetMath() {
+    if (typeof window.renderMathInElement !== "function") {
+      return;
+    }
+    var options = {
+      delimiters: [
+        { left: "$$", right: "$$", display: true },
+        { left: "\\[", right: "\\]", display: true },
+        { left: "$", right: "$", display: false },
+        { left: "\\(", right: "\\)", display: false }
+      ],
+      // Text comes from arXiv and the LLM: no \href, \url or HTML extensions, ever.
+      trust: false,
+      strict: "ignore",
+      throwOnError: false,
+      errorColor: "inherit",
+      ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option"]
+    };
+    document.querySelectorAll(".tex").forEach(function (element) {
+      window.renderMathInElement(element, options);
+    });
+  }
+
+  /* Pages are cached whole and shared by all readers, so they cannot carry a per-reader CSRF
+     token. The language form uses Django's double-submit check instead: the token in the
+     form must equal the secret in the reader's csrftoken cookie. A reader without one gets a
+     fresh random secret here (other sites can neither read nor set our cookies). */
+  var CSRF_COOKIE = "csrftoken";
+  var CSRF_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+  function csrfSecret() {
+    var match = document.cookie.match(new RegExp("(?:^|;\\s*)" + CSRF_COOKIE + "=([^;]+)"));
+    if (match) {
+      return decodeURIComponent(match[1]);
+    }
+    var bytes = new Uint8Array(32);
+    window.crypto.getRandomValues(bytes);
+    var secret = Array.prototype.map.call(bytes, function (b) {
+      return CSRF_CHARS[b % CSRF_CHARS.length];
+    }).join("");
+    document.cookie = CSRF_COOKIE + "=" + secret + "; path=/; max-age=31449600; SameSite=Lax" +
+      (window.location.protocol === "https:" ? "; Secure" : "");
+    return secret;
+  }
+
+  function armLanguageSwitch() {
+    var inputs = document.querySelectorAll("input[data-csrf-from-cookie]");
+    if (inputs.length === 0) {
+      return;
+    }
+    var secret = csrfSecret();
+    inputs.forEach(function (input) {
+      input.value = secret;
+    });
+  }
+
+  /* Printed pages carry the abstracts even when their <details> was left closed. */
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.abstracts").forEach(function (details) {
+      details.open = true;
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    armLanguageSwitch();
+    typesetMath();
+  });
+})();
