@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q
+from simple_history import register as history_register
 
 
 def institution_name_normalize(name: str) -> str:
@@ -429,6 +430,7 @@ class DailyPage(models.Model):
         ]
         verbose_name = "每日专题页 / Daily page"
         verbose_name_plural = "每日专题页 / Daily pages"
+        permissions = [("publish_dailypage", "发布与撤回每日专题页 / Can publish and unpublish")]
 
     def __str__(self) -> str:
         return f"{self.topic.slug} {self.announce_date}"
@@ -517,3 +519,20 @@ class EnrichmentRun(models.Model):
 
     def __str__(self) -> str:
         return f"enrich {self.backend} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+# ---- editorial (issue 6): review queue and audit history ----
+
+
+class ReviewQueuePaper(Paper):
+    """The editors' queue: the same papers, listed by what still needs a person's look."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "待审论文 / Review queue"
+        verbose_name_plural = "待审 / Review queue"
+
+
+# Every editorial change is kept with who, when, before and after (django-simple-history).
+for _audited in (Paper, TopicHit, DailyPage, Institution):
+    history_register(_audited)

@@ -105,3 +105,22 @@ class DailyPageFactory(factory.django.DjangoModelFactory):
 
     topic = factory.SubFactory(TopicFactory)
     announce_date = dt.date(2026, 4, 27)
+
+
+# ---- editorial (issue 6) ----
+
+
+class StaffFactory(UserFactory):
+    """A staff account; `groups=["Editor"]` gives it an editorial role by group name."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        from django.contrib.auth.models import Group
+
+        if create and names:
+            self.groups.set(Group.objects.filter(name__in=names))

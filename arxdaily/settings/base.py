@@ -173,3 +173,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# ---- editorial (issue 6): audit history and the auto-publish schedule ----
+INSTALLED_APPS += ["simple_history"]
+# Audit rows name the editor behind each admin change; axes stays the last middleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "simple_history.middleware.HistoryRequestMiddleware",
+)
