@@ -8,7 +8,15 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from papers.models import ZH_FIELDS, Announcement, DailyPage, Paper, TopicHit
+from papers.models import (
+    ZH_FIELDS,
+    Announcement,
+    DailyPage,
+    EnrichmentRun,
+    IngestRun,
+    Paper,
+    TopicHit,
+)
 from papers.selectors import topic_day_get
 from topics.models import Topic
 
@@ -176,15 +184,48 @@ def daily_pages_autopublish(*, now: dt.datetime) -> list[DailyPage]:
     return published
 
 
-def papers_enrich_queue(*, papers: Iterable[Paper]) -> int:
-    """Queue the enrichment task for each paper; raises ImportError until enrichment exists."""
-    from papers.tasks import enrich_paper
+def _task(name: str):
+    """A Celery task from papers.tasks, or None while the helper that writes it is unmerged."""
+    from papers import tasks
 
+    return getattr(tasks, name, None)
+
+
+def papers_enrich_queue(*, papers: Iterable[Paper]) -> int | None:
+    """Queue enrichment again for each paper; None when enrichment is not available."""
+    enrich_paper = _task("enrich_paper")
+    if enrich_paper is None:
+        return None
     count = 0
     for paper in papers:
         enrich_paper.delay_on_commit(paper.pk)
         count += 1
     return count
+
+
+def ingest_run_retry(*, run: IngestRun) -> bool:
+    """Queue the run's work again (same date and categories); False if ingest is unavailable."""
+    if run.source == IngestRun.Source.METADATA:
+        task, kwargs = _task("ingest_pending_metadata"), {}
+    else:
+        day = run.announce_date.isoformat() if run.announce_date else None
+        task, kwargs = (
+            _task("ingest_announcement"),
+            {"announce_date": day, "categories": run.categories},
+        )
+    if task is None:
+        return False
+    task.delay_on_commit(**kwargs)
+    return True
+
+
+def enrichment_run_retry(*, run: EnrichmentRun) -> bool:
+    """Sweep again: the sweep picks up every paper still pending or failed."""
+    task = _task("enrich_sweep")
+    if task is None:
+        return False
+    task.delay_on_commit()
+    return True
 
 
 # ---- end editorial ----

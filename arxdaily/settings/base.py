@@ -181,3 +181,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "simple_history.middleware.HistoryRequestMiddleware",
 )
+# Merge with the ingest schedule: one dict, one entry per periodic task.
+CELERY_BEAT_SCHEDULE = {
+    "papers.daily_pages_autopublish": {
+        "task": "papers.daily_pages_autopublish",
+        "schedule": 5 * 60,
+    },
+}
