@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -33,6 +34,7 @@ from papers.models import (
     PaperVersion,
     ReviewQueuePaper,
     TopicHit,
+    ZhState,
 )
 from papers.selectors import topic_day_get
 
@@ -93,9 +95,12 @@ class TopicHitInline(admin.TabularInline):
         "review_state",
         "origin",
         "reviewed_by",
-        "reviewed_at",
     ]
-    readonly_fields = ["origin", "reviewed_by", "reviewed_at"]
+    readonly_fields = ["origin", "reviewed_by"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+        models.FloatField: {"widget": forms.NumberInput(attrs={"step": "0.01", "size": 5})},
+    }
     extra = 0
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -216,14 +221,15 @@ class PaperAdmin(SimpleHistoryAdmin):
     actions = ["accept_confident_hits", "mark_reviewed", "enrich_again"]
     fieldsets = [
         ("审校 / Review", {"fields": ["review_status", "loaded_version"]}),
-        (ZH_LABELS["title"], {"fields": [("title", "title_zh_machine_display", "title_zh_human")]}),
-        (
-            ZH_LABELS["summary"],
-            {"fields": [("summary_en", "summary_zh_machine_display", "summary_zh_human")]},
-        ),
-        (
-            ZH_LABELS["abstract"],
-            {"fields": [("abstract", "abstract_zh_machine_display", "abstract_zh_human")]},
+        *(
+            (
+                ZH_LABELS[field],
+                {
+                    "fields": [(source, f"{field}_zh_machine_display", f"{field}_zh_human")],
+                    "classes": ["zh-side-by-side"],
+                },
+            )
+            for field, source in zip(ZH_FIELDS, ["title", "summary_en", "abstract"], strict=True)
         ),
         ("arXiv", {"fields": ARXIV_FIELDS, "classes": ["collapse"]}),
         ("AI 处理 / Enrichment", {"fields": ENRICHMENT_FIELDS, "classes": ["collapse"]}),
@@ -287,7 +293,7 @@ class PaperAdmin(SimpleHistoryAdmin):
         states = format_html_join(
             " · ",
             "{}: {}",
-            ((ZH_LABELS[f], paper.zh(f).get_state_display()) for f in ZH_FIELDS),
+            ((ZH_LABELS[f], ZhState(paper.zh(f).state).label) for f in ZH_FIELDS),
         )
         if paper.zh_reviewed_at:
             reviewed = format_html(
