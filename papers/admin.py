@@ -472,7 +472,7 @@ class DailyPageAdmin(SimpleHistoryAdmin):
     date_hierarchy = "announce_date"
     inlines = [DailyPageEntryInline]
     readonly_fields = ["status", "published_at", "published_by", "preview_links", "papers_list"]
-    actions = ["publish", "unpublish", "publish_dates"]
+    actions = ["order_fill", "publish", "unpublish", "publish_dates"]
 
     def get_fields(self, request, obj=None):
         fields = ["topic", "announce_date", "note", "loaded_version", *self.readonly_fields]
@@ -559,6 +559,14 @@ class DailyPageAdmin(SimpleHistoryAdmin):
             services.daily_page_publish(page=obj, user=request.user)
         elif "_unpublish" in request.POST:
             services.daily_page_unpublish(page=obj, user=request.user)
+
+    @admin.action(
+        description="写出当前顺序以便调整 / write the current order to edit it",
+        permissions=["change"],
+    )
+    def order_fill(self, request, queryset):
+        count = sum(services.daily_page_order_fill(page=page) for page in queryset)
+        self.message_user(request, f"已写出 {count} 个位置 / {count} positions written.")
 
     @admin.action(description="发布 / publish", permissions=["publish"])
     def publish(self, request, queryset):

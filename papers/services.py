@@ -12,6 +12,7 @@ from papers.models import (
     ZH_FIELDS,
     Announcement,
     DailyPage,
+    DailyPageEntry,
     EnrichmentRun,
     IngestRun,
     Paper,
@@ -137,6 +138,17 @@ def daily_page_unpublish(*, page: DailyPage, user) -> DailyPage:
     page.status = DailyPage.Status.DRAFT
     _audited_save(page, user=user)
     return page
+
+
+def daily_page_order_fill(*, page: DailyPage) -> int:
+    """Write the page's current order as explicit positions (10, 20, …) for editors to renumber;
+    the gaps let a paper move between two others by one edit."""
+    day = topic_day_get(topic=page.topic, announce_date=page.announce_date, include_drafts=True)
+    for index, paper in enumerate(day.papers, start=1):
+        DailyPageEntry.objects.update_or_create(
+            page=page, paper=paper, defaults={"position": index * 10}
+        )
+    return len(day.papers)
 
 
 def daily_pages_publish_for_date(*, announce_date: dt.date, user) -> list[DailyPage]:

@@ -48,9 +48,10 @@ def _preview_url(page):
 
 
 def _previewed(client, page) -> list:
-    """The papers the admin preview shows, as rendered (one block per paper)."""
+    """The papers the admin preview shows, in the order it renders them."""
     html = client.get(_preview_url(page)).content.decode()
-    return [p for p in Paper.objects.all() if f'data-arxiv-id="{p.arxiv_id}"' in html]
+    shown = [(html.find(f'data-arxiv-id="{p.arxiv_id}"'), p) for p in Paper.objects.all()]
+    return [paper for at, paper in sorted(shown, key=lambda pair: pair[0]) if at >= 0]
 
 
 def _listed_hit(topic, **hit):
@@ -166,6 +167,22 @@ def test_publish_all_topics_for_a_date(client, chief_editor):
 
     published = DailyPage.objects.published()
     assert {page.topic for page in published} == {first, second}
+
+
+def test_chief_editor_writes_the_order_and_edits_it_inline(client, chief_editor):
+    topic = TopicFactory()
+    page = DailyPageFactory(topic=topic, announce_date=DAY)
+    low = _listed_hit(topic, confidence=0.6, review_state=TopicHit.ReviewState.ACCEPTED).paper
+    high = _listed_hit(topic, confidence=0.9, review_state=TopicHit.ReviewState.ACCEPTED).paper
+    client.force_login(chief_editor)
+
+    client.post(PAGES, {"action": "order_fill", ACTION_CHECKBOX_NAME: [page.pk]})
+    data = _form_data(client.get(_page_url(page)))
+    [low_row] = [k for k, v in data.items() if k.endswith("-paper") and str(v) == str(low.pk)]
+    data[low_row.replace("-paper", "-position")] = "1"
+    assert client.post(_page_url(page), data).status_code == 302
+
+    assert _previewed(client, page) == [low, high]
 
 
 # ---- review loop in the paper page ----
