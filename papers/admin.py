@@ -36,7 +36,7 @@ from papers.models import (
     TopicHit,
     ZhState,
 )
-from papers.selectors import topic_day_get
+from papers.selectors import announce_dates_list, topic_day_get
 
 
 class InstitutionAliasInline(admin.TabularInline):
@@ -445,6 +445,14 @@ class DailyPageEntryInline(admin.TabularInline):
     extra = 0
 
 
+class PublishDateForm(forms.Form):
+    announce_date = forms.DateField(
+        label="公告日期 / announce date",
+        initial=lambda: announce_dates_list().first(),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 class DailyPageForm(OptimisticLockForm):
     lock_field = "updated_at"
 
@@ -489,10 +497,36 @@ class DailyPageAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
+        publish_date = self.admin_site.admin_view(self.publish_date_view)
         return [
+            path("publish-date/", publish_date, name="papers_dailypage_publish_date"),
             path("<path:object_id>/preview/", preview, name="papers_dailypage_preview"),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        can_publish = self.has_publish_permission(request)
+        extra_context = {**(extra_context or {}), "can_publish": can_publish}
+        return super().changelist_view(request, extra_context)
+
+    def publish_date_view(self, request):
+        """Publish every topic with accepted papers on one announce date, in one step."""
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        form = PublishDateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            day = form.cleaned_data["announce_date"]
+            pages = services.daily_pages_publish_for_date(announce_date=day, user=request.user)
+            self.message_user(request, f"已发布 {len(pages)} 页 / {len(pages)} published.")
+            changelist = reverse("admin:papers_dailypage_changelist")
+            return HttpResponseRedirect(f"{changelist}?announce_date={day:%Y-%m-%d}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "发布某日全部专题 / Publish all topics for a date",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/papers/dailypage/publish_date.html", context)
 
     def preview_view(self, request, object_id):
         """Exactly what publishing would show (the same read as the public page), drafts too."""

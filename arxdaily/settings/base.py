@@ -188,3 +188,5 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60,
     },
 }
+# History is the audit trail; edits go through the editorial forms (with their conflict check).
+SIMPLE_HISTORY_REVERT_DISABLED = True

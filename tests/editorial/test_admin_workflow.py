@@ -446,3 +446,21 @@ def test_admin_passes_django_system_checks():
     from django.core.management import call_command
 
     call_command("check", fail_level="WARNING")
+
+
+def test_publish_all_topics_for_a_date_from_its_own_page(client, chief_editor, editor):
+    topic = TopicFactory()
+    _listed_hit(topic, review_state=TopicHit.ReviewState.ACCEPTED)
+    url = reverse("admin:papers_dailypage_publish_date")
+    client.force_login(editor)
+    assert client.get(url).status_code == 403
+    assert url not in client.get(PAGES).content.decode()
+
+    client.force_login(chief_editor)
+    assert url in client.get(PAGES).content.decode()
+    form = client.get(url)
+    assert form.context["form"]["announce_date"].value() == DAY
+    response = client.post(url, {"announce_date": DAY.isoformat()})
+
+    assert response.status_code == 302
+    assert DailyPage.objects.published().get().topic == topic
