@@ -351,13 +351,15 @@ class PaperAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="重新 AI 处理 / re-run enrichment", permissions=["change"])
     def enrich_again(self, request, queryset):
-        queued = services.papers_enrich_queue(papers=queryset)
-        if queued is None:
+        try:  # the enrichment helper's service; absent until that branch is merged
+            from papers.enrich.services import papers_enrichment_rerun
+        except ImportError:
             self.message_user(
                 request, "AI 处理尚不可用 / enrichment not available.", messages.WARNING
             )
-        else:
-            self.message_user(request, f"已排队 {queued} 篇 / {queued} papers queued.")
+            return
+        queued = papers_enrichment_rerun(papers=queryset)
+        self.message_user(request, f"已排队 {queued} 篇 / {queued} papers queued.")
 
 
 @admin.register(ReviewQueuePaper)

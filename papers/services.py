@@ -203,18 +203,6 @@ def _task(name: str):
     return getattr(tasks, name, None)
 
 
-def papers_enrich_queue(*, papers: Iterable[Paper]) -> int | None:
-    """Queue enrichment again for each paper; None when enrichment is not available."""
-    enrich_paper = _task("enrich_paper")
-    if enrich_paper is None:
-        return None
-    count = 0
-    for paper in papers:
-        enrich_paper.delay_on_commit(paper.pk)
-        count += 1
-    return count
-
-
 def ingest_run_retry(*, run: IngestRun) -> bool:
     """Queue the run's work again (same date and categories); False if ingest is unavailable."""
     if run.source == IngestRun.Source.METADATA:
