@@ -564,13 +564,13 @@ class DailyPageAdmin(SimpleHistoryAdmin):
             return "尚无已接受的论文 / no accepted papers yet"
         rows = format_html_join(
             "",
-            '<li><a href="{}">{}</a> {} ({:.2f})</li>',
+            '<li><a href="{}">{}</a> {} ({})</li>',
             (
                 (
                     reverse("admin:papers_paper_change", args=[paper.pk]),
                     paper.arxiv_id,
                     paper.title,
-                    paper.hit.confidence,
+                    f"{paper.hit.confidence:.2f}",
                 )
                 for paper in day.papers
             ),

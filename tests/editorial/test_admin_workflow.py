@@ -125,6 +125,7 @@ def test_editor_reviews_and_previews_but_cannot_publish(client, editor):
     change_page = client.get(_page_url(page))
     assert change_page.status_code == 200
     assert "_publish" not in change_page.content.decode()
+    assert f"/topics/{topic.slug}/2026-04-27/?preview=1" in change_page.content.decode()
     assert client.get(PAGES).context["action_form"] is None  # no publish actions offered
     assert _previewed(client, page) == [hit.paper]
 
@@ -144,6 +145,7 @@ def test_chief_editor_publishes_from_the_page_and_the_list(client, chief_editor)
 
     form = client.get(_page_url(page))
     assert "_publish" in form.content.decode()
+    assert f"{hit.paper.arxiv_id}</a> {hit.paper.title} (0.80)" in form.content.decode()
     data = {**_form_data(form), "note": "今日推荐", "_publish": "1"}
     response = client.post(_page_url(page), data)
     assert response.status_code == 302, response.context and response.context["errors"]
@@ -244,6 +246,8 @@ def test_editing_chinese_then_revert_and_mark_reviewed(client, editor):
     assert "机器总结" in page
     assert 'name="summary_zh_human"' in page
     assert 'name="summary_zh_machine"' not in page  # machine text is read-only
+    assert "未审校 / not reviewed" in page
+    assert 'name="_zh_revert"' not in page  # nothing to revert yet
 
     data = {**_form_data(client.get(_paper_url(paper))), "summary_zh_human": "编辑总结"}
     client.post(_paper_url(paper), data)
@@ -251,7 +255,9 @@ def test_editing_chinese_then_revert_and_mark_reviewed(client, editor):
     assert paper.zh("summary").value == "编辑总结"
     assert paper.zh("summary").state == ZhState.EDITED
 
-    data = {**_form_data(client.get(_paper_url(paper))), "_zh_revert": "summary"}
+    edited = client.get(_paper_url(paper))
+    assert 'name="_zh_revert" value="summary"' in edited.content.decode()
+    data = {**_form_data(edited), "_zh_revert": "summary"}
     assert client.post(_paper_url(paper), data).url == _paper_url(paper)
     paper.refresh_from_db()
     assert (paper.summary_zh_human, paper.zh("summary").state) == ("", ZhState.MACHINE)
@@ -261,6 +267,20 @@ def test_editing_chinese_then_revert_and_mark_reviewed(client, editor):
     paper.refresh_from_db()
     assert paper.zh("title").state == ZhState.REVIEWED
     assert paper.zh_reviewed_by == editor
+    assert "已审校 / reviewed" in client.get(_paper_url(paper)).content.decode()
+
+
+def test_paper_page_warns_when_the_source_changed_under_an_edit(client, editor):
+    paper = PaperFactory(
+        version=2,
+        abstract_zh_machine="机器摘要",
+        abstract_zh_human="编辑摘要",
+        abstract_zh_source_changed=True,
+    )
+    client.force_login(editor)
+    assert "the English source changed" in client.get(_paper_url(paper)).content.decode()
+    queue = client.get(QUEUE, {"updated": "source"}).context["cl"].result_list
+    assert list(queue) == [paper]
 
 
 def test_second_save_of_the_same_paper_is_refused_with_a_clear_message(client, editor):
