@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from papers import services
 from papers.editorial_admin import (
+    TO_REVIEW,
     AnnounceDateFilter,
     ConfidenceBandFilter,
     OptimisticLockForm,
@@ -373,7 +374,7 @@ class ReviewQueueAdmin(PaperAdmin):
         return [F("max_confidence").desc(nulls_last=True), "-arxiv_id"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(ReviewStateFilter.CHOICES["todo"][1])
+        return super().get_queryset(request).filter(TO_REVIEW)
 
     def history_view(self, request, object_id, extra_context=None):
         """The queue is a view on papers: their history lives on the paper's own page."""

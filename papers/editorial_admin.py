@@ -16,6 +16,12 @@ from topics.models import Topic
 SUGGESTED_HITS = Exists(
     TopicHit.objects.filter(paper=OuterRef("pk"), review_state=TopicHit.ReviewState.SUGGESTED)
 )
+ACCEPTED_HITS = Exists(
+    TopicHit.objects.filter(paper=OuterRef("pk"), review_state=TopicHit.ReviewState.ACCEPTED)
+)
+# A paper needs a person while the machine's suggestions wait, or once it is accepted for a
+# page and its Chinese text is unreviewed. Papers no topic wants stay out of the queue.
+TO_REVIEW = SUGGESTED_HITS | (ACCEPTED_HITS & Q(zh_reviewed_at__isnull=True))
 ZH_SOURCE_CHANGED = Q(
     *(Q(**{f"{field}_zh_source_changed": True}) for field in ZH_FIELDS), _connector=Q.OR
 )
@@ -72,10 +78,13 @@ class ReviewStateFilter(QChoicesFilter):
     title = "审校状态 / review state"
     parameter_name = "review"
     CHOICES = {
-        "todo": ("待审 / to review", SUGGESTED_HITS | Q(zh_reviewed_at__isnull=True)),
+        "todo": ("待审 / to review", TO_REVIEW),
         "hits": ("有待定命中 / suggested hits", SUGGESTED_HITS),
-        "zh": ("中文未审 / Chinese not reviewed", Q(zh_reviewed_at__isnull=True)),
-        "done": ("已审 / reviewed", ~SUGGESTED_HITS & Q(zh_reviewed_at__isnull=False)),
+        "zh": (
+            "已接受、中文未审 / accepted, Chinese unreviewed",
+            ACCEPTED_HITS & Q(zh_reviewed_at__isnull=True),
+        ),
+        "done": ("已审 / reviewed", ~TO_REVIEW),
     }
 
 

@@ -53,14 +53,33 @@ def paper_zh_revert(*, paper: Paper, field: str, user) -> Paper:
     return paper
 
 
-def _daily_pages_ensure(*, hits: Iterable[TopicHit]) -> None:
-    """An accepted hit needs a draft page on each date its paper was listed, to preview it."""
+def _daily_pages_join(*, hits: Iterable[TopicHit], user) -> None:
+    """An accepted hit's paper joins the topic's page on each date it was listed: a draft page
+    is made for previewing; joining an already published page publishes the paper, so its
+    Chinese text counts as reviewed, as publishing the page would have made it."""
     for hit in hits:
-        dates = Announcement.objects.filter(paper_id=hit.paper_id).values_list(
-            "announce_date", flat=True
+        dates = set(
+            Announcement.objects.filter(paper_id=hit.paper_id).values_list(
+                "announce_date", flat=True
+            )
         )
-        for announce_date in set(dates):
-            DailyPage.objects.get_or_create(topic_id=hit.topic_id, announce_date=announce_date)
+        pages = [
+            DailyPage.objects.get_or_create(topic_id=hit.topic_id, announce_date=day)[0]
+            for day in dates
+        ]
+        published = any(page.status == DailyPage.Status.PUBLISHED for page in pages)
+        if published and hit.paper.zh_reviewed_at is None:
+            _papers_review_stamp(papers=[hit.paper], user=user)
+
+
+def _papers_review_stamp(*, papers: Iterable[Paper], user) -> None:
+    """Stamp reviewed (who, when) without touching the editing version (`modified_at`)."""
+    now = timezone.now()
+    for paper in papers:
+        if paper.zh_reviewed_at is None:
+            paper.zh_reviewed_at = now
+            paper.zh_reviewed_by = user
+            _audited_save(paper, user=user, update_fields=["zh_reviewed_at", "zh_reviewed_by"])
 
 
 def _topic_hits_review(*, hits: Iterable[TopicHit], state: str, user) -> list[TopicHit]:
@@ -79,7 +98,7 @@ def _topic_hits_review(*, hits: Iterable[TopicHit], state: str, user) -> list[To
 def topic_hit_accept(*, hits: Iterable[TopicHit], user) -> list[TopicHit]:
     """Accepted hits put their papers on the topic's daily page (once it is published)."""
     accepted = _topic_hits_review(hits=hits, state=TopicHit.ReviewState.ACCEPTED, user=user)
-    _daily_pages_ensure(hits=accepted)
+    _daily_pages_join(hits=accepted, user=user)
     return accepted
 
 
@@ -108,7 +127,7 @@ def topic_hit_editor_save(*, hit: TopicHit, user) -> TopicHit:
     hit.reviewed_at = timezone.now()
     _audited_save(hit, user=user)
     if hit.review_state == TopicHit.ReviewState.ACCEPTED:
-        _daily_pages_ensure(hits=[hit])
+        _daily_pages_join(hits=[hit], user=user)
     return hit
 
 
@@ -116,15 +135,10 @@ def topic_hit_editor_save(*, hit: TopicHit, user) -> TopicHit:
 def daily_page_publish(*, page: DailyPage, user) -> DailyPage:
     """Make the page public; what it shows is reviewed from now on (its Chinese text too)."""
     page = DailyPage.objects.select_for_update().select_related("topic").get(pk=page.pk)
-    now = timezone.now()
     day = topic_day_get(topic=page.topic, announce_date=page.announce_date, include_drafts=True)
-    for paper in day.papers:
-        if paper.zh_reviewed_at is None:
-            paper.zh_reviewed_at = now
-            paper.zh_reviewed_by = user
-            _audited_save(paper, user=user, update_fields=["zh_reviewed_at", "zh_reviewed_by"])
+    _papers_review_stamp(papers=day.papers, user=user)
     page.status = DailyPage.Status.PUBLISHED
-    page.published_at = now
+    page.published_at = timezone.now()
     page.published_by = user
     _audited_save(page, user=user)
     return page

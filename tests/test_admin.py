@@ -14,7 +14,7 @@ SAMPLE_FACTORIES = {
     "topic": factories.TopicFactory,
     "subtopic": factories.SubtopicFactory,
     "paper": factories.PaperFactory,
-    "reviewqueuepaper": factories.PaperFactory,
+    "reviewqueuepaper": lambda: factories.TopicHitFactory().paper,  # in the queue: a suggestion
     "paperauthor": factories.PaperAuthorFactory,
     "institution": factories.InstitutionFactory,
     "announcement": factories.AnnouncementFactory,

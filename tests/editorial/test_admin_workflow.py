@@ -277,6 +277,7 @@ def test_paper_page_warns_when_the_source_changed_under_an_edit(client, editor):
         abstract_zh_human="编辑摘要",
         abstract_zh_source_changed=True,
     )
+    TopicHitFactory(paper=paper, review_state=TopicHit.ReviewState.ACCEPTED)
     client.force_login(editor)
     assert "the English source changed" in client.get(_paper_url(paper)).content.decode()
     queue = client.get(QUEUE, {"updated": "source"}).context["cl"].result_list
@@ -373,6 +374,8 @@ def test_queue_filters_search_and_confidence_sort(client, editor):
     strong = _listed_hit(topic, confidence=0.95).paper
     weak = _listed_hit(topic, confidence=0.3).paper
     reviewed = PaperFactory(zh_reviewed_at="2026-04-27T10:00Z")
+    TopicHitFactory(paper=reviewed, review_state=TopicHit.ReviewState.ACCEPTED)
+    unwanted = PaperFactory()  # no topic suggested it: nothing to review
     strong.paper_institutions.create(institution=InstitutionFactory(name="Tsinghua University"))
     client.force_login(editor)
 
@@ -383,6 +386,7 @@ def test_queue_filters_search_and_confidence_sort(client, editor):
 
     assert listed() == [strong, weak]
     assert reviewed not in listed()
+    assert unwanted not in listed()
     assert listed(confidence="high") == [strong]
     assert listed(confidence="low") == [weak]
     assert listed(topic=topic.slug, announce_date=DAY.isoformat()) == [strong, weak]

@@ -42,6 +42,22 @@ def test_accepting_a_hit_puts_the_paper_in_the_preview_and_records_who(editor):
     assert topic_day_get(topic=topic, announce_date=DAY).papers == []
 
 
+def test_accepting_into_an_already_published_day_publishes_the_paper(editor, chief_editor):
+    topic = TopicFactory()
+    page = DailyPageFactory(topic=topic, announce_date=DAY)
+    services.daily_page_publish(page=page, user=chief_editor)
+    hit = _listed_hit(topic)
+    hit.paper.summary_zh_machine = "机器总结"
+    hit.paper.save()
+
+    services.topic_hit_accept(hits=[hit], user=editor)
+
+    assert topic_day_get(topic=topic, announce_date=DAY).papers == [hit.paper]
+    paper = Paper.objects.get(pk=hit.paper.pk)
+    assert paper.zh("summary").is_public
+    assert paper.zh_reviewed_by == editor
+
+
 def test_rejecting_an_accepted_hit_takes_the_paper_out_of_the_preview(editor):
     topic = TopicFactory()
     DailyPageFactory(topic=topic, announce_date=DAY)
