@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, OuterRef, Subquery
@@ -273,6 +274,13 @@ class PaperAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # papers come from arXiv only
+
+    def get_fieldsets(self, request, obj=None):
+        """Read-only fields other blocks add (enrichment usage, …) show in the last section."""
+        placed = set(flatten_fieldsets(self.fieldsets))
+        extra = [f for f in self.get_readonly_fields(request, obj) if f not in placed]
+        *sections, (name, options) = self.fieldsets
+        return [*sections, (name, {**options, "fields": [*options["fields"], *extra]})]
 
     @admin.display(description="中文标题 / Chinese title")
     def title_zh(self, paper):

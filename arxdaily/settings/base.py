@@ -181,8 +181,9 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "simple_history.middleware.HistoryRequestMiddleware",
 )
-# Merge with the ingest schedule: one dict, one entry per periodic task.
+# Added to whatever schedule the other blocks define (ingest's, enrichment's).
 CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "papers.daily_pages_autopublish": {
         "task": "papers.daily_pages_autopublish",
         "schedule": 5 * 60,

@@ -489,3 +489,14 @@ def test_publish_all_topics_for_a_date_from_its_own_page(client, chief_editor, e
 
     assert response.status_code == 302
     assert DailyPage.objects.published().get().topic == topic
+
+
+def test_read_only_fields_added_elsewhere_still_show_on_the_paper_page(client, editor):
+    """Other blocks append to PaperAdmin.readonly_fields (enrichment usage); they must show."""
+    paper_admin = admin.site._registry[Paper]
+    paper = PaperFactory()
+    client.force_login(editor)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(paper_admin, "readonly_fields", [*paper_admin.readonly_fields, "created_at"])
+        page = client.get(_paper_url(paper)).content.decode()
+    assert "field-created_at" in page
