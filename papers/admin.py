@@ -191,6 +191,7 @@ class PaperAdmin(SimpleHistoryAdmin):
     """One paper under review: English beside the machine's and the editor's Chinese."""
 
     form = PaperForm
+    change_form_template = "admin/papers/editorial_change_form.html"
     list_display = [
         "arxiv_id",
         "version",
@@ -373,7 +374,8 @@ class PaperAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReviewQueuePaper)
 class ReviewQueueAdmin(PaperAdmin):
-    """Papers a person still has to look at: suggested hits or unreviewed Chinese text."""
+    """Papers a person still has to look at: suggestions waiting, or accepted papers whose
+    Chinese text nobody has reviewed yet."""
 
     list_filter = PaperAdmin.list_filter[1:]
 
@@ -477,6 +479,7 @@ class DailyPageAdmin(SimpleHistoryAdmin):
     """A topic's day: order, note, preview; chief editors publish and unpublish."""
 
     form = DailyPageForm
+    change_form_template = "admin/papers/editorial_change_form.html"
     list_display = [
         "topic",
         "announce_date",
@@ -492,6 +495,9 @@ class DailyPageAdmin(SimpleHistoryAdmin):
     inlines = [DailyPageEntryInline]
     readonly_fields = ["status", "published_at", "published_by", "preview_links", "papers_list"]
     actions = ["order_fill", "publish", "unpublish", "publish_dates"]
+
+    class Media:
+        css = {"all": ["papers/admin/editorial.css"]}
 
     def get_fields(self, request, obj=None):
         fields = ["topic", "announce_date", "note", "loaded_version", *self.readonly_fields]

@@ -500,3 +500,16 @@ def test_read_only_fields_added_elsewhere_still_show_on_the_paper_page(client, e
         patch.setattr(paper_admin, "readonly_fields", [*paper_admin.readonly_fields, "created_at"])
         page = client.get(_paper_url(paper)).content.decode()
     assert "field-created_at" in page
+
+
+def test_enter_in_a_field_saves_rather_than_publishing_or_reviewing(client, chief_editor):
+    """Browsers submit with the form's first submit button when Enter is pressed."""
+    hit = _listed_hit(TopicFactory())
+    client.force_login(chief_editor)
+    pages = {"paper": _paper_url(hit.paper), "dailypage": _page_url(DailyPageFactory())}
+    for model_name, url in pages.items():
+        html = client.get(url).content.decode()
+        form = html[html.index(f'id="{model_name}_form"') :]
+        first_submit = form[: form.index('type="submit"') + 40]
+        assert 'name="_save"' in first_submit, url
+        assert "_publish" in form or "_mark_reviewed" in form
