@@ -646,7 +646,7 @@ class DailyPageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DailyPageEntry)
-class DailyPageEntryAdmin(admin.ModelAdmin):
+class DailyPageEntryAdmin(SimpleHistoryAdmin):
     list_display = ["page", "paper", "position"]
     list_filter = ["page__topic"]
     search_fields = ["paper__arxiv_id"]
@@ -662,7 +662,7 @@ class PaperAuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaperInstitution)
-class PaperInstitutionAdmin(admin.ModelAdmin):
+class PaperInstitutionAdmin(SimpleHistoryAdmin):
     list_display = ["paper", "institution", "origin", "position"]
     list_filter = ["origin"]
     search_fields = ["paper__arxiv_id", "institution__name", "institution__name_zh"]

@@ -513,3 +513,24 @@ def test_enter_in_a_field_saves_rather_than_publishing_or_reviewing(client, chie
         first_submit = form[: form.index('type="submit"') + 40]
         assert 'name="_save"' in first_submit, url
         assert "_publish" in form or "_mark_reviewed" in form
+
+
+def test_taxonomy_and_order_edits_are_audited_too(client, chief_editor):
+    topic = TopicFactory()
+    page = DailyPageFactory(topic=topic, announce_date=DAY)
+    paper = _listed_hit(topic, review_state=TopicHit.ReviewState.ACCEPTED).paper
+    client.force_login(chief_editor)
+    topic_url = reverse("admin:topics_topic_change", args=[topic.pk])
+    data = {**_form_data(client.get(topic_url)), "confidence_threshold": "0.75"}
+    assert client.post(topic_url, data).status_code == 302
+    data = _form_data(client.get(_page_url(page)))
+    data.update(
+        {"entries-TOTAL_FORMS": "1", "entries-0-paper": paper.pk, "entries-0-position": "3"}
+    )
+    assert client.post(_page_url(page), data).status_code == 302
+
+    change = topic.history.latest()
+    assert (change.history_user, change.confidence_threshold) == (chief_editor, 0.75)
+    assert change.prev_record.confidence_threshold == 0.6
+    entry = page.entries.get()
+    assert (entry.history.get().history_user, entry.history.get().position) == (chief_editor, 3)
