@@ -1,8 +1,29 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import F, OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
+from papers import services
+from papers.editorial_admin import (
+    TO_REVIEW,
+    AnnounceDateFilter,
+    ConfidenceBandFilter,
+    OptimisticLockForm,
+    ReviewStateFilter,
+    RunAdminMixin,
+    TopicFilter,
+    VersionUpdateFilter,
+)
 from papers.enrich.services import papers_enrichment_rerun
 from papers.models import (
+    ZH_FIELDS,
     Announcement,
     DailyPage,
     DailyPageEntry,
@@ -14,8 +35,11 @@ from papers.models import (
     PaperAuthor,
     PaperInstitution,
     PaperVersion,
+    ReviewQueuePaper,
     TopicHit,
+    ZhState,
 )
+from papers.selectors import announce_dates_list, topic_day_get
 
 
 class InstitutionAliasInline(admin.TabularInline):
@@ -24,7 +48,7 @@ class InstitutionAliasInline(admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "name_zh", "country"]
     list_filter = ["country"]
     search_fields = ["name", "name_zh", "aliases__name"]
@@ -49,6 +73,7 @@ class PaperAuthorInline(admin.TabularInline):
 class PaperInstitutionInline(admin.TabularInline):
     model = PaperInstitution
     fields = ["institution", "origin", "position"]
+    readonly_fields = ["origin"]
     autocomplete_fields = ["institution"]
     extra = 0
 
@@ -62,9 +87,29 @@ class PaperVersionInline(admin.TabularInline):
 
 
 class TopicHitInline(admin.TabularInline):
+    """Accept or reject by changing the state; a new row is the editor's own hit (accepted)."""
+
     model = TopicHit
-    fields = ["topic", "subtopic", "confidence", "reason", "origin", "review_state"]
+    fields = [
+        "topic",
+        "subtopic",
+        "confidence",
+        "reason",
+        "review_state",
+        "origin",
+        "reviewed_by",
+    ]
+    readonly_fields = ["origin", "reviewed_by"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+        models.FloatField: {"widget": forms.NumberInput(attrs={"step": "0.01", "size": 5})},
+    }
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["confidence"].initial = 1.0
+        return formset
 
 
 class AnnouncementInline(admin.TabularInline):
@@ -75,36 +120,269 @@ class AnnouncementInline(admin.TabularInline):
     can_delete = False
 
 
+# ---- editorial (issue 6): paper review page, review queue, hits, daily pages ----
+
+NOT_TRANSLATED = "尚未翻译 / not yet translated"
+ZH_LABELS = {
+    "title": "标题 / Title",
+    "summary": "AI总结 / Summary",
+    "abstract": "摘要 / Abstract",
+}
+
+
+def _zh_machine_display(field: str):
+    """Read-only machine text, a warning when the source moved, and "revert to machine"."""
+
+    @admin.display(description=f"{ZH_LABELS[field].split(' / ')[0]}（机器）/ machine")
+    def display(self, paper):
+        text = getattr(paper, f"{field}_zh_machine") or NOT_TRANSLATED
+        parts = [format_html('<div class="zh-machine">{}</div>', text)]
+        if getattr(paper, f"{field}_zh_source_changed"):
+            parts.append(
+                format_html(
+                    '<p class="zh-warning">{}</p>',
+                    "英文原文已更新，请核对编辑译文 / the English source changed since the edit",
+                )
+            )
+        if getattr(paper, f"{field}_zh_human"):
+            parts.append(
+                format_html(
+                    '<button type="submit" class="button" name="_zh_revert" value="{}">{}</button>',
+                    field,
+                    "恢复机器译文 / revert to machine",
+                )
+            )
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    return display
+
+
+class PaperForm(OptimisticLockForm):
+    class Meta:
+        model = Paper
+        fields = ["title_zh_human", "summary_zh_human", "abstract_zh_human"]
+
+
+ARXIV_FIELDS = [
+    "arxiv_id",
+    "version",
+    "authors_text",
+    "primary_category",
+    "categories",
+    "comments",
+    "journal_ref",
+    "doi",
+    "license",
+    "submitted_at",
+    "updated_at",
+    "metadata_state",
+    "metadata_error",
+]
+ENRICHMENT_FIELDS = [
+    "enrichment_state",
+    "enrichment_error",
+    "enrichment_attempts",
+    "enriched_at",
+    "enrichment_key",
+]
+
+
 @admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
+class PaperAdmin(SimpleHistoryAdmin):
+    """One paper under review: English beside the machine's and the editor's Chinese."""
+
+    form = PaperForm
+    change_form_template = "admin/papers/editorial_change_form.html"
     list_display = [
         "arxiv_id",
         "version",
         "title",
-        "primary_category",
-        "metadata_state",
+        "title_zh",
+        "confidence",
+        "hits_summary",
         "enrichment_state",
         "zh_reviewed_at",
     ]
-    list_filter = ["metadata_state", "enrichment_state", "primary_category"]
-    search_fields = ["arxiv_id", "title", "title_zh_machine", "title_zh_human", "authors__name"]
-    readonly_fields = [
+    list_filter = [
+        ReviewStateFilter,
+        AnnounceDateFilter,
+        TopicFilter,
+        ConfidenceBandFilter,
+        VersionUpdateFilter,
+        "enrichment_state",
+        "metadata_state",
+        "primary_category",
+    ]
+    search_fields = [
+        "arxiv_id",
+        "title",
         "title_zh_machine",
-        "summary_zh_machine",
-        "abstract_zh_machine",
+        "title_zh_human",
+        "authors__name",
+        "institutions__name",
+        "institutions__name_zh",
+    ]
+    actions = ["accept_confident_hits", "mark_reviewed", "enrich_again"]
+    fieldsets = [
+        ("审校 / Review", {"fields": ["review_status", "loaded_version"]}),
+        *(
+            (
+                ZH_LABELS[field],
+                {
+                    "fields": [(source, f"{field}_zh_machine_display", f"{field}_zh_human")],
+                    "classes": ["zh-side-by-side"],
+                },
+            )
+            for field, source in zip(ZH_FIELDS, ["title", "summary_en", "abstract"], strict=True)
+        ),
+        ("arXiv", {"fields": ARXIV_FIELDS, "classes": ["collapse"]}),
+        ("AI 处理 / Enrichment", {"fields": ENRICHMENT_FIELDS, "classes": ["collapse"]}),
+    ]
+    readonly_fields = [
+        "review_status",
+        "title",
         "summary_en",
-        "enrichment_key",
-        "enriched_at",
-        "created_at",
-        "modified_at",
+        "abstract",
+        "title_zh_machine_display",
+        "summary_zh_machine_display",
+        "abstract_zh_machine_display",
+        *ARXIV_FIELDS,
+        *ENRICHMENT_FIELDS,
     ]
     inlines = [
-        PaperAuthorInline,
-        PaperInstitutionInline,
         TopicHitInline,
+        PaperInstitutionInline,
+        PaperAuthorInline,
         AnnouncementInline,
         PaperVersionInline,
     ]
+
+    class Media:
+        css = {"all": ["papers/admin/editorial.css"]}
+
+    title_zh_machine_display = _zh_machine_display("title")
+    summary_zh_machine_display = _zh_machine_display("summary")
+    abstract_zh_machine_display = _zh_machine_display("abstract")
+
+    def get_queryset(self, request):
+        # Annotate before ordering, so the queue can sort by the strongest hit's confidence.
+        strongest = TopicHit.objects.filter(paper=OuterRef("pk")).order_by("-confidence")
+        queryset = (
+            self.model._default_manager.get_queryset()
+            .annotate(max_confidence=Subquery(strongest.values("confidence")[:1]))
+            .prefetch_related("topic_hits__topic")
+        )
+        return queryset.order_by(*self.get_ordering(request))
+
+    def has_add_permission(self, request):
+        return False  # papers come from arXiv only
+
+    def get_fieldsets(self, request, obj=None):
+        """Read-only fields other blocks add (enrichment usage, …) show in the last section."""
+        placed = set(flatten_fieldsets(self.fieldsets))
+        extra = [f for f in self.get_readonly_fields(request, obj) if f not in placed]
+        *sections, (name, options) = self.fieldsets
+        return [*sections, (name, {**options, "fields": [*options["fields"], *extra]})]
+
+    @admin.display(description="中文标题 / Chinese title")
+    def title_zh(self, paper):
+        return paper.zh("title").value or NOT_TRANSLATED
+
+    @admin.display(description="置信度 / confidence", ordering="max_confidence")
+    def confidence(self, paper):
+        return "" if paper.max_confidence is None else f"{paper.max_confidence:.2f}"
+
+    @admin.display(description="专题命中 / topic hits")
+    def hits_summary(self, paper):
+        return ", ".join(
+            f"{hit.topic.slug} {hit.confidence:.2f} {hit.get_review_state_display().split()[0]}"
+            for hit in paper.topic_hits.all()
+        )
+
+    @admin.display(description="状态 / state")
+    def review_status(self, paper):
+        states = format_html_join(
+            " · ",
+            "{}: {}",
+            ((ZH_LABELS[f], ZhState(paper.zh(f).state).label) for f in ZH_FIELDS),
+        )
+        if paper.zh_reviewed_at:
+            reviewed = format_html(
+                "已审校 / reviewed {} by {}", paper.zh_reviewed_at, paper.zh_reviewed_by or "auto"
+            )
+        else:
+            reviewed = "未审校 / not reviewed"
+        button = format_html(
+            '<button type="submit" class="button default" name="_mark_reviewed">{}</button>',
+            "保存并标记为已审 / save and mark reviewed",
+        )
+        return format_html("<p>{}</p><p>{}</p>{}", states, reviewed, button)
+
+    def save_model(self, request, obj, form, change):
+        if (field := request.POST.get("_zh_revert")) in ZH_FIELDS:
+            services.paper_zh_revert(paper=obj, field=field, user=request.user)
+        elif "_mark_reviewed" in request.POST:
+            services.paper_review_mark(paper=obj, user=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (TopicHit, PaperInstitution):
+            return super().save_formset(request, form, formset, change)
+        for obj in formset.save(commit=False):
+            if isinstance(obj, TopicHit):
+                services.topic_hit_editor_save(hit=obj, user=request.user)
+            else:
+                obj.origin = PaperInstitution.Origin.EDITOR
+                obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        return None
+
+    def response_change(self, request, obj):
+        if request.POST.get("_zh_revert") in ZH_FIELDS or "_mark_reviewed" in request.POST:
+            self.message_user(request, "已保存 / saved.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    @admin.action(
+        description="接受达到专题阈值的命中 / accept hits at or above the topic threshold",
+        permissions=["change"],
+    )
+    def accept_confident_hits(self, request, queryset):
+        hits = TopicHit.objects.filter(paper__in=queryset.values("pk"))
+        accepted = services.topic_hits_accept_above_threshold(hits=hits, user=request.user)
+        self.message_user(request, f"已接受 {len(accepted)} 个 / {len(accepted)} accepted.")
+
+    @admin.action(description="标记为已审 / mark reviewed", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        for paper in queryset:
+            services.paper_review_mark(paper=paper, user=request.user)
+        self.message_user(request, "已标记为已审 / marked reviewed.")
+
+    @admin.action(description="重新 AI 处理 / re-run enrichment", permissions=["change"])
+    def enrich_again(self, request, queryset):
+        queued = papers_enrichment_rerun(papers=queryset)
+        self.message_user(request, f"已排队 {queued} 篇 / {queued} papers queued.")
+
+
+@admin.register(ReviewQueuePaper)
+class ReviewQueueAdmin(PaperAdmin):
+    """Papers a person still has to look at: suggestions waiting, or accepted papers whose
+    Chinese text nobody has reviewed yet."""
+
+    list_filter = PaperAdmin.list_filter[1:]
+
+    def get_ordering(self, request):
+        # A method, not `ordering`: the annotation is unknown to the admin's system checks.
+        return [F("max_confidence").desc(nulls_last=True), "-arxiv_id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(TO_REVIEW)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The queue is a view on papers: their history lives on the paper's own page."""
+        return HttpResponseRedirect(reverse("admin:papers_paper_history", args=[object_id]))
 
 
 @admin.register(PaperVersion)
@@ -126,32 +404,243 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
 
 @admin.register(TopicHit)
-class TopicHitAdmin(admin.ModelAdmin):
-    list_display = ["paper", "topic", "subtopic", "confidence", "origin", "review_state"]
+class TopicHitAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "paper",
+        "topic",
+        "subtopic",
+        "confidence",
+        "origin",
+        "review_state",
+        "reviewed_by",
+    ]
     list_filter = ["review_state", "origin", "topic"]
     search_fields = ["paper__arxiv_id", "paper__title", "reason"]
-    list_select_related = ["paper", "topic", "subtopic"]
+    list_select_related = ["paper", "topic", "subtopic", "reviewed_by"]
     raw_id_fields = ["paper"]
+    readonly_fields = ["origin", "reviewed_by", "reviewed_at"]
+    actions = ["accept", "reject", "accept_confident"]
+
+    def save_model(self, request, obj, form, change):
+        services.topic_hit_editor_save(hit=obj, user=request.user)
+
+    @admin.action(description="接受所选命中 / accept selected hits", permissions=["change"])
+    def accept(self, request, queryset):
+        accepted = services.topic_hit_accept(hits=queryset, user=request.user)
+        self.message_user(request, f"已接受 {len(accepted)} 个 / {len(accepted)} accepted.")
+
+    @admin.action(description="拒绝所选命中 / reject selected hits", permissions=["change"])
+    def reject(self, request, queryset):
+        rejected = services.topic_hit_reject(hits=queryset, user=request.user)
+        self.message_user(request, f"已拒绝 {len(rejected)} 个 / {len(rejected)} rejected.")
+
+    @admin.action(
+        description="接受达到专题阈值的命中 / accept hits at or above the topic threshold",
+        permissions=["change"],
+    )
+    def accept_confident(self, request, queryset):
+        accepted = services.topic_hits_accept_above_threshold(hits=queryset, user=request.user)
+        self.message_user(request, f"已接受 {len(accepted)} 个 / {len(accepted)} accepted.")
 
 
 class DailyPageEntryInline(admin.TabularInline):
+    """Manual positions; papers without one follow by confidence."""
+
     model = DailyPageEntry
-    fields = ["paper", "position"]
+    fields = ["position", "paper"]
     raw_id_fields = ["paper"]
     extra = 0
 
 
+class PublishDateForm(forms.Form):
+    announce_date = forms.DateField(
+        label="公告日期 / announce date",
+        initial=lambda: announce_dates_list().first(),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class DailyPageForm(OptimisticLockForm):
+    lock_field = "updated_at"
+
+    class Meta:
+        model = DailyPage
+        fields = ["topic", "announce_date", "note"]
+
+
 @admin.register(DailyPage)
-class DailyPageAdmin(admin.ModelAdmin):
-    list_display = ["topic", "announce_date", "status", "published_at", "published_by"]
+class DailyPageAdmin(SimpleHistoryAdmin):
+    """A topic's day: order, note, preview; chief editors publish and unpublish."""
+
+    form = DailyPageForm
+    change_form_template = "admin/papers/editorial_change_form.html"
+    list_display = [
+        "topic",
+        "announce_date",
+        "status",
+        "published_at",
+        "published_by",
+        "preview_links",
+    ]
     list_filter = ["status", "topic", "announce_date"]
+    list_select_related = ["topic", "published_by"]
     search_fields = ["topic__name_zh", "topic__name_en", "note"]
     date_hierarchy = "announce_date"
     inlines = [DailyPageEntryInline]
+    readonly_fields = ["status", "published_at", "published_by", "preview_links", "papers_list"]
+    actions = ["order_fill", "publish", "unpublish", "publish_dates"]
+
+    class Media:
+        css = {"all": ["papers/admin/editorial.css"]}
+
+    def get_fields(self, request, obj=None):
+        fields = ["topic", "announce_date", "note", "loaded_version", *self.readonly_fields]
+        if obj is not None and self.has_publish_permission(request):
+            fields.insert(fields.index("status") + 1, "publish_controls")
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*self.readonly_fields, "publish_controls"]
+        return [*readonly, "topic", "announce_date"] if obj else readonly
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("papers.publish_dailypage")
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        publish_date = self.admin_site.admin_view(self.publish_date_view)
+        return [
+            path("publish-date/", publish_date, name="papers_dailypage_publish_date"),
+            path("<path:object_id>/preview/", preview, name="papers_dailypage_preview"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        can_publish = self.has_publish_permission(request)
+        extra_context = {**(extra_context or {}), "can_publish": can_publish}
+        return super().changelist_view(request, extra_context)
+
+    def publish_date_view(self, request):
+        """Publish every topic with accepted papers on one announce date, in one step."""
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        form = PublishDateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            day = form.cleaned_data["announce_date"]
+            pages = services.daily_pages_publish_for_date(announce_date=day, user=request.user)
+            self.message_user(request, f"已发布 {len(pages)} 页 / {len(pages)} published.")
+            changelist = reverse("admin:papers_dailypage_changelist")
+            return HttpResponseRedirect(f"{changelist}?announce_date={day:%Y-%m-%d}")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "发布某日全部专题 / Publish all topics for a date",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/papers/dailypage/publish_date.html", context)
+
+    def preview_view(self, request, object_id):
+        """Exactly what publishing would show (the same read as the public page), drafts too."""
+        page = self.get_object(request, object_id)
+        if page is None or not self.has_view_permission(request, page):
+            raise PermissionDenied
+        day = topic_day_get(topic=page.topic, announce_date=page.announce_date, include_drafts=True)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"预览 / Preview: {page}",
+            "page": page,
+            "day": day,
+        }
+        return TemplateResponse(request, "admin/papers/dailypage/preview.html", context)
+
+    @admin.display(description="预览 / preview")
+    def preview_links(self, page):
+        if page.pk is None:
+            return ""
+        return format_html(
+            '<a href="{}">后台预览 / admin preview</a> · <a href="{}">网站预览 / site preview</a>',
+            reverse("admin:papers_dailypage_preview", args=[page.pk]),
+            f"/topics/{page.topic.slug}/{page.announce_date:%Y-%m-%d}/?preview=1",
+        )
+
+    @admin.display(description="已接受论文（当前顺序）/ accepted papers, in order")
+    def papers_list(self, page):
+        if page.pk is None:
+            return ""
+        day = topic_day_get(topic=page.topic, announce_date=page.announce_date, include_drafts=True)
+        if not day.papers:
+            return "尚无已接受的论文 / no accepted papers yet"
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> {} ({})</li>',
+            (
+                (
+                    reverse("admin:papers_paper_change", args=[paper.pk]),
+                    paper.arxiv_id,
+                    paper.title,
+                    f"{paper.hit.confidence:.2f}",
+                )
+                for paper in day.papers
+            ),
+        )
+        return format_html("<ol>{}</ol>", rows)
+
+    @admin.display(description="发布 / publishing")
+    def publish_controls(self, page):
+        if page.status == DailyPage.Status.PUBLISHED:
+            name, label = "_unpublish", "保存并撤回 / save and unpublish"
+        else:
+            name, label = "_publish", "保存并发布 / save and publish"
+        return format_html(
+            '<button type="submit" class="button" name="{}">{}</button>', name, label
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or not self.has_publish_permission(request):
+            return
+        if "_publish" in request.POST:
+            services.daily_page_publish(page=obj, user=request.user)
+        elif "_unpublish" in request.POST:
+            services.daily_page_unpublish(page=obj, user=request.user)
+
+    @admin.action(
+        description="写出当前顺序以便调整 / write the current order to edit it",
+        permissions=["change"],
+    )
+    def order_fill(self, request, queryset):
+        count = sum(services.daily_page_order_fill(page=page) for page in queryset)
+        self.message_user(request, f"已写出 {count} 个位置 / {count} positions written.")
+
+    @admin.action(description="发布 / publish", permissions=["publish"])
+    def publish(self, request, queryset):
+        for page in queryset:
+            services.daily_page_publish(page=page, user=request.user)
+        self.message_user(request, f"已发布 {len(queryset)} 页 / {len(queryset)} published.")
+
+    @admin.action(description="撤回 / unpublish", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        for page in queryset:
+            services.daily_page_unpublish(page=page, user=request.user)
+        self.message_user(request, f"已撤回 {len(queryset)} 页 / {len(queryset)} unpublished.")
+
+    @admin.action(
+        description="发布所选日期的全部专题 / publish all topics for the selected dates",
+        permissions=["publish"],
+    )
+    def publish_dates(self, request, queryset):
+        dates = sorted(set(queryset.values_list("announce_date", flat=True)))
+        pages = []
+        for announce_date in dates:
+            pages += services.daily_pages_publish_for_date(
+                announce_date=announce_date, user=request.user
+            )
+        self.message_user(request, f"已发布 {len(pages)} 页 / {len(pages)} published.")
 
 
 @admin.register(DailyPageEntry)
-class DailyPageEntryAdmin(admin.ModelAdmin):
+class DailyPageEntryAdmin(SimpleHistoryAdmin):
     list_display = ["page", "paper", "position"]
     list_filter = ["page__topic"]
     search_fields = ["paper__arxiv_id"]
@@ -167,7 +656,7 @@ class PaperAuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaperInstitution)
-class PaperInstitutionAdmin(admin.ModelAdmin):
+class PaperInstitutionAdmin(SimpleHistoryAdmin):
     list_display = ["paper", "institution", "origin", "position"]
     list_filter = ["origin"]
     search_fields = ["paper__arxiv_id", "institution__name", "institution__name_zh"]
@@ -178,9 +667,10 @@ class PaperInstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IngestRun)
-class IngestRunAdmin(admin.ModelAdmin):
+class IngestRunAdmin(RunAdminMixin, admin.ModelAdmin):
     """A read-only log: what each ingest did, how long it took and why it failed."""
 
+    retry_service = staticmethod(services.ingest_run_retry)
     list_display = [
         "started_at",
         "source",
@@ -236,9 +726,10 @@ class IngestRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnrichmentRun)
-class EnrichmentRunAdmin(admin.ModelAdmin):
+class EnrichmentRunAdmin(RunAdminMixin, admin.ModelAdmin):
     """A read-only log: what each run did, used and cost, and why papers failed."""
 
+    retry_service = staticmethod(services.enrichment_run_retry)
     list_display = [
         "started_at",
         "backend",
@@ -274,16 +765,8 @@ class EnrichmentRunAdmin(admin.ModelAdmin):
         return obj.error.splitlines()[0][:120] if obj.error else ""
 
 
-# --- Enrichment (issue 5): re-run action on papers ---
+# --- Enrichment (issue 5) ---
 
-
-@admin.action(description="重新进行 AI 处理 / Re-run enrichment", permissions=["change"])
-def enrichment_rerun(modeladmin, request, queryset):
-    count = papers_enrichment_rerun(papers=queryset)
-    modeladmin.message_user(request, f"{count} paper(s) queued for enrichment.")
-
-
-PaperAdmin.actions = [*PaperAdmin.actions, enrichment_rerun]
 # What enrichment has cost is a record, not something to edit.
 PaperAdmin.readonly_fields = [
     *PaperAdmin.readonly_fields,

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
+from simple_history import register as history_register
 
 
 def institution_name_normalize(name: str) -> str:
@@ -387,20 +388,36 @@ class TopicHit(models.Model):
         REJECTED = "rejected", "已拒绝 / rejected"
 
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="topic_hits")
-    topic = models.ForeignKey("topics.Topic", on_delete=models.CASCADE, related_name="hits")
-    subtopic = models.ForeignKey(
-        "topics.Subtopic", null=True, blank=True, on_delete=models.CASCADE, related_name="hits"
+    topic = models.ForeignKey(
+        "topics.Topic", on_delete=models.CASCADE, related_name="hits", verbose_name="专题 / topic"
     )
-    confidence = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    subtopic = models.ForeignKey(
+        "topics.Subtopic",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="hits",
+        verbose_name="子专题 / subtopic",
+    )
+    confidence = models.FloatField(
+        "置信度 / confidence", validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
     reason = models.TextField("命中理由 / reason", blank=True)
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
+    origin = models.CharField(
+        "来源 / origin", max_length=10, choices=Origin.choices, default=Origin.MACHINE
+    )
     review_state = models.CharField(
-        max_length=10, choices=ReviewState.choices, default=ReviewState.SUGGESTED
+        "审核 / review", max_length=10, choices=ReviewState.choices, default=ReviewState.SUGGESTED
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人 / reviewed by",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField("审核时间 / reviewed at", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -449,13 +466,25 @@ class DailyPage(models.Model):
         DRAFT = "draft", "草稿 / draft"
         PUBLISHED = "published", "已发布 / published"
 
-    topic = models.ForeignKey("topics.Topic", on_delete=models.CASCADE, related_name="daily_pages")
-    announce_date = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    topic = models.ForeignKey(
+        "topics.Topic",
+        on_delete=models.CASCADE,
+        related_name="daily_pages",
+        verbose_name="专题 / topic",
+    )
+    announce_date = models.DateField("公告日期 / announce date")
+    status = models.CharField(
+        "状态 / status", max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     note = models.TextField("编辑按语 / editor's note", blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField("发布时间 / published at", null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="发布人 / published by",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -469,6 +498,7 @@ class DailyPage(models.Model):
         ]
         verbose_name = "每日专题页 / Daily page"
         verbose_name_plural = "每日专题页 / Daily pages"
+        permissions = [("publish_dailypage", "发布与撤回每日专题页 / Can publish and unpublish")]
 
     def __str__(self) -> str:
         return f"{self.topic.slug} {self.announce_date}"
@@ -478,8 +508,10 @@ class DailyPageEntry(models.Model):
     """An editor's manual position for a paper on a daily page (absent: by confidence)."""
 
     page = models.ForeignKey(DailyPage, on_delete=models.CASCADE, related_name="entries")
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="daily_entries")
-    position = models.PositiveSmallIntegerField(default=0)
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="daily_entries", verbose_name="论文 / paper"
+    )
+    position = models.PositiveSmallIntegerField("位置 / position", default=0)
 
     class Meta:
         ordering = ["page", "position"]
@@ -557,3 +589,24 @@ class EnrichmentRun(models.Model):
 
     def __str__(self) -> str:
         return f"enrich {self.backend} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+# ---- editorial (issue 6): review queue and audit history ----
+
+
+class ReviewQueuePaper(Paper):
+    """The editors' queue: the same papers, listed by what still needs a person's look."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "待审论文 / Review queue"
+        verbose_name_plural = "待审 / Review queue"
+
+
+# Every editorial change is kept with who, when, before and after (django-simple-history).
+# Columns the database computes (GeneratedField) are left out: they are derived, not edits.
+for _audited in (Paper, TopicHit, DailyPage, DailyPageEntry, Institution, PaperInstitution):
+    history_register(
+        _audited,
+        excluded_fields=[f.name for f in _audited._meta.concrete_fields if f.generated],
+    )

@@ -5,7 +5,8 @@ import datetime as dt
 import redis
 from celery import shared_task
 from django.conf import settings
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError
+from django.utils import timezone
 
 from papers import services
 from papers.arxiv_source import ArxivError
@@ -77,3 +78,20 @@ def enrich_papers(paper_ids: list[int]) -> str:
 def enrich_sweep() -> str:
     """Retry failed papers and take up pending ones (budget-deferred, or never queued)."""
     return papers_enrich(papers=papers_to_enrich()[: settings.ENRICH_SWEEP_BATCH]).status
+
+
+# --- Editorial ---
+
+
+@shared_task(
+    name="papers.daily_pages_autopublish",
+    acks_late=True,
+    time_limit=10 * 60,
+    soft_time_limit=9 * 60,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def daily_pages_autopublish() -> int:
+    """Beat runs this every few minutes; it publishes due drafts of auto-policy topics."""
+    return len(services.daily_pages_autopublish(now=timezone.now()))

@@ -12,6 +12,14 @@ def _clean_cache():
 
 @pytest.fixture
 def chief_editor(db):
-    from tests.factories import UserFactory
+    """A staff member in the "Chief editor" group (not a superuser): the role is what counts."""
+    from tests.factories import StaffFactory
 
-    return UserFactory(username="chief", is_staff=True, is_superuser=True)
+    return StaffFactory(username="chief", groups=["Chief editor"])
+
+
+@pytest.fixture
+def editor(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(username="editor", groups=["Editor"])

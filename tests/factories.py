@@ -132,3 +132,22 @@ class PaperVersionFactory(factory.django.DjangoModelFactory):
 
     paper = factory.SubFactory(PaperFactory)
     version = 1
+
+
+# ---- editorial (issue 6) ----
+
+
+class StaffFactory(UserFactory):
+    """A staff account; `groups=["Editor"]` gives it an editorial role by group name."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        from django.contrib.auth.models import Group
+
+        if create and names:
+            self.groups.set(Group.objects.filter(name__in=names))

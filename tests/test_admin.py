@@ -3,6 +3,7 @@
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from tests import factories
 
@@ -13,6 +14,7 @@ SAMPLE_FACTORIES = {
     "topic": factories.TopicFactory,
     "subtopic": factories.SubtopicFactory,
     "paper": factories.PaperFactory,
+    "reviewqueuepaper": lambda: factories.TopicHitFactory().paper,  # in the queue: a suggestion
     "paperauthor": factories.PaperAuthorFactory,
     "institution": factories.InstitutionFactory,
     "announcement": factories.AnnouncementFactory,
@@ -45,6 +47,9 @@ def test_admin_pages_answer(client, chief_editor, model, model_admin):
     obj = _sample(model)
     change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
     assert client.get(change).status_code == 200
+    if isinstance(model_admin, SimpleHistoryAdmin):
+        history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+        assert client.get(history, follow=True).status_code == 200
 
 
 def _request(user):

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from topics.models import Area, Subtopic, Topic
 
@@ -11,7 +12,7 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(SimpleHistoryAdmin):
     list_display = ["name_zh", "name_en", "slug", "position"]
     search_fields = ["name_zh", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -25,7 +26,7 @@ class SubtopicInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SimpleHistoryAdmin):
     list_display = [
         "name_zh",
         "name_en",
@@ -42,7 +43,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subtopic)
-class SubtopicAdmin(admin.ModelAdmin):
+class SubtopicAdmin(SimpleHistoryAdmin):
     list_display = ["name_zh", "name_en", "topic", "slug"]
     list_filter = ["topic__area", "topic"]
     search_fields = ["name_zh", "name_en", "slug"]

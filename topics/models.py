@@ -2,6 +2,7 @@
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history import register as history_register
 
 
 class Area(models.Model):
@@ -94,3 +95,8 @@ class Subtopic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic.name_zh} › {self.name_zh}"
+
+
+# ---- editorial (issue 6): taxonomy edits are editorial changes, kept with who and when ----
+for _audited in (Area, Topic, Subtopic):
+    history_register(_audited)

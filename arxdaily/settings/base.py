@@ -237,3 +237,21 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The openai client logs every HTTP request at INFO through httpx2.
 LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "httpx2": {"level": "WARNING"}}
+
+# ---- editorial (issue 6): audit history and the auto-publish schedule ----
+INSTALLED_APPS += ["simple_history"]
+# Audit rows name the editor behind each admin change; axes stays the last middleware.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "simple_history.middleware.HistoryRequestMiddleware",
+)
+# Added to whatever schedule the other blocks define (ingest's, enrichment's).
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "papers.daily_pages_autopublish": {
+        "task": "papers.daily_pages_autopublish",
+        "schedule": 5 * 60,
+    },
+}
+# History is the audit trail; edits go through the editorial forms (with their conflict check).
+SIMPLE_HISTORY_REVERT_DISABLED = True

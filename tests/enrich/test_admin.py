@@ -48,10 +48,10 @@ def test_rerun_action_calls_the_llm_again_for_unchanged_papers(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:papers_paper_changelist"),
-            {"action": "enrichment_rerun", "_selected_action": [papers[0].pk]},
+            {"action": "enrich_again", "_selected_action": [papers[0].pk]},
             follow=True,
         )
-    assert "1 paper(s) queued for enrichment." in response.content.decode()
+    assert "已排队 1 篇 / 1 papers queued." in response.content.decode()
     assert len(fake_llm.requests) == 3
     papers[0].refresh_from_db()
     assert papers[0].enrichment_state == Paper.EnrichmentState.DONE
