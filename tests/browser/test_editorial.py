@@ -1,4 +1,5 @@
-"""The whole editorial loop in real Chromium: queue → accept a hit → edit Chinese → publish."""
+"""The whole editorial loop in real Chromium: queue → accept a hit → edit Chinese → publish →
+the public page."""
 
 import datetime as dt
 
@@ -48,4 +49,12 @@ def test_editor_reviews_and_publishes_a_day(live_server, browser_page, chief_edi
     assert entry.locator(".preview-summary").inner_text() == SUMMARY
     assert page.locator(".preview-banner").inner_text().startswith("已发布")
     screenshot(page, "editorial-day-preview")
+    assert page.console_errors == []
+
+    # What readers now see: the public topic day carries the editor's summary.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/topics/{topic.slug}/{DAY}/")
+    card = page.locator(f"#paper-{paper.pk}")
+    assert card.locator(".summary").inner_text().strip() == SUMMARY
+    screenshot(page, "editorial-day-public")
     assert page.console_errors == []
