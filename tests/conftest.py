@@ -1,6 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+from tests.fakes.arxiv_server import FakeArxiv
+from tests.fakes.llm_server import FakeLLM
+
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
@@ -23,3 +26,29 @@ def editor(db):
     from tests.factories import StaffFactory
 
     return StaffFactory(username="editor", groups=["Editor"])
+
+
+@pytest.fixture
+def fake_arxiv(settings):
+    """A loopback arXiv for one test; the settings point every arXiv URL at it."""
+    server = FakeArxiv().start()
+    settings.ARXIV_RSS_URL = server.rss_url
+    settings.ARXIV_API_URL = server.api_url
+    settings.ARXIV_RETRY_BACKOFF = 0.01
+    settings.ARXIV_HTTP_TIMEOUT = 5.0
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_llm(settings):
+    """A running fake LLM, with settings pointing the openai backend at it."""
+    server = FakeLLM().start()
+    settings.LLM_BACKEND = "openai"
+    settings.LLM_BASE_URL = server.base_url
+    settings.LLM_API_KEY = "test-key"
+    settings.LLM_MODEL = "gpt-4o-mini"
+    settings.LLM_TIMEOUT = 5.0
+    settings.LLM_MAX_RETRIES = 2
+    yield server
+    server.stop()

@@ -1,21 +1,5 @@
 import pytest
 
-from tests.fakes.llm_server import FakeLLM
-
-
-@pytest.fixture
-def fake_llm(settings):
-    """A running fake LLM, with settings pointing the openai backend at it."""
-    server = FakeLLM().start()
-    settings.LLM_BACKEND = "openai"
-    settings.LLM_BASE_URL = server.base_url
-    settings.LLM_API_KEY = "test-key"
-    settings.LLM_MODEL = "gpt-4o-mini"
-    settings.LLM_TIMEOUT = 5.0
-    settings.LLM_MAX_RETRIES = 2
-    yield server
-    server.stop()
-
 
 @pytest.fixture
 def llm_taxonomy(db):

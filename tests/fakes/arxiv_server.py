@@ -7,6 +7,7 @@ parameters, and pages through `search_ids` for any other search. `faults` inject
 request, what a bad day at arXiv looks like. Every request is logged with its arrival time.
 """
 
+import datetime as dt
 import json
 import re
 import threading
@@ -49,6 +50,21 @@ def recording_load(path: Path) -> tuple[int, bytes, dict[str, list[str]] | None]
 
 def _query_key(query: dict[str, list[str]]) -> tuple:
     return tuple(query.get(k, [""])[0] for k in ("search_query", "id_list", "start", "max_results"))
+
+
+# The recorded cs.AI listing: its date and its papers.
+FEED_DATE = dt.date(2026, 4, 27)
+FEED_IDS = ["2604.21935", "2604.21936", "2604.21937"]
+
+
+def replacement_feed() -> bytes:
+    """The real cs.AI feed, turned into the next day's listing of 2604.21935v2 (a replacement
+    with a changed abstract): arXiv has no public recording of a replace item."""
+    feed = RSS_CS_AI.read_bytes().replace(b"Mon, 27 Apr 2026", b"Tue, 28 Apr 2026")
+    feed = feed.replace(b"2604.21935v1 Announce Type: new", b"2604.21935v2 Announce Type: replace")
+    feed = feed.replace(b"oai:arXiv.org:2604.21935v1", b"oai:arXiv.org:2604.21935v2")
+    feed = feed.replace(b"<arxiv:announce_type>new<", b"<arxiv:announce_type>replace<", 1)
+    return feed.replace(b"Although language models", b"Although large language models", 1)
 
 
 @dataclass
@@ -107,6 +123,11 @@ class FakeArxiv:
     def alias(self, arxiv_id: str, *, like: str) -> None:
         """Serve a recorded API entry under another id: no recording has the feed's papers."""
         self.entries[arxiv_id] = self.entries[like].replace(like.encode(), arxiv_id.encode())
+
+    def feed_ids_serve(self, ids=FEED_IDS) -> None:
+        """Let the API know the cs.AI feed's papers, as recorded entries of other papers."""
+        for arxiv_id, like in zip(ids, ["2604.26951", "2604.26942", "2202.12139"], strict=False):
+            self.alias(arxiv_id, like=like)
 
     def api_requests(self) -> list[LoggedRequest]:
         return [r for r in self.requests if r.path.startswith("/api/")]

@@ -9,29 +9,17 @@ from django.test.utils import CaptureQueriesContext
 
 from papers import schedule, services
 from papers.models import Announcement, IngestRun, Paper, PaperAuthor, PaperVersion, RunStatus
-from tests.fakes.arxiv_server import RSS_CS_AI, RSS_WEEKEND
+from tests.fakes.arxiv_server import (
+    FEED_DATE,
+    FEED_IDS,
+    RSS_WEEKEND,
+    replacement_feed,
+)
 
 pytestmark = pytest.mark.django_db
 
-LISTING_DATE = dt.date(2026, 4, 27)
-FEED_IDS = ["2604.21935", "2604.21936", "2604.21937"]
+LISTING_DATE = FEED_DATE
 SAMPLE = Path(__file__).resolve().parents[2] / "papers" / "sample"
-
-
-def _serve_feed_ids_in_api(fake, ids=FEED_IDS):
-    """No real recording has the feed's papers in the API: serve recorded entries as them."""
-    for arxiv_id, like in zip(ids, ["2604.26951", "2604.26942", "2202.12139"], strict=False):
-        fake.alias(arxiv_id, like=like)
-
-
-def _replace_feed() -> bytes:
-    """The real cs.AI feed, turned into the next day's listing of 2604.21935v2 (a replacement
-    with a changed abstract): arXiv has no public recording of a replace item."""
-    feed = RSS_CS_AI.read_bytes().replace(b"Mon, 27 Apr 2026", b"Tue, 28 Apr 2026")
-    feed = feed.replace(b"2604.21935v1 Announce Type: new", b"2604.21935v2 Announce Type: replace")
-    feed = feed.replace(b"oai:arXiv.org:2604.21935v1", b"oai:arXiv.org:2604.21935v2")
-    feed = feed.replace(b"<arxiv:announce_type>new<", b"<arxiv:announce_type>replace<", 1)
-    return feed.replace(b"Although language models", b"Although large language models", 1)
 
 
 def _writes(queries) -> list[str]:
@@ -53,7 +41,7 @@ def _ingest(**kwargs) -> IngestRun:
 
 
 def test_listing_is_stored_and_completed_from_the_api(fake_arxiv):
-    _serve_feed_ids_in_api(fake_arxiv)
+    fake_arxiv.feed_ids_serve()
     run = _ingest()
     assert run.status == RunStatus.OK, run.error
     assert (run.new_count, run.cross_count, run.replaced_count) == (3, 0, 0)
@@ -72,7 +60,7 @@ def test_listing_is_stored_and_completed_from_the_api(fake_arxiv):
 
 
 def test_reingesting_the_same_day_writes_no_rows(fake_arxiv):
-    _serve_feed_ids_in_api(fake_arxiv)
+    fake_arxiv.feed_ids_serve()
     _ingest()
     stamps = dict(Paper.objects.values_list("arxiv_id", "modified_at"))
     counts = (
@@ -94,7 +82,7 @@ def test_reingesting_the_same_day_writes_no_rows(fake_arxiv):
 
 
 def test_papers_the_api_lacks_stay_pending_and_a_later_run_completes_them(fake_arxiv):
-    _serve_feed_ids_in_api(fake_arxiv)
+    fake_arxiv.feed_ids_serve()
     fake_arxiv.hidden_ids = {"2604.21937"}
     run = _ingest()
     assert run.status == RunStatus.PARTIAL
@@ -114,12 +102,12 @@ def test_papers_the_api_lacks_stay_pending_and_a_later_run_completes_them(fake_a
 
 
 def test_version_2_is_recorded_as_a_replacement_and_human_text_is_kept(fake_arxiv):
-    _serve_feed_ids_in_api(fake_arxiv, ids=[])
+    fake_arxiv.feed_ids_serve(ids=[])
     _ingest()
     Paper.objects.filter(arxiv_id="2604.21935").update(
         title_zh_human="数学需要两个人", abstract_zh_human="编辑的译文"
     )
-    fake_arxiv.feeds["cs.AI"] = _replace_feed()
+    fake_arxiv.feeds["cs.AI"] = replacement_feed()
     run = _ingest(announce_date=dt.date(2026, 4, 28))
     assert run.replaced_count == 1
     assert run.unchanged_count == 0  # the two others are new in the listing of the 28th
@@ -137,7 +125,7 @@ def test_version_2_is_recorded_as_a_replacement_and_human_text_is_kept(fake_arxi
 
 def test_a_lagging_api_does_not_roll_a_paper_back_to_an_older_version(fake_arxiv):
     fake_arxiv.alias("2604.21935", like="2604.26951")  # the API still has only v1
-    fake_arxiv.feeds["cs.AI"] = _replace_feed()
+    fake_arxiv.feeds["cs.AI"] = replacement_feed()
     _ingest(announce_date=dt.date(2026, 4, 28))
     paper = Paper.objects.get(arxiv_id="2604.21935")
     assert paper.version == 2
@@ -180,7 +168,7 @@ def test_unreachable_feed_fails_the_run_and_keeps_stored_papers(fake_arxiv, sett
     ("fault", "reason"), [("truncate", "malformed API reply"), ("slow", "ReadTimeout")]
 )
 def test_bad_api_reply_keeps_papers_pending_with_the_reason(fake_arxiv, settings, fault, reason):
-    _serve_feed_ids_in_api(fake_arxiv)
+    fake_arxiv.feed_ids_serve()
     settings.ARXIV_HTTP_TIMEOUT = 0.3
     settings.ARXIV_HTTP_RETRIES = 0
     fake_arxiv.slow_seconds = 1.0
@@ -220,7 +208,7 @@ def test_enrichment_is_queued_for_new_and_changed_papers_only(fake_arxiv, monkey
     queued.clear()
     _ingest()
     assert queued == []  # nothing changed
-    fake_arxiv.feeds["cs.AI"] = _replace_feed()
+    fake_arxiv.feeds["cs.AI"] = replacement_feed()
     _ingest(announce_date=dt.date(2026, 4, 28))
     assert queued == [Paper.objects.get(arxiv_id="2604.21935").pk]
 
