@@ -1,7 +1,7 @@
 """Public page speed: cached page vs a static file of the same size, and uncached latency.
 
 Runs the real stack: production settings, gunicorn, whitenoise, PostgreSQL, Redis, and wrk
-(Debian's; scripts/install-wrk.sh). It builds its own database `arxdaily_bench` with one
+(Debian's; scripts/install-wrk.sh). It builds its own database `arxdaily_bench_pages` with one
 published topic day of 200 papers, then prints:
 
 - cached topic-day page req/s, static file (same bytes) req/s, and their ratio (target ≥ 0.8);
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
-BENCH_DB = "arxdaily_bench"
+BENCH_DB = "arxdaily_bench_pages"  # its own: the search benchmark keeps a million papers
 ENV = {
     "DJANGO_SETTINGS_MODULE": "arxdaily.settings.production",
     "SECRET_KEY": "bench-only-" + "x" * 50,
