@@ -4,12 +4,14 @@ import datetime as dt
 import re
 from typing import Annotated
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from ninja import Field, FilterSchema
 from pydantic import BeforeValidator, field_validator
 
-from papers.models import PaperAuthor, PaperInstitution, institution_name_normalize
+from papers.models import PaperInstitution, institution_name_normalize
+from papers.search import paper_text_q
 from papers.selectors import published_hits_queryset
 from topics.models import Subtopic, Topic
 
@@ -85,13 +87,7 @@ class PaperFilter(FilterSchema):
         """Paper-level conditions, plus ONE published listing meeting every listing condition."""
         q = Q()
         if self.q:
-            authors = PaperAuthor.objects.filter(paper=OuterRef("pk"), name__icontains=self.q)
-            q &= (
-                Q(title__icontains=self.q)
-                | Q(abstract__icontains=self.q)
-                | Q(authors_text__icontains=self.q)
-                | Exists(authors)
-            )
+            q &= paper_text_q(text=self.q, vendor=connection.vendor)
         if self.institution:
             normalized = institution_name_normalize(self.institution)
             names = Q(institution__name__icontains=self.institution) | Q(

@@ -7,7 +7,6 @@ from django.db.models import (
     Case,
     Count,
     F,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -18,6 +17,7 @@ from django.db.models import (
 )
 
 from papers.models import (
+    PAPER_NEWEST_FIRST,
     Announcement,
     DailyPage,
     DailyPageEntry,
@@ -354,12 +354,12 @@ def paper_public_get(*, arxiv_id: str) -> Paper | None:
 
 
 def paper_search_queryset() -> QuerySet[Paper]:
-    """What search filters: published papers, newest listing first, ready for cards."""
-    return (
-        _public_cards(paper_card_queryset())
-        .annotate(latest_listing=Max("announcements__announce_date"))
-        .order_by("-latest_listing", "-arxiv_id")
-    )
+    """What search filters: published papers, newest first, ready for cards.
+
+    Submission order has an index (paper_newest_first), so a common word is answered by
+    reading the newest papers until a page is full instead of sorting every match.
+    """
+    return _public_cards(paper_card_queryset()).order_by(*PAPER_NEWEST_FIRST)
 
 
 @dataclass

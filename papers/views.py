@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.functional import cached_property
 
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 from papers.caching import public_page
@@ -22,6 +23,21 @@ from papers.selectors import (
 )
 
 SEARCH_PAGE_SIZE = 20
+
+
+class CappedPaginator(Paginator):
+    """Counts matches only up to `cap`: counting every paper a common word matches among a
+    million costs more than the search itself. Past the cap the page says "1000+"."""
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
 
 
 def no_day_context(*, announce_date: dt.date, before, after) -> tuple[dict, int]:
@@ -87,7 +103,8 @@ def search(request):
     filterset = PaperSearchFilter(request.GET or None, queryset=paper_search_queryset())
     context = {"filterset": filterset, "page_obj": None, "papers": []}
     if filterset.is_bound and filterset.is_valid() and filterset.has_criteria:
-        page_obj = Paginator(filterset.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = CappedPaginator(filterset.qs, SEARCH_PAGE_SIZE)
+        page_obj = paginator.get_page(request.GET.get("page"))
         context.update(page_obj=page_obj, papers=public_cards_attach(page_obj.object_list))
         query = request.GET.copy()
         query.pop("page", None)

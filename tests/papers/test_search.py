@@ -119,3 +119,30 @@ def test_invalid_filters_show_errors_instead_of_results(client, topic):
     listed_paper(topic)
     body = _found(client, date_from="yesterday", page="x")
     assert 'class="error"' in body and "paper-card" not in body
+
+
+def test_counts_stop_at_the_cap(client, topic, monkeypatch):
+    from papers import views
+
+    monkeypatch.setattr(views.CappedPaginator, "cap", 3)
+    monkeypatch.setattr(views, "SEARCH_PAGE_SIZE", 2)
+    for n in range(5):
+        listed_paper(topic, title=f"Language paper number {n}")
+
+    body = _found(client, q="language")
+
+    assert "找到超过 3 篇论文" in body
+    assert body.count('class="paper-card') == 2
+
+
+def test_newest_submissions_come_first(client, topic):
+    older = listed_paper(topic, title="Older language paper")
+    newer = listed_paper(topic, title="Newer language paper")
+    older.submitted_at = dt.datetime(2026, 4, 20, tzinfo=dt.UTC)
+    newer.submitted_at = dt.datetime(2026, 4, 24, tzinfo=dt.UTC)
+    older.save()
+    newer.save()
+
+    body = _found(client, q="language")
+
+    assert body.index("Newer language paper") < body.index("Older language paper")
