@@ -80,8 +80,9 @@ class ZhText:
 
 
 ZH_FIELDS = ("title", "summary", "abstract")
-# Newest papers first (papers still waiting for metadata last); indexed as paper_newest_first.
-PAPER_NEWEST_FIRST = (F("submitted_at").desc(nulls_last=True), F("arxiv_id").desc())
+# Newest papers first; indexed as paper_newest_first. On PostgreSQL papers still waiting for
+# API metadata (no submission time yet) come first: they are the ones arXiv just listed.
+PAPER_NEWEST_FIRST = ("-submitted_at", "-arxiv_id")
 
 
 # --- site (issue 7): stored search columns -------------------------------------------------
@@ -209,7 +210,7 @@ class Paper(models.Model):
         indexes = [
             models.Index(fields=["metadata_state"], name="paper_metadata_state"),
             models.Index(fields=["enrichment_state"], name="paper_enrichment_state"),
-            models.Index(*PAPER_NEWEST_FIRST, name="paper_newest_first"),
+            models.Index(fields=PAPER_NEWEST_FIRST, name="paper_newest_first"),
         ]
         verbose_name = "论文 / Paper"
         verbose_name_plural = "论文 / Papers"
