@@ -370,12 +370,17 @@ class RunLog:
     def __init__(self, run: IngestRun):
         self.run = run
         self.errors: list[str] = []
+        self.notes: list[str] = []  # why a run that did not fail is not plain OK
         self.result = UpsertResult()
         self.announced_items = 0
 
     def error(self, message: str) -> None:
         logger.warning("ingest run %s: %s", self.run.pk, message)
         self.errors.append(message)
+
+    def note(self, message: str) -> None:
+        """A reason that does not count as a failure (nothing announced, metadata to come)."""
+        self.notes.append(message)
 
     def count_listing(self, listing: Listing, result: UpsertResult) -> None:
         """Count each listed paper once, by announce type, or as unchanged if nothing moved."""
@@ -424,7 +429,12 @@ class RunLog:
             run.status = empty_status
         else:
             run.status = RunStatus.PARTIAL if run.pending_count else RunStatus.OK
-        run.error = "\n".join(self.errors)
+        if run.pending_count:
+            self.note(
+                f"{run.pending_count} paper(s) not in the arXiv API yet: "
+                "kept pending for ingest_pending_metadata"
+            )
+        run.error = "\n".join(self.errors + self.notes)
         run.requests_count = session.requests_count if session else 0
         run.finished_at = timezone.now()
         run.save()
@@ -491,6 +501,7 @@ def announcement_ingest(
     log = RunLog(run)
     listed: set[str] = set()
     if not schedule.is_listing_date(announce_date):  # weekend or arXiv holiday: ask nothing
+        log.note(f"{announce_date} is no arXiv listing date (weekend or holiday)")
         categories = []
     for category in categories:
         with ingest_lock(announce_date=announce_date, category=category) as acquired:
@@ -503,6 +514,7 @@ def announcement_ingest(
                 log.error(f"{category}: {exc}")
                 continue
             if not listing.items:
+                log.note(f"{category}: the listing feed is empty (arXiv announced nothing)")
                 continue
             if listing.announce_date < announce_date:
                 log.error(f"{category}: the listing of {announce_date} is not out yet")

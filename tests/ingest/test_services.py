@@ -137,7 +137,7 @@ def test_weekend_feed_is_recorded_as_no_announcement(fake_arxiv):
     fake_arxiv.feeds["cs.CL"] = RSS_WEEKEND.read_bytes()
     run = _ingest(categories=["cs.CL"], announce_date=dt.date(2026, 8, 3))
     assert run.status == RunStatus.NO_ANNOUNCEMENT
-    assert run.error == ""
+    assert run.error == "cs.CL: the listing feed is empty (arXiv announced nothing)"
     assert not Paper.objects.exists()
 
 
