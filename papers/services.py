@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from redis.exceptions import LockError
 
 from papers import schedule
 from papers.arxiv_source import (
@@ -348,14 +349,22 @@ def paper_enrichment_queue(*, paper_ids: Iterable[int]) -> int:
 
 
 @contextlib.contextmanager
-def ingest_lock(*, announce_date: dt.date | None, category: str) -> Iterator[bool]:
-    """Redis lock so two ingests of one date/category never overlap; yields False if held."""
-    lock = redis_client().lock(
-        f"arxdaily:ingest-lock:{announce_date}:{category}",
-        timeout=settings.ARXIV_INGEST_LOCK_TTL,
-        blocking=False,
-    )
-    acquired = lock.acquire()
+def ingest_lock(
+    *, announce_date: dt.date | None, category: str, owner: str | None = None
+) -> Iterator[bool]:
+    """Redis lock so two ingests of one date/category never overlap; yields False if held.
+
+    `owner` (the Celery task id) lets a task redelivered after its worker was killed take
+    back the lock its dead run still holds, instead of waiting ARXIV_INGEST_LOCK_TTL.
+    """
+    client = redis_client()
+    name = f"arxdaily:ingest-lock:{announce_date}:{category}"
+    lock = client.lock(name, timeout=settings.ARXIV_INGEST_LOCK_TTL, blocking=False)
+    acquired = lock.acquire(token=owner) if owner else lock.acquire()
+    if not acquired and owner and client.get(name) == owner.encode():
+        lock.local.token = owner.encode()
+        with contextlib.suppress(LockError):
+            acquired = lock.reacquire()
     try:
         yield acquired
     finally:
@@ -486,6 +495,7 @@ def announcement_ingest(
     categories: Sequence[str],
     announce_date: dt.date | None = None,
     session: ArxivSession | None = None,
+    lock_owner: str | None = None,
 ) -> IngestRun:
     """Ingest the listing feeds of these categories, then complete metadata from the API.
 
@@ -504,7 +514,8 @@ def announcement_ingest(
         log.note(f"{announce_date} is no arXiv listing date (weekend or holiday)")
         categories = []
     for category in categories:
-        with ingest_lock(announce_date=announce_date, category=category) as acquired:
+        lock = ingest_lock(announce_date=announce_date, category=category, owner=lock_owner)
+        with lock as acquired:
             if not acquired:
                 log.error(f"{category}: another ingest of {announce_date} is running; skipped")
                 continue

@@ -33,12 +33,16 @@ class IngestIncomplete(ArxivError):
     """The run failed as a whole (arXiv unreachable, listing not out): retry later."""
 
 
-@shared_task(name="papers.ingest_announcement", **_INGEST_RETRY)
-def ingest_announcement(categories: list[str] | None = None, announce_date: str | None = None):
+@shared_task(name="papers.ingest_announcement", bind=True, **_INGEST_RETRY)
+def ingest_announcement(
+    self, categories: list[str] | None = None, announce_date: str | None = None
+):
     """Ingest the latest listing (or `announce_date`, ISO) of the watched categories."""
     date = dt.date.fromisoformat(announce_date) if announce_date else None
     run = services.announcement_ingest(
-        categories=categories or watched_categories_list(), announce_date=date
+        categories=categories or watched_categories_list(),
+        announce_date=date,
+        lock_owner=self.request.id,
     )
     if run.status == RunStatus.FAILED:
         raise IngestIncomplete(run.error)
