@@ -27,3 +27,18 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(
         f"{len(FIGURES)} figures, {missed} off target; written to docs/reliability.md"
     )
+
+
+@pytest.fixture
+def worker(fake_arxiv, fake_llm, transactional_db, tmp_path):
+    """A running Celery worker subprocess (tests/reliability/worker.py); its log is in tmp_path."""
+    import redis
+
+    from tests.reliability.worker import REDIS, Worker, app_env
+
+    redis.Redis.from_url(REDIS).flushdb()
+    with (tmp_path / "worker.log").open("w") as log:
+        process = Worker(app_env(fake_arxiv=fake_arxiv, fake_llm=fake_llm), log)
+        process.start()
+        yield process
+        process.stop()
