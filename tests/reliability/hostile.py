@@ -7,9 +7,9 @@ an HTML document, for the places no browser opens (feeds, admin pages server-sid
 
 from lxml import html as lxml_html
 
-from papers.models import Institution, PaperAuthor, TopicHit
-from tests.factories import PaperInstitutionFactory, TopicFactory
-from tests.site_data import listed_paper, page_publish
+from tests.factories import TopicFactory
+from tests.reliability.data import paper_with_text_everywhere
+from tests.site_data import page_publish
 
 PAYLOADS = [
     '<script>__xss("{n}")</script>',
@@ -42,27 +42,12 @@ def hostile_day():
     topic = TopicFactory(slug="llm", name_zh="语言大模型", name_en="LLM")
     papers = []
     for n, payload in enumerate(CORPUS):
-        paper = listed_paper(
-            topic,
-            title=f"Paper {n} {payload}",
-            abstract=f"Abstract {n} {payload}",
-            comments=payload,
-            journal_ref=payload,
-            doi=payload,
-            authors_text=f"Ada {payload}, Alan Turing",
-            title_zh_machine=f"标题 {payload}",
-            summary_zh_machine=f"总结 {payload}",
-            abstract_zh_machine=f"摘要 {payload}",
-            title_zh_human=f"编辑标题 {payload}" if n % 2 else "",
-            summary_zh_human=f"编辑总结 {payload}" if n % 2 else "",
+        human = {"title_zh_human": f"编辑标题 {payload}", "summary_zh_human": f"编辑总结 {payload}"}
+        papers.append(
+            paper_with_text_everywhere(
+                topic, payload, label=f"Paper {n}", **(human if n % 2 else {})
+            )
         )
-        PaperAuthor.objects.filter(paper=paper).update(name=payload, affiliation=payload)
-        institution = Institution.objects.create(
-            name=f"Institute {n} {payload}", name_zh=f"研究所 {payload}", normalized_name=f"i{n}"
-        )
-        PaperInstitutionFactory(paper=paper, institution=institution)
-        TopicHit.objects.filter(paper=paper).update(reason=f"理由 {payload}")
-        papers.append(paper)
     page_publish(topic)
     return topic, papers
 

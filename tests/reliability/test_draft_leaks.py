@@ -9,13 +9,9 @@ import pytest
 from django.utils import timezone
 
 from papers.models import DailyPage, TopicHit
-from tests.factories import (
-    DailyPageFactory,
-    InstitutionFactory,
-    PaperInstitutionFactory,
-    TopicFactory,
-)
+from tests.factories import DailyPageFactory, TopicFactory
 from tests.factories import TopicHitFactory as HitFactory
+from tests.reliability.data import paper_with_text_everywhere
 from tests.site_data import DAY, listed_paper, page_draft, page_publish
 
 pytestmark = pytest.mark.django_db
@@ -37,22 +33,7 @@ S = SENTINELS
 
 
 def _hidden_paper(topic, word: str, **kwargs):
-    """A paper whose every text carries `word`, an author and an institution included."""
-    paper = listed_paper(
-        topic,
-        title=f"{word} title",
-        abstract=f"We study {word} in language models.",
-        comments=f"{word} comment",
-        authors_text=f"{word} Author",
-        title_zh_machine=f"{word}标题",
-        summary_zh_machine=f"{word}总结",
-        abstract_zh_machine=f"{word}摘要",
-        **kwargs,
-    )
-    paper.authors.update(name=f"{word} Author")
-    institution = InstitutionFactory(name=f"{word} Institute", name_zh=f"{word}研究所")
-    PaperInstitutionFactory(paper=paper, institution=institution)
-    return paper
+    return paper_with_text_everywhere(topic, word, label=f"{word} title", **kwargs)
 
 
 def _world():
