@@ -495,7 +495,7 @@ def announcement_ingest(
     categories: Sequence[str],
     announce_date: dt.date | None = None,
     session: ArxivSession | None = None,
-    lock_owner: str | None = None,
+    task_id: str = "",
 ) -> IngestRun:
     """Ingest the listing feeds of these categories, then complete metadata from the API.
 
@@ -506,15 +506,19 @@ def announcement_ingest(
     session = session or ArxivSession()
     announce_date = announce_date or schedule.latest_listing_date()
     run = IngestRun.objects.create(
-        source=IngestRun.Source.FEED, announce_date=announce_date, categories=list(categories)
+        source=IngestRun.Source.FEED,
+        announce_date=announce_date,
+        categories=list(categories),
+        task_id=task_id,
     )
+    runs_interrupted_close(run=run)
     log = RunLog(run)
     listed: set[str] = set()
     if not schedule.is_listing_date(announce_date):  # weekend or arXiv holiday: ask nothing
         log.note(f"{announce_date} is no arXiv listing date (weekend or holiday)")
         categories = []
     for category in categories:
-        lock = ingest_lock(announce_date=announce_date, category=category, owner=lock_owner)
+        lock = ingest_lock(announce_date=announce_date, category=category, owner=task_id or None)
         with lock as acquired:
             if not acquired:
                 log.error(f"{category}: another ingest of {announce_date} is running; skipped")
@@ -543,10 +547,11 @@ def announcement_ingest(
     return run
 
 
-def pending_metadata_ingest(*, session: ArxivSession | None = None) -> IngestRun:
+def pending_metadata_ingest(*, session: ArxivSession | None = None, task_id: str = "") -> IngestRun:
     """Retry every paper still waiting for API metadata."""
     session = session or ArxivSession()
-    log = RunLog(IngestRun.objects.create(source=IngestRun.Source.METADATA))
+    log = RunLog(IngestRun.objects.create(source=IngestRun.Source.METADATA, task_id=task_id))
+    runs_interrupted_close(run=log.run)
     papers_metadata_complete(session=session, log=log)
     log.finish(session=session)
     return log.run
@@ -919,3 +924,30 @@ def enrichment_run_retry(*, run: EnrichmentRun) -> bool:
 
 
 # ---- end editorial ----
+
+
+# ---- reliability (issue 10) ----
+
+
+def runs_interrupted_close(*, run: IngestRun | EnrichmentRun) -> int:
+    """Close the runs an earlier delivery of the same Celery task left "running".
+
+    A worker killed mid-run never finishes its run record; the broker hands the task out
+    again (acks_late), and that new run marks the old one failed with the reason, so every
+    run ends with a status.
+    """
+    if not run.task_id:
+        return 0
+    return (
+        type(run)
+        .objects.filter(task_id=run.task_id, status=RunStatus.RUNNING)
+        .exclude(pk=run.pk)
+        .update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"interrupted: the worker stopped mid-run; the task ran again as run {run.pk}",
+        )
+    )
+
+
+# ---- end reliability ----

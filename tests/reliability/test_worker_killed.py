@@ -5,7 +5,7 @@ sweep takes up the rest. Papers lost, left unenriched and duplicated: 0."""
 import pytest
 from django.db import connection
 
-from papers.models import IngestRun, Paper, RunStatus
+from papers.models import EnrichmentRun, IngestRun, Paper, RunStatus
 from tests.factories import PaperFactory, TopicFactory
 from tests.fakes.arxiv_server import FEED_DATE, FEED_IDS
 from tests.reliability.worker import task_send, wait_until
@@ -89,8 +89,16 @@ def test_killed_worker_loses_and_duplicates_nothing(worker, fake_arxiv, fake_llm
     lost = len(FEED_IDS) - complete.count()
     unenriched = Paper.objects.exclude(enrichment_state="done").count()
     duplicates = _duplicates()
+    running = [
+        *IngestRun.objects.filter(status=RunStatus.RUNNING),
+        *EnrichmentRun.objects.filter(status=RunStatus.RUNNING),
+    ]
     figure(area=AREA, measure="papers lost (killed mid-ingest)", measured=lost)
     figure(area=AREA, measure="papers left unenriched after the sweep", measured=unenriched)
     figure(area=AREA, measure="duplicate rows", measured=duplicates)
-    assert (lost, unenriched, duplicates) == (0, 0, 0)
+    figure(area=AREA, measure="runs left 'running' by the killed worker", measured=len(running))
+    assert (lost, unenriched, duplicates, running) == (0, 0, 0, [])
+    interrupted = IngestRun.objects.get(error__startswith="interrupted")
+    assert interrupted.status == RunStatus.FAILED
+    assert EnrichmentRun.objects.filter(error__startswith="interrupted").count() == 1
     assert IngestRun.objects.filter(status=RunStatus.OK).exists()
