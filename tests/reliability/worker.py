@@ -17,7 +17,8 @@ from django.db import connection
 from arxdaily.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS = "redis://127.0.0.1:6379/8"  # these tests' own Redis db: broker, locks, cache
+# These tests' own Redis db: broker, locks and cache of the worker and gunicorn.
+REDIS = os.environ.get("RELIABILITY_REDIS_URL", "redis://127.0.0.1:6379/8")
 VISIBILITY = 6  # seconds before an unacknowledged task is handed out again
 
 
