@@ -15,6 +15,7 @@ def paper_with_text_everywhere(topic, text: str, *, label: str, **paper_fields):
         comments=text,
         journal_ref=text,
         doi=text,
+        categories=["cs.CL", text],
         authors_text=f"Ada {text}, Alan Turing",
         title_zh_machine=f"标题 {text}",
         summary_zh_machine=f"总结 {text}",

@@ -41,6 +41,12 @@ def _empty_feed(fake, settings):
     fake.feeds["cs.AI"], fake.listing_later = RSS_WEEKEND.read_bytes(), fake.feeds["cs.AI"]
 
 
+def _html_error_page(fake, settings):
+    """arXiv answering 200 with its HTML maintenance page instead of the feed."""
+    page = b"<!DOCTYPE html><html><body><h1>arXiv is down for maintenance</h1></body></html>"
+    fake.feeds["cs.AI"], fake.listing_later = page, fake.feeds["cs.AI"]
+
+
 def _ids_missing(fake, settings):
     fake.hidden_ids = set(FEED_IDS[1:])
 
@@ -55,6 +61,8 @@ FAULTS = {
     "truncated listing XML": _every_attempt("truncate"),
     "truncated API XML": _api_fault("truncate"),
     "connection dropped": _feed_fault("drop"),
+    "503 from the API on every attempt": _api_fault("503"),
+    "HTML error page instead of the feed": _html_error_page,
     "empty feed on an announce day": _empty_feed,
     "ids missing from the API": _ids_missing,
 }

@@ -19,6 +19,8 @@ FAULTS = {
     "invalid JSON": Reply(content='{"title_zh": "半个回答'),
     "wrong schema": Reply(content=json.dumps({"title": "no Chinese fields", "hits": "llm"})),
     "429": Reply.error(429, retry_after="0"),
+    "500": Reply.error(500),
+    "empty reply": Reply(content=""),
     "timeout": Reply(content=answer_json(), delay=TIMEOUT + 0.4),
     "huge reply": Reply(content=answer_json(abstract_zh="长" * 200_000)),
 }
