@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint ci bench clean
+.PHONY: run test lint ci bench reliability clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ run: install
 test: install
 	bash scripts/install-chromium.sh
 	$(BIN)/pytest
+
+## make reliability: fault-injection, attack and load tests; prints the figures table and
+## writes docs/reliability.md. The quick ones also run in `make test`, the slow ones only here.
+reliability: install
+	bash scripts/install-chromium.sh
+	bash scripts/install-wrk.sh
+	REPORT=1 $(BIN)/pytest tests/reliability -m "reliability or not reliability"
 
 ## make bench: benchmarks on their own PostgreSQL database; prints a table, writes bench/results.md.
 bench: install

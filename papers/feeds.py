@@ -1,13 +1,18 @@
 """RSS and Atom feeds of published papers (django.contrib.syndication)."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 
 from papers.selectors import FeedItem, feed_items_list
+
+# "<" followed by what an HTML parser would read as the start of a tag or comment.
+_TAG_START = re.compile(r"<(?=/?[A-Za-z][A-Za-z0-9-]*[\s/>]|[!?])")
 
 
 class PublishedPapersFeed(Feed):
@@ -21,9 +26,14 @@ class PublishedPapersFeed(Feed):
 
     def item_title(self, item: FeedItem) -> str:
         title_zh = item.paper.title_zh
+        title = item.paper.title
         if title_zh.is_public:
-            return f"{title_zh.value} — {item.paper.title}"
-        return item.paper.title
+            title = f"{title_zh.value} — {title}"
+        if self.feed_type is Atom1Feed:
+            return title  # declared type="text": readers show it as it is
+        # RSS leaves open whether a title is text or HTML and many readers render it as HTML:
+        # a "<" that could open a tag gets a space, so no reader ever sees markup in it.
+        return _TAG_START.sub("< ", title)
 
     def item_link(self, item: FeedItem) -> str:
         return reverse("papers:paper", kwargs={"arxiv_id": item.paper.arxiv_id})

@@ -558,6 +558,9 @@ class IngestRun(models.Model):
     failed_count = models.PositiveIntegerField(default=0)
     requests_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Celery task that ran it (reliability, issue 10): the same task delivered again after its
+    # worker died closes the run the dead worker left "running".
+    task_id = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -585,6 +588,9 @@ class EnrichmentRun(models.Model):
     completion_tokens = models.PositiveIntegerField(default=0)
     cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=0)
     error = models.TextField(blank=True)
+    # Celery task that ran it (reliability, issue 10): the same task delivered again after its
+    # worker died closes the run the dead worker left "running".
+    task_id = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-started_at"]

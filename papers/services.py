@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from redis.exceptions import LockError
 
 from papers import schedule
 from papers.arxiv_source import (
@@ -348,14 +349,22 @@ def paper_enrichment_queue(*, paper_ids: Iterable[int]) -> int:
 
 
 @contextlib.contextmanager
-def ingest_lock(*, announce_date: dt.date | None, category: str) -> Iterator[bool]:
-    """Redis lock so two ingests of one date/category never overlap; yields False if held."""
-    lock = redis_client().lock(
-        f"arxdaily:ingest-lock:{announce_date}:{category}",
-        timeout=settings.ARXIV_INGEST_LOCK_TTL,
-        blocking=False,
-    )
-    acquired = lock.acquire()
+def ingest_lock(
+    *, announce_date: dt.date | None, category: str, owner: str | None = None
+) -> Iterator[bool]:
+    """Redis lock so two ingests of one date/category never overlap; yields False if held.
+
+    `owner` (the Celery task id) lets a task redelivered after its worker was killed take
+    back the lock its dead run still holds, instead of waiting ARXIV_INGEST_LOCK_TTL.
+    """
+    client = redis_client()
+    name = f"arxdaily:ingest-lock:{announce_date}:{category}"
+    lock = client.lock(name, timeout=settings.ARXIV_INGEST_LOCK_TTL, blocking=False)
+    acquired = lock.acquire(token=owner) if owner else lock.acquire()
+    if not acquired and owner and client.get(name) == owner.encode():
+        lock.local.token = owner.encode()
+        with contextlib.suppress(LockError):
+            acquired = lock.reacquire()
     try:
         yield acquired
     finally:
@@ -370,12 +379,17 @@ class RunLog:
     def __init__(self, run: IngestRun):
         self.run = run
         self.errors: list[str] = []
+        self.notes: list[str] = []  # why a run that did not fail is not plain OK
         self.result = UpsertResult()
         self.announced_items = 0
 
     def error(self, message: str) -> None:
         logger.warning("ingest run %s: %s", self.run.pk, message)
         self.errors.append(message)
+
+    def note(self, message: str) -> None:
+        """A reason that does not count as a failure (nothing announced, metadata to come)."""
+        self.notes.append(message)
 
     def count_listing(self, listing: Listing, result: UpsertResult) -> None:
         """Count each listed paper once, by announce type, or as unchanged if nothing moved."""
@@ -424,7 +438,12 @@ class RunLog:
             run.status = empty_status
         else:
             run.status = RunStatus.PARTIAL if run.pending_count else RunStatus.OK
-        run.error = "\n".join(self.errors)
+        if run.pending_count:
+            self.note(
+                f"{run.pending_count} paper(s) not in the arXiv API yet: "
+                "kept pending for ingest_pending_metadata"
+            )
+        run.error = "\n".join(self.errors + self.notes)
         run.requests_count = session.requests_count if session else 0
         run.finished_at = timezone.now()
         run.save()
@@ -476,6 +495,7 @@ def announcement_ingest(
     categories: Sequence[str],
     announce_date: dt.date | None = None,
     session: ArxivSession | None = None,
+    task_id: str = "",
 ) -> IngestRun:
     """Ingest the listing feeds of these categories, then complete metadata from the API.
 
@@ -486,14 +506,20 @@ def announcement_ingest(
     session = session or ArxivSession()
     announce_date = announce_date or schedule.latest_listing_date()
     run = IngestRun.objects.create(
-        source=IngestRun.Source.FEED, announce_date=announce_date, categories=list(categories)
+        source=IngestRun.Source.FEED,
+        announce_date=announce_date,
+        categories=list(categories),
+        task_id=task_id,
     )
+    runs_interrupted_close(run=run)
     log = RunLog(run)
     listed: set[str] = set()
     if not schedule.is_listing_date(announce_date):  # weekend or arXiv holiday: ask nothing
+        log.note(f"{announce_date} is no arXiv listing date (weekend or holiday)")
         categories = []
     for category in categories:
-        with ingest_lock(announce_date=announce_date, category=category) as acquired:
+        lock = ingest_lock(announce_date=announce_date, category=category, owner=task_id or None)
+        with lock as acquired:
             if not acquired:
                 log.error(f"{category}: another ingest of {announce_date} is running; skipped")
                 continue
@@ -503,6 +529,7 @@ def announcement_ingest(
                 log.error(f"{category}: {exc}")
                 continue
             if not listing.items:
+                log.note(f"{category}: the listing feed is empty (arXiv announced nothing)")
                 continue
             if listing.announce_date < announce_date:
                 log.error(f"{category}: the listing of {announce_date} is not out yet")
@@ -520,10 +547,11 @@ def announcement_ingest(
     return run
 
 
-def pending_metadata_ingest(*, session: ArxivSession | None = None) -> IngestRun:
+def pending_metadata_ingest(*, session: ArxivSession | None = None, task_id: str = "") -> IngestRun:
     """Retry every paper still waiting for API metadata."""
     session = session or ArxivSession()
-    log = RunLog(IngestRun.objects.create(source=IngestRun.Source.METADATA))
+    log = RunLog(IngestRun.objects.create(source=IngestRun.Source.METADATA, task_id=task_id))
+    runs_interrupted_close(run=log.run)
     papers_metadata_complete(session=session, log=log)
     log.finish(session=session)
     return log.run
@@ -896,3 +924,30 @@ def enrichment_run_retry(*, run: EnrichmentRun) -> bool:
 
 
 # ---- end editorial ----
+
+
+# ---- reliability (issue 10) ----
+
+
+def runs_interrupted_close(*, run: IngestRun | EnrichmentRun) -> int:
+    """Close the runs an earlier delivery of the same Celery task left "running".
+
+    A worker killed mid-run never finishes its run record; the broker hands the task out
+    again (acks_late), and that new run marks the old one failed with the reason, so every
+    run ends with a status.
+    """
+    if not run.task_id:
+        return 0
+    return (
+        type(run)
+        .objects.filter(task_id=run.task_id, status=RunStatus.RUNNING)
+        .exclude(pk=run.pk)
+        .update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=f"interrupted: the worker stopped mid-run; the task ran again as run {run.pk}",
+        )
+    )
+
+
+# ---- end reliability ----

@@ -33,22 +33,26 @@ class IngestIncomplete(ArxivError):
     """The run failed as a whole (arXiv unreachable, listing not out): retry later."""
 
 
-@shared_task(name="papers.ingest_announcement", **_INGEST_RETRY)
-def ingest_announcement(categories: list[str] | None = None, announce_date: str | None = None):
+@shared_task(name="papers.ingest_announcement", bind=True, **_INGEST_RETRY)
+def ingest_announcement(
+    self, categories: list[str] | None = None, announce_date: str | None = None
+):
     """Ingest the latest listing (or `announce_date`, ISO) of the watched categories."""
     date = dt.date.fromisoformat(announce_date) if announce_date else None
     run = services.announcement_ingest(
-        categories=categories or watched_categories_list(), announce_date=date
+        categories=categories or watched_categories_list(),
+        announce_date=date,
+        task_id=self.request.id,
     )
     if run.status == RunStatus.FAILED:
         raise IngestIncomplete(run.error)
     return run.pk
 
 
-@shared_task(name="papers.ingest_pending_metadata", **_INGEST_RETRY)
-def ingest_pending_metadata():
+@shared_task(name="papers.ingest_pending_metadata", bind=True, **_INGEST_RETRY)
+def ingest_pending_metadata(self):
     """Complete papers the API had not returned yet (it often lags the listing)."""
-    return services.pending_metadata_ingest().pk
+    return services.pending_metadata_ingest(task_id=self.request.id).pk
 
 
 # --- Enrichment ---
@@ -64,20 +68,30 @@ ENRICH_TASK_OPTIONS = {
 
 
 @shared_task(
-    name="papers.enrich_papers", soft_time_limit=10 * 60, time_limit=11 * 60, **ENRICH_TASK_OPTIONS
+    name="papers.enrich_papers",
+    bind=True,
+    soft_time_limit=10 * 60,
+    time_limit=11 * 60,
+    **ENRICH_TASK_OPTIONS,
 )
-def enrich_papers(paper_ids: list[int]) -> str:
+def enrich_papers(self, paper_ids: list[int]) -> str:
     """Enrich a batch queued by ingest or an editor, with LLM calls in parallel; logged as one
     run so its cost counts in the budget."""
-    return papers_enrich(papers=Paper.objects.filter(pk__in=paper_ids)).status
+    papers = Paper.objects.filter(pk__in=paper_ids)
+    return papers_enrich(papers=papers, task_id=self.request.id).status
 
 
 @shared_task(
-    name="papers.enrich_sweep", soft_time_limit=25 * 60, time_limit=27 * 60, **ENRICH_TASK_OPTIONS
+    name="papers.enrich_sweep",
+    bind=True,
+    soft_time_limit=25 * 60,
+    time_limit=27 * 60,
+    **ENRICH_TASK_OPTIONS,
 )
-def enrich_sweep() -> str:
+def enrich_sweep(self) -> str:
     """Retry failed papers and take up pending ones (budget-deferred, or never queued)."""
-    return papers_enrich(papers=papers_to_enrich()[: settings.ENRICH_SWEEP_BATCH]).status
+    papers = papers_to_enrich()[: settings.ENRICH_SWEEP_BATCH]
+    return papers_enrich(papers=papers, task_id=self.request.id).status
 
 
 # --- Editorial ---

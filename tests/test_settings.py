@@ -6,23 +6,36 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "arxdaily.settings.production",
+    "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789",
+    "ALLOWED_HOSTS": "arxdaily.example.org",
+    "DATABASE_URL": "postgres://127.0.0.1:5432/test",
+}
 
 
-def test_check_deploy_is_clean_under_production_settings():
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "arxdaily.settings.production",
-        "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789",
-        "ALLOWED_HOSTS": "arxdaily.example.org",
-        "DATABASE_URL": "postgres://127.0.0.1:5432/test",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+def production_run(
+    *args: str, env: dict[str, str | None] | None = None
+) -> subprocess.CompletedProcess:
+    """`python <args>` in a fresh process under production settings (`env` on top; a value of
+    None removes the variable)."""
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    merged = {**base, **PRODUCTION_ENV, **(env or {})}
+    return subprocess.run(  # noqa: S603 (our own interpreter and arguments)
+        [sys.executable, *args],
         cwd=ROOT,
-        env=env,
+        env={k: v for k, v in merged.items() if v is not None},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def deploy_check() -> subprocess.CompletedProcess:
+    return production_run("manage.py", "check", "--deploy", "--fail-level", "WARNING")
+
+
+def test_check_deploy_is_clean_under_production_settings():
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

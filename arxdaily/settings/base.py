@@ -255,3 +255,16 @@ CELERY_BEAT_SCHEDULE = {
 }
 # History is the audit trail; edits go through the editorial forms (with their conflict check).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# ---- reliability (issue 10) ----
+# A task whose worker died unacknowledged goes back to the queue this many seconds after its
+# delivery. Keep it above the longest task time limit (30 min), or a task still running would
+# be delivered twice. Workers look for such tasks every interval × throttle seconds (kombu's
+# defaults, 10 × 10). Tests of a killed worker shorten all three.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
+# ---- end reliability ----

@@ -42,6 +42,7 @@ from papers.models import (
     TopicHit,
     institution_name_normalize,
 )
+from papers.services import runs_interrupted_close
 
 log = logging.getLogger(__name__)
 
@@ -315,7 +316,9 @@ def _defer(jobs: list[_Job], run: EnrichmentRun) -> None:
         _run_count(run, EnrichOutcome(job.paper.arxiv_id, Outcome.DEFERRED))
 
 
-def papers_enrich(*, papers: Iterable[Paper], backend: Backend | None = None) -> EnrichmentRun:
+def papers_enrich(
+    *, papers: Iterable[Paper], backend: Backend | None = None, task_id: str = ""
+) -> EnrichmentRun:
     """Enrich papers with LLM_CONCURRENCY calls in flight, within the daily budget, logged as a run.
 
     Calls run in worker threads; results are stored here, in the calling thread, as they
@@ -325,8 +328,12 @@ def papers_enrich(*, papers: Iterable[Paper], backend: Backend | None = None) ->
     """
     backend = backend or backend_get(taxonomy=taxonomy_snapshot())
     run = EnrichmentRun.objects.create(
-        backend=backend.name, model=backend.model, prompt_version=backend.prompt_version
+        backend=backend.name,
+        model=backend.model,
+        prompt_version=backend.prompt_version,
+        task_id=task_id,
     )
+    runs_interrupted_close(run=run)
     jobs = []
     for paper in papers:
         run.papers_total += 1

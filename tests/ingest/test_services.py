@@ -137,7 +137,7 @@ def test_weekend_feed_is_recorded_as_no_announcement(fake_arxiv):
     fake_arxiv.feeds["cs.CL"] = RSS_WEEKEND.read_bytes()
     run = _ingest(categories=["cs.CL"], announce_date=dt.date(2026, 8, 3))
     assert run.status == RunStatus.NO_ANNOUNCEMENT
-    assert run.error == ""
+    assert run.error == "cs.CL: the listing feed is empty (arXiv announced nothing)"
     assert not Paper.objects.exists()
 
 
@@ -286,3 +286,13 @@ def test_hard_api_records_through_pending_metadata(fake_arxiv):
 def test_listing_dates_of_runs_follow_the_schedule_when_not_given(fake_arxiv):
     run = services.announcement_ingest(categories=["cs.AI"])
     assert run.announce_date == schedule.latest_listing_date()
+
+
+def test_a_redelivered_task_takes_back_the_lock_its_killed_run_still_holds(fake_arxiv):
+    lock = {"announce_date": LISTING_DATE, "category": "cs.AI"}
+    with services.ingest_lock(**lock, owner="task-1"):
+        # The worker died here, holding the lock; the broker hands task-1 out again.
+        with services.ingest_lock(**lock, owner="task-2") as other:
+            assert not other
+        with services.ingest_lock(**lock, owner="task-1") as again:
+            assert again

@@ -97,9 +97,22 @@ def test_feed_escapes_markup_in_titles_and_text(client):
     response, feed = _parse(client, "/topics/llm/rss.xml")
 
     assert b"<script>" not in response.content
-    assert feed.entries[0].title.endswith("<script>alert(1)</script> & $x<y$")
+    # RSS titles may be read as HTML: no tag can open in them (see the test below).
+    assert feed.entries[0].title.endswith("< script>alert(1)< /script> & $x<y$")
     assert "&lt;b&gt;粗&lt;/b&gt;" in feed.entries[0].summary
 
 
 def test_unknown_topic_feed_is_not_found(client):
     assert client.get("/topics/nope/rss.xml").status_code == 404
+
+
+def test_rss_titles_never_carry_markup_and_atom_titles_stay_exact(client, db):
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic, title='Bounds for $x<y$ and <a href="javascript:x()">links</a>')
+    page_publish(topic)
+    rss = feedparser.parse(client.get("/topics/llm/rss.xml").content, sanitize_html=False)
+    assert rss.entries[0].title.endswith(
+        'Bounds for $x<y$ and < a href="javascript:x()">links< /a>'
+    )
+    atom = feedparser.parse(client.get("/topics/llm/atom.xml").content, sanitize_html=False)
+    assert atom.entries[0].title.endswith('Bounds for $x<y$ and <a href="javascript:x()">links</a>')
