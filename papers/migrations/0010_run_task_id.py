@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('papers', '0008_history_enrichment_fields'),
+        ('papers', '0009_paper_newest_first'),
     ]
 
     operations = [
