@@ -9,6 +9,7 @@ live in one place. Parsing is pure: bytes in, plain records out, so recorded fil
 import datetime as dt
 import email.utils
 import functools
+import io
 import logging
 import re
 import time
@@ -17,10 +18,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-import feedparser
 import redis
 import requests
-from arxiv import _feed as arxiv_feed
 from django.conf import settings
 from lxml import etree
 
@@ -219,6 +218,14 @@ _DESCRIPTION_RE = re.compile(
     r"^\s*arXiv:\s*(?P<id>\S+?)\s*Announce Type:\s*(?P<type>[\w-]+)\s*(?:Abstract:\s*)?",
 )
 ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
+_NS = {
+    "atom": "http://www.w3.org/2005/Atom",
+    "arxiv": "http://arxiv.org/schemas/atom",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
+}
+# Strict and closed: no entity expansion, no network, no recovery from broken XML.
+_XML_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False}
 
 
 def _clean(text: str) -> str:
@@ -226,60 +233,98 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+def _text(element, path: str) -> str:
+    """Stripped text of the first `path` child; "" when absent."""
+    return (element.findtext(path, "", _NS) or "").strip()
+
+
 def listing_parse(content: bytes, *, category: str | None) -> Listing:
     """Parse a rss.arxiv.org feed; the channel pubDate is the listing's announce date.
 
     Without `category` (recorded files) it is read from the channel link, …/rss/<cat>.
+    lxml reads the XML strictly and each item is dropped once read, so a big feed costs
+    little more than its records. Text stays exactly as arXiv sent it (LaTeX such as `$x<y$`
+    included): it is untrusted and escaped wherever it is shown.
     """
-    # No HTML sanitising: it eats LaTeX such as `$x<y$` as a tag. The text stays untrusted and
-    # is escaped wherever it is shown.
-    parsed = feedparser.parse(content, sanitize_html=False, resolve_relative_uris=False)
-    if parsed.bozo and not isinstance(parsed.bozo_exception, feedparser.CharacterEncodingOverride):
-        raise ArxivFeedError(f"malformed listing feed for {category}: {parsed.bozo_exception}")
-    if parsed.get("version", "") not in ("rss20", "rss10", "atom10"):
-        raise ArxivFeedError(f"listing for {category} is not an RSS/Atom feed")
-    category = category or parsed.feed.get("link", "").rstrip("/").rsplit("/", 1)[-1]
+    items = etree.iterparse(io.BytesIO(content), events=("end",), tag="item", **_XML_OPTIONS)
+    raw = []
+    try:
+        for _, item in items:
+            raw.append(_listing_fields(item))
+            item.clear()
+            previous = item.getprevious()
+            if previous is not None and previous.tag == "item":
+                item.getparent().remove(previous)  # the channel's own elements stay
+    except etree.XMLSyntaxError as exc:
+        raise ArxivFeedError(f"malformed listing feed for {category}: {exc}") from exc
+    channel = items.root.find("channel")
+    if items.root.tag != "rss" or channel is None:
+        raise ArxivFeedError(f"listing for {category} is not an RSS feed")
+    category = category or _text(channel, "link").rstrip("/").rsplit("/", 1)[-1]
     if not category:
         raise ArxivFeedError("listing feed names no category")
-    pub_date = parsed.feed.get("published") or parsed.feed.get("updated")
+    pub_date = _text(channel, "pubDate") or _text(channel, "lastBuildDate")
     announce_date = None
     if pub_date:
-        when = email.utils.parsedate_to_datetime(pub_date)
+        try:
+            when = email.utils.parsedate_to_datetime(pub_date)
+        except (TypeError, ValueError) as exc:
+            raise ArxivFeedError(f"listing feed for {category}: bad pubDate {pub_date!r}") from exc
         announce_date = when.astimezone(ZoneInfo(settings.ARXIV_TIMEZONE)).date()
-    if parsed.entries and announce_date is None:
+    if raw and announce_date is None:
         raise ArxivFeedError(f"listing feed for {category} has items but no pubDate")
     listing = Listing(category=category, announce_date=announce_date)
-    for entry in parsed.entries:
+    for fields in raw:
         try:
-            listing.items.append(_listing_item(entry, category=category))
+            listing.items.append(_listing_item(*fields, category=category))
         except (InvalidArxivId, ValueError) as exc:
-            listing.skipped.append(f"{entry.get('id', '?')}: {exc}")
+            listing.skipped.append(f"{fields[0] or '?'}: {exc}")
     return listing
 
 
-def _listing_item(entry, *, category: str) -> ListingItem:
-    description = entry.get("description", "")
+def _listing_fields(item) -> tuple[str, ...]:
+    """The parts of one <item> a listing needs, as plain strings."""
+    return (
+        _text(item, "guid"),
+        _text(item, "description"),
+        _text(item, "arxiv:announce_type"),
+        _text(item, "title"),
+        _text(item, "dc:creator"),
+        _text(item, "dc:rights"),
+        tuple(term for c in item.iterfind("category") if (term := (c.text or "").strip())),
+    )
+
+
+def _listing_item(
+    guid: str,
+    description: str,
+    announce_type: str,
+    title: str,
+    creators: str,
+    rights: str,
+    categories: tuple[str, ...],
+    *,
+    category: str,
+) -> ListingItem:
     match = _DESCRIPTION_RE.match(description)
-    parsed_id = arxiv_id_parse(entry.get("id") or (match.group("id") if match else ""))
-    announce_type = entry.get("arxiv_announce_type") or (match.group("type") if match else "")
+    parsed_id = arxiv_id_parse(guid or (match.group("id") if match else ""))
+    announce_type = announce_type or (match.group("type") if match else "")
     if announce_type not in ANNOUNCE_TYPES:
         raise ValueError(f"unknown announce type {announce_type!r}")
     abstract = description[match.end() :] if match else description
-    creators = entry.get("author", "")
-    categories = [tag.term for tag in entry.get("tags", []) if tag.get("term")]
     primary = category if announce_type in ("new", "replace") else categories[0]
     return ListingItem(
         announce_type=announce_type,
         paper=PaperRecord(
             arxiv_id=parsed_id.id,
             version=parsed_id.version or 1,
-            title=_clean(entry.get("title", "")),
+            title=_clean(title),
             abstract=_clean(abstract),
             authors=[AuthorRecord(name) for name in _split_authors(creators)],
             authors_text=_clean(creators),
-            categories=categories,
+            categories=list(categories),
             primary_category=primary,
-            license=entry.get("rights") or None,
+            license=rights or None,
         ),
     )
 
@@ -297,47 +342,64 @@ def listing_fetch(*, session: ArxivSession, category: str) -> Listing:
 
 
 def api_page_parse(content: bytes) -> ApiPage:
-    """Parse one API (Atom) reply with the arxiv package's parser, after a strict check.
+    """Parse one API (Atom) reply strictly with lxml.
 
-    The arxiv parser recovers from broken XML silently; a truncated reply must instead fail
-    loudly so the papers it would have completed stay "metadata pending".
+    A truncated or broken reply fails loudly, so the papers it would have completed stay
+    "metadata pending"; an entry without a usable id or dates is logged and skipped.
     """
     try:
-        root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(content, etree.XMLParser(**_XML_OPTIONS))
     except etree.XMLSyntaxError as exc:
         raise ArxivFeedError(f"malformed API reply: {exc}") from exc
-    if etree.QName(root).localname != "feed":
+    if root.tag != f"{{{_NS['atom']}}}feed":
         raise ArxivFeedError(f"API reply is <{etree.QName(root).localname}>, not an Atom feed")
-    parsed = arxiv_feed.parse(content)
     records = []
-    for result in parsed.results:
+    for entry in root.iterfind("atom:entry", _NS):
+        entry_id = _text(entry, "atom:id")
         try:
-            records.append(_api_record(result))
-        except InvalidArxivId:
-            logger.warning("arXiv API entry with an unusable id: %s", result.entry_id)
-    return ApiPage(
-        total_results=parsed.header.total_results,
-        records=records,
-    )
+            records.append(_api_record(entry, entry_id))
+        except (InvalidArxivId, ValueError) as exc:
+            logger.warning("arXiv API entry %s skipped: %s", entry_id or "?", exc)
+    total = _text(root, "opensearch:totalResults")
+    return ApiPage(total_results=int(total) if total.isdigit() else 0, records=records)
 
 
-def _api_record(result) -> PaperRecord:
-    parsed_id = arxiv_id_parse(result.entry_id)
-    authors = [AuthorRecord(a.name, "; ".join(a.affiliation)) for a in result.authors]
+def _atom_datetime(text: str) -> dt.datetime:
+    """An Atom (RFC 3339) timestamp, e.g. 2016-05-26T17:59:46Z, as aware UTC."""
+    if not text:
+        raise ValueError("missing <published> or <updated>")
+    when = dt.datetime.fromisoformat(text)
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
+def _api_record(entry, entry_id: str) -> PaperRecord:
+    parsed_id = arxiv_id_parse(entry_id)
+    authors = [
+        AuthorRecord(
+            author.findtext("atom:name", "", _NS),
+            "; ".join(
+                a.text for a in author.iterfind("arxiv:affiliation", _NS) if a.text is not None
+            ),
+        )
+        for author in entry.iterfind("atom:author", _NS)
+    ]
+    primary = entry.find("arxiv:primary_category", _NS)
     return PaperRecord(
         arxiv_id=parsed_id.id,
         version=parsed_id.version or 1,
-        title=_clean(result.title),
-        abstract=_clean(result.summary),
+        title=_clean(entry.findtext("atom:title", "", _NS)),
+        abstract=_clean(entry.findtext("atom:summary", "", _NS)),
         authors=authors,
         authors_text=", ".join(a.name for a in authors),
-        categories=list(result.categories),
-        primary_category=result.primary_category,
-        comments=_clean(result.comment or ""),
-        journal_ref=_clean(result.journal_ref or ""),
-        doi=(result.doi or "").strip(),
-        submitted_at=result.published,
-        updated_at=result.updated,
+        categories=[
+            c.get("term") for c in entry.iterfind("atom:category", _NS) if c.get("term") is not None
+        ],
+        primary_category=primary.get("term", "") if primary is not None else "",
+        comments=_clean(entry.findtext("arxiv:comment", "", _NS)),
+        journal_ref=_clean(entry.findtext("arxiv:journal_ref", "", _NS)),
+        doi=_text(entry, "arxiv:doi"),
+        submitted_at=_atom_datetime(_text(entry, "atom:published")),
+        updated_at=_atom_datetime(_text(entry, "atom:updated")),
         complete=True,
     )
 
