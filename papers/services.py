@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
 from papers import schedule
@@ -67,7 +68,7 @@ _VERSION_FIELDS = (
     "abstract_changed",
 )
 _OPTIONAL_FIELDS = ("license", "comments", "journal_ref", "doi", "submitted_at", "updated_at")
-_UPSERT_CHUNK = 1000
+_UPSERT_CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -203,22 +204,36 @@ def _rows_upsert(
             + f" IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in compared)})"
         )
     json_at = [i for i, f in enumerate(given) if isinstance(f, models.JSONField)]
+
+    def copy_rows(copy, extra: Sequence = ()) -> None:
+        for row in rows:
+            if json_at:
+                row = list(row)
+                for i in json_at:
+                    row[i] = Jsonb(row[i])
+            copy.write_row((*row, *extra))
+
     with transaction.atomic(), connection.cursor() as cursor:
+        # Rows are formatted here while a worker thread sends them: PostgreSQL stores one
+        # batch while Python formats the next (two cores, not one after the other).
+        def writer() -> QueuedLibpqWriter:
+            return QueuedLibpqWriter(cursor.cursor)
+
         if fresh:
-            with cursor.copy(f"COPY {table} ({insert}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, *rest_values))
-            return
+            try:
+                with (
+                    transaction.atomic(),
+                    cursor.copy(f"COPY {table} ({insert}) FROM STDIN", writer=writer()) as copy,
+                ):
+                    copy_rows(copy, rest_values)
+                return
+            except IntegrityError:
+                pass  # a concurrent ingest stored some meanwhile: take the checked way
         cursor.execute(
             f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
         )
-        with cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                if json_at:
-                    row = list(row)
-                    for i in json_at:
-                        row[i] = Jsonb(row[i])
-                copy.write_row(row)
+        with cursor.copy(f"COPY {temp} ({columns}) FROM STDIN", writer=writer()) as copy:
+            copy_rows(copy)
         cursor.execute(
             f"INSERT INTO {table} ({insert}) SELECT {select} FROM {temp} "  # noqa: S608
             f"ON CONFLICT ({keys}) {conflict}",
@@ -271,25 +286,28 @@ def _authors_sync(
 
 
 def _announcements_add(
-    *, pks: dict[str, int], announcements: Sequence[AnnouncementRecord]
+    *, pks: dict[str, int], announcements: Sequence[AnnouncementRecord], created: set[str]
 ) -> set[tuple[str, str]]:
     """Insert the announcements not stored yet; returns (arxiv_id, category) of new ones."""
     wanted = {(pks[a.arxiv_id], a.announce_date, a.category): a for a in announcements}
-    if not wanted:
-        return set()
-    stored = set(
-        Announcement.objects.filter(
-            paper_id__in={key[0] for key in wanted},
-            announce_date__in={key[1] for key in wanted},
-        ).values_list("paper_id", "announce_date", "category")
-    )
+    known = {key for key, a in wanted.items() if a.arxiv_id not in created}
+    stored = set()
+    if known:  # papers created just now have none yet
+        stored = set(
+            Announcement.objects.filter(
+                paper_id__in={key[0] for key in known},
+                announce_date__in={key[1] for key in known},
+            ).values_list("paper_id", "announce_date", "category")
+        )
     new = {key: a for key, a in wanted.items() if key not in stored}
-    _rows_upsert(
-        Announcement,
-        ("paper_id", "announce_date", "category", "announce_type", "version"),
-        [(*key, a.announce_type, a.version) for key, a in new.items()],
-        unique=("paper_id", "announce_date", "category"),
-    )
+    for fresh in (True, False):
+        _rows_upsert(
+            Announcement,
+            ("paper_id", "announce_date", "category", "announce_type", "version"),
+            [(*k, a.announce_type, a.version) for k, a in new.items() if (k not in known) == fresh],
+            unique=("paper_id", "announce_date", "category"),
+            fresh=fresh,
+        )
     return {(a.arxiv_id, a.category) for a in new.values()}
 
 
@@ -354,7 +372,15 @@ def _upsert_chunk(
             author_records[arxiv_id] = record
         paper["arxiv_id"], paper["modified_at"] = arxiv_id, now
         to_write.append(tuple(paper[f] for f in _PAPER_FIELDS))
-    _rows_upsert(Paper, _PAPER_FIELDS, to_write, unique=("arxiv_id",), update=_INGEST_FIELDS)
+    for fresh in (True, False):
+        _rows_upsert(
+            Paper,
+            _PAPER_FIELDS,
+            [row for row in to_write if (row[0] in result.created) == fresh],
+            unique=("arxiv_id",),
+            update=_INGEST_FIELDS,
+            fresh=fresh,
+        )
     result.rows_written += len(to_write)
     result.paper_pks = {i: p["pk"] for i, p in stored.items()}
     result.paper_pks.update(
@@ -376,7 +402,9 @@ def _upsert_chunk(
     result.rows_written += _authors_sync(
         pks=result.paper_pks, records=author_records, created=result.created
     )
-    result.announced = _announcements_add(pks=result.paper_pks, announcements=announcements)
+    result.announced = _announcements_add(
+        pks=result.paper_pks, announcements=announcements, created=result.created
+    )
     result.rows_written += len(result.announced)
     return result
 
