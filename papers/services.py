@@ -7,11 +7,12 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
@@ -27,6 +28,7 @@ from papers.arxiv_source import (
     api_page_parse,
     api_records_fetch,
     api_search_pages,
+    gc_paused,
     listing_fetch,
     listing_parse,
     redis_client,
@@ -68,7 +70,8 @@ _VERSION_FIELDS = (
     "abstract_changed",
 )
 _OPTIONAL_FIELDS = ("license", "comments", "journal_ref", "doi", "submitted_at", "updated_at")
-_UPSERT_CHUNK = 2000
+_UPSERT_CHUNK = 1000
+_UPSERT_WORKERS = 2  # chunks in flight: one stored by PostgreSQL, one prepared by Python
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,7 @@ def _rows_upsert(
                 ):
                     copy_rows(copy, rest_values)
                 return
-            except IntegrityError:
+            except connection.Database.IntegrityError:  # psycopg's: COPY is not wrapped
                 pass  # a concurrent ingest stored some meanwhile: take the checked way
         cursor.execute(
             f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
@@ -417,16 +420,42 @@ def papers_upsert(
     Idempotent: data already stored writes no row. A higher version records a PaperVersion
     with what changed; a lower one (the API lagging the feed) is ignored. Never touches the
     Chinese text or review fields.
+
+    Chunks are independent transactions on disjoint papers. Outside a caller's transaction,
+    on PostgreSQL, two run at once, each on its own connection, so the database stores one
+    while Python prepares the other: both cores work instead of taking turns.
     """
     by_id = _dedupe(records)
+    by_paper: dict[str, list[AnnouncementRecord]] = {}
+    for announcement in announcements:
+        by_paper.setdefault(announcement.arxiv_id, []).append(announcement)
     ids = list(by_id)
-    result = UpsertResult()
+    chunks = []
     for start in range(0, len(ids), _UPSERT_CHUNK):
         chunk = {i: by_id[i] for i in ids[start : start + _UPSERT_CHUNK]}
-        chunk_announcements = [a for a in announcements if a.arxiv_id in chunk]
-        with transaction.atomic():
-            result.merge(_upsert_chunk(chunk, chunk_announcements))
+        chunks.append((chunk, [a for i in chunk for a in by_paper.get(i, ())]))
+    result = UpsertResult()
+    with gc_paused():
+        if len(chunks) < 2 or connection.in_atomic_block or connection.vendor != "postgresql":
+            for chunk, chunk_announcements in chunks:
+                with transaction.atomic():
+                    result.merge(_upsert_chunk(chunk, chunk_announcements))
+            return result
+        with ThreadPoolExecutor(max_workers=_UPSERT_WORKERS) as pool:
+            for chunk_result in pool.map(lambda c: _upsert_chunk_own_connection(*c), chunks):
+                result.merge(chunk_result)
     return result
+
+
+def _upsert_chunk_own_connection(
+    records: dict[str, PaperRecord], announcements: Sequence[AnnouncementRecord]
+) -> UpsertResult:
+    """One chunk in a worker thread: Django gives the thread its own connection; close it."""
+    try:
+        with transaction.atomic():
+            return _upsert_chunk(records, announcements)
+    finally:
+        connection.close()
 
 
 def paper_enrichment_queue(*, paper_ids: Iterable[int]) -> int:
