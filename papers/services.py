@@ -442,20 +442,27 @@ def papers_upsert(
                     result.merge(_upsert_chunk(chunk, chunk_announcements))
             return result
         with ThreadPoolExecutor(max_workers=_UPSERT_WORKERS) as pool:
-            for chunk_result in pool.map(lambda c: _upsert_chunk_own_connection(*c), chunks):
-                result.merge(chunk_result)
+            queue = iter(chunks)  # shared by the workers; next() on a list iterator is atomic
+            workers = [pool.submit(_chunks_upsert_worker, queue) for _ in range(_UPSERT_WORKERS)]
+            for worker in workers:
+                for chunk_result in worker.result():
+                    result.merge(chunk_result)
     return result
 
 
-def _upsert_chunk_own_connection(
-    records: dict[str, PaperRecord], announcements: Sequence[AnnouncementRecord]
-) -> UpsertResult:
-    """One chunk in a worker thread: Django gives the thread its own connection; close it."""
+def _chunks_upsert_worker(
+    chunks: Iterator[tuple[dict[str, PaperRecord], list[AnnouncementRecord]]],
+) -> list[UpsertResult]:
+    """Store chunks, each in its own transaction, on this thread's own connection (which
+    Django opens for it), until none is left; then close that connection."""
+    results = []
     try:
-        with transaction.atomic():
-            return _upsert_chunk(records, announcements)
+        for records, announcements in chunks:
+            with transaction.atomic():
+                results.append(_upsert_chunk(records, announcements))
     finally:
         connection.close()
+    return results
 
 
 def paper_enrichment_queue(*, paper_ids: Iterable[int]) -> int:
