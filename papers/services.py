@@ -422,8 +422,8 @@ def papers_upsert(
     Chinese text or review fields.
 
     Chunks are independent transactions on disjoint papers. Outside a caller's transaction,
-    on PostgreSQL, two run at once, each on its own connection, so the database stores one
-    while Python prepares the other: both cores work instead of taking turns.
+    on PostgreSQL, two run at once (this thread's connection and a helper thread's), so the
+    database stores one while Python prepares the other: both cores work, not in turns.
     """
     by_id = _dedupe(records)
     by_paper: dict[str, list[AnnouncementRecord]] = {}
@@ -441,27 +441,35 @@ def papers_upsert(
                 with transaction.atomic():
                     result.merge(_upsert_chunk(chunk, chunk_announcements))
             return result
-        with ThreadPoolExecutor(max_workers=_UPSERT_WORKERS) as pool:
-            queue = iter(chunks)  # shared by the workers; next() on a list iterator is atomic
-            workers = [pool.submit(_chunks_upsert_worker, queue) for _ in range(_UPSERT_WORKERS)]
-            for worker in workers:
-                for chunk_result in worker.result():
-                    result.merge(chunk_result)
+        queue = iter(chunks)  # shared by the workers; next() on a list iterator is atomic
+        with ThreadPoolExecutor(max_workers=_UPSERT_WORKERS - 1) as pool:
+            helpers = [
+                pool.submit(_chunks_upsert_worker, queue, own_connection=True)
+                for _ in range(_UPSERT_WORKERS - 1)
+            ]
+            results = _chunks_upsert_worker(queue, own_connection=False)  # this thread too
+            for helper in helpers:
+                results += helper.result()
+        for chunk_result in results:
+            result.merge(chunk_result)
     return result
 
 
 def _chunks_upsert_worker(
     chunks: Iterator[tuple[dict[str, PaperRecord], list[AnnouncementRecord]]],
+    *,
+    own_connection: bool,
 ) -> list[UpsertResult]:
-    """Store chunks, each in its own transaction, on this thread's own connection (which
-    Django opens for it), until none is left; then close that connection."""
+    """Store chunks, each in its own transaction, until none is left. A helper thread gets
+    its own connection from Django and closes it at the end."""
     results = []
     try:
         for records, announcements in chunks:
             with transaction.atomic():
                 results.append(_upsert_chunk(records, announcements))
     finally:
-        connection.close()
+        if own_connection:
+            connection.close()
     return results
 
 

@@ -1,5 +1,6 @@
 """The set-based upsert: chunks stored in parallel and the plain-COPY fast path's fallback."""
 
+import itertools
 import threading
 
 import pytest
@@ -13,20 +14,23 @@ from tests.fakes.arxiv_server import RSS_CS_AI
 
 @pytest.mark.django_db(transaction=True)
 def test_chunks_on_worker_connections_store_the_whole_listing_once(monkeypatch):
-    """Outside a transaction each chunk commits on a worker thread's own connection."""
+    """Outside a transaction chunks commit on two threads' connections at once."""
     monkeypatch.setattr(services, "_UPSERT_CHUNK", 1)
     threads = set()
     upsert_chunk = services._upsert_chunk
+    first_two, together = itertools.count(), threading.Barrier(2, timeout=30)
 
     def recording_chunk(records, announcements):
         threads.add(threading.current_thread().name)
+        if next(first_two) < 2:
+            together.wait()  # only passes if two threads hold a chunk at the same time
         return upsert_chunk(records, announcements)
 
     monkeypatch.setattr(services, "_upsert_chunk", recording_chunk)
     listing = listing_parse(RSS_CS_AI.read_bytes(), category="cs.AI")
     result = services.listing_store(listing=listing)
 
-    assert threading.main_thread().name not in threads
+    assert len(threads) == 2
     ids = {"2604.21935", "2604.21936", "2604.21937"}
     assert result.created == ids
     assert result.paper_pks == dict(Paper.objects.values_list("arxiv_id", "pk"))
