@@ -434,24 +434,19 @@ def papers_upsert(
     for start in range(0, len(ids), _UPSERT_CHUNK):
         chunk = {i: by_id[i] for i in ids[start : start + _UPSERT_CHUNK]}
         chunks.append((chunk, [a for i in chunk for a in by_paper.get(i, ())]))
+    queue = iter(chunks)  # shared by the workers; next() on a list iterator is atomic
+    parallel = len(chunks) > 1 and not connection.in_atomic_block
+    helpers = _UPSERT_WORKERS - 1 if parallel and connection.vendor == "postgresql" else 0
     result = UpsertResult()
-    with gc_paused():
-        if len(chunks) < 2 or connection.in_atomic_block or connection.vendor != "postgresql":
-            for chunk, chunk_announcements in chunks:
-                with transaction.atomic():
-                    result.merge(_upsert_chunk(chunk, chunk_announcements))
-            return result
-        queue = iter(chunks)  # shared by the workers; next() on a list iterator is atomic
-        with ThreadPoolExecutor(max_workers=_UPSERT_WORKERS - 1) as pool:
-            helpers = [
-                pool.submit(_chunks_upsert_worker, queue, own_connection=True)
-                for _ in range(_UPSERT_WORKERS - 1)
-            ]
-            results = _chunks_upsert_worker(queue, own_connection=False)  # this thread too
-            for helper in helpers:
-                results += helper.result()
-        for chunk_result in results:
-            result.merge(chunk_result)
+    with gc_paused(), ThreadPoolExecutor(max_workers=max(helpers, 1)) as pool:
+        started = [
+            pool.submit(_chunks_upsert_worker, queue, own_connection=True) for _ in range(helpers)
+        ]
+        results = _chunks_upsert_worker(queue, own_connection=False)  # this thread too
+        for helper in started:
+            results += helper.result()
+    for chunk_result in results:
+        result.merge(chunk_result)
     return result
 
 
