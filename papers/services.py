@@ -185,9 +185,14 @@ def _rows_upsert(
     qn = connection.ops.quote_name  # every name below comes from our own models
     table, temp = qn(meta.db_table), qn(f"upsert_{meta.db_table}")
     given = [meta.get_field(f) for f in fields]
-    # Columns the rows do not carry get the model's defaults; auto_now(_add) ones get now.
+    # Columns the rows do not carry get the model's defaults; auto_now(_add) ones get now;
+    # the database computes generated ones.
     now, blank = timezone.now(), model()
-    rest = [f for f in meta.concrete_fields if f not in given and not f.primary_key]
+    rest = [
+        f
+        for f in meta.concrete_fields
+        if f not in given and not f.primary_key and not getattr(f, "generated", False)
+    ]
     rest_values = [
         f.get_db_prep_save(now if _is_auto(f) else getattr(blank, f.attname), connection)
         for f in rest
