@@ -1,0 +1,61 @@
+"""The set-based upsert: chunks stored in parallel and the plain-COPY fast path's fallback."""
+
+import itertools
+import threading
+
+import pytest
+
+from papers import services
+from papers.arxiv_source import listing_parse
+from papers.models import Announcement, Paper, PaperAuthor, PaperVersion
+from tests.factories import PaperAuthorFactory
+from tests.fakes.arxiv_server import RSS_CS_AI
+
+
+@pytest.mark.django_db(transaction=True)
+def test_chunks_on_worker_connections_store_the_whole_listing_once(monkeypatch):
+    """Outside a transaction chunks commit on two threads' connections at once."""
+    monkeypatch.setattr(services, "_UPSERT_CHUNK", 1)
+    threads = set()
+    upsert_chunk = services._upsert_chunk
+    first_two, together = itertools.count(), threading.Barrier(2, timeout=30)
+
+    def recording_chunk(records, announcements):
+        threads.add(threading.current_thread().name)
+        if next(first_two) < 2:
+            together.wait()  # only passes if two threads hold a chunk at the same time
+        return upsert_chunk(records, announcements)
+
+    monkeypatch.setattr(services, "_upsert_chunk", recording_chunk)
+    listing = listing_parse(RSS_CS_AI.read_bytes(), category="cs.AI")
+    result = services.listing_store(listing=listing)
+
+    assert len(threads) == 2
+    ids = {"2604.21935", "2604.21936", "2604.21937"}
+    assert result.created == ids
+    assert result.paper_pks == dict(Paper.objects.values_list("arxiv_id", "pk"))
+    assert PaperAuthor.objects.count() == 2 + 18 + 17
+    assert PaperVersion.objects.count() == 3
+    assert Announcement.objects.filter(category="cs.AI").count() == 3
+    again = services.listing_store(listing=listing)
+    assert again.rows_written == 0 and again.created == set()
+
+
+@pytest.mark.django_db
+def test_fresh_rows_already_stored_fall_back_to_the_checked_upsert():
+    """A concurrent ingest may store a paper's rows first: the COPY fast path then fails on
+    the unique key and the same rows go through INSERT … ON CONFLICT instead."""
+    author = PaperAuthorFactory(position=0, name="Old Name", affiliation="")
+    services._rows_upsert(
+        PaperAuthor,
+        ("paper_id", "position", "name", "affiliation"),
+        [(author.paper_id, 0, "New Name", "MIT"), (author.paper_id, 1, "Second", "")],
+        unique=("paper_id", "position"),
+        update=("name", "affiliation"),
+        fresh=True,
+    )
+    rows = PaperAuthor.objects.filter(paper_id=author.paper_id).order_by("position")
+    assert list(rows.values_list("name", "affiliation")) == [
+        ("New Name", "MIT"),
+        ("Second", ""),
+    ]
