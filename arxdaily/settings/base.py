@@ -34,6 +34,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached public pages are answered here, before the rest runs again (papers/caching.py).
+    "papers.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -255,3 +257,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # History is the audit trail; edits go through the editorial forms (with their conflict check).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- pages (issue 9): each process keeps the page-cache version in memory, pushed by Redis
+# pub/sub (papers/caching.py VersionListener); needs the django-redis cache.
+PUBLIC_CACHE_VERSION_LISTEN = env.bool("PUBLIC_CACHE_VERSION_LISTEN", default=True)
