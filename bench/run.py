@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.common import Result, django_setup
 
-BENCHMARKS = ["bench.search"]
+BENCHMARKS = ["bench.search", "bench.pages"]
 RESULTS = Path(__file__).with_name("results.md")
 
 
