@@ -252,6 +252,8 @@ def measure(
         page, static = _get(page_url), _get(static_url)  # the first GET also fills the cache
         if len(page) != len(static):
             raise RuntimeError(f"static copy has {len(static)} bytes, the page {len(page)}")
+        for url in (page_url, static_url):  # every worker has the page in memory and
+            _wrk(url, 1, connections)  # its version listener connected
         # Alternate the two and keep medians: wrk shares the two cores with the server.
         cached_runs, static_runs = [], []
         for _ in range(rounds):

@@ -35,7 +35,7 @@ PAGE_TIMEOUT = 24 * 60 * 60
 CACHED_STATUSES = (200, 404)
 # Each worker also keeps its most recent pages in memory: a topic day of 200 papers is ~0.7 MB,
 # and fetching that from Redis on every hit costs more than serving it. Keys carry the version,
-# so a publish makes these unreachable too; only the small version key is read from Redis.
+# so a publish makes these unreachable too.
 LOCAL_PAGES_MAX = 32
 _local_pages: OrderedDict[str, dict] = OrderedDict()
 _local_lock = threading.Lock()
