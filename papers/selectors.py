@@ -222,7 +222,8 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
     Five queries whatever the number of papers: the page, the hits with their papers, the
     listings, and the cards' authors and institutions.
     """
-    page = DailyPage.objects.filter(topic=topic, announce_date=announce_date).first()
+    # order_by(): at most one page, and the default ordering would join topic and area.
+    page = DailyPage.objects.filter(topic=topic, announce_date=announce_date).order_by().first()
     day = TopicDay(topic=topic, announce_date=announce_date, page=page)
     if page is None or not (include_drafts or day.is_published):
         return day
@@ -243,7 +244,7 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
             # The editors' order: a paper without an entry comes after the entries' count.
             position=Subquery(entries.filter(paper=OuterRef("paper_id")).values("position")),
             entry_count=Subquery(
-                entries.values("page").annotate(count=Count("pk")).values("count")
+                entries.order_by().values("page").annotate(count=Count("pk")).values("count")
             ),
         )
         .order_by("-confidence")

@@ -6,10 +6,10 @@ import pytest
 from django.core.cache import cache
 from django_redis import get_redis_connection
 
-from papers.caching import PUBLIC_CACHE_VERSION_KEY, VersionListener, _version_channel
+from papers.caching import PUBLIC_CACHE_VERSION_KEY, VersionListener, _listener, _version_channel
 from papers.services import public_cache_invalidate
 from tests.factories import TopicFactory
-from tests.site_data import listed_paper, page_publish
+from tests.site_data import listed_paper, page_draft, page_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,20 @@ def test_listener_distrusts_its_copy_after_an_invalidation_here(settings):
     listener.invalidated()
 
     assert listener.get() is None  # until it has reread the key after a message
+
+
+def test_with_the_listener_a_publish_still_shows_at_once(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PUBLIC_CACHE_VERSION_LISTEN = True
+    topic = TopicFactory(slug="llm")
+    paper = listed_paper(topic)
+    page_draft(topic)
+    _listener.get()
+    assert _until(lambda: _listener.get() is not None)  # the pushed copy is in use
+    assert paper.title not in client.get("/topics/llm/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page_publish(topic)
+
+    assert paper.title in client.get("/topics/llm/").content.decode()
