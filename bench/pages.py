@@ -15,7 +15,7 @@ papers and one of 10; its own Redis db (BENCH_PAGES_REDIS_URL). Measured:
 so everything that needs Django here runs in a child process (`--step`) with this
 benchmark's environment. gunicorn is started and always stopped here.
 
-Usage: .venv/bin/python -m bench.pages [--seconds 5] [--rounds 3] [--samples 40]
+Usage: .venv/bin/python -m bench.pages [--seconds 4] [--rounds 5] [--samples 40]
 """
 
 import argparse
@@ -236,8 +236,8 @@ def _gunicorn_stop(server: subprocess.Popen) -> None:
 def measure(
     *,
     papers: int = 200,
-    seconds: int = 5,
-    rounds: int = 3,
+    seconds: int = 4,
+    rounds: int = 5,
     samples: int = 40,
     connections: int = 16,
 ) -> dict:
@@ -320,8 +320,8 @@ def main() -> None:
     parser.add_argument("--step", choices=STEPS)
     parser.add_argument("--args", default="{}")
     parser.add_argument("--papers", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--samples", type=int, default=40)
     options = parser.parse_args()
     if options.step:
