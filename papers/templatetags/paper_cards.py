@@ -55,14 +55,10 @@ class _Markup(SafeString):
 
 def _html(markup: str, **values) -> _Markup:
     """`markup.format(**values)`, each value escaped unless it is markup built here."""
-    return _Markup(
-        markup.format_map(
-            {
-                key: value if isinstance(value, _Markup) else escape(str(value))
-                for key, value in values.items()
-            }
-        )
-    )
+    for key, value in values.items():  # `values` is this call's own dict: escaped in place
+        if not isinstance(value, _Markup):
+            values[key] = escape(str(value))
+    return _Markup(markup.format_map(values))
 
 
 NOTHING = _Markup("")
