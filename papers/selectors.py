@@ -261,7 +261,11 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
         hit.topic = topic
         best.setdefault(hit.paper_id, hit)  # strongest first
     listings: dict[int, Announcement] = {}
-    for listing in listed.filter(paper_id__in=paper_ids).order_by(ANNOUNCE_TYPE_RANK, "category"):
+    for listing in (
+        listed.filter(paper_id__in=paper_ids)
+        .order_by(ANNOUNCE_TYPE_RANK, "category")
+        .only("paper", "announce_date", "category", "announce_type", "version")
+    ):
         listings.setdefault(listing.paper_id, listing)
     papers = []
     for hit in best.values():
