@@ -1,15 +1,21 @@
 """Public page speed: cached page vs a static file of the same size, and uncached latency.
 
 Runs the real stack: production settings, gunicorn, whitenoise, PostgreSQL, Redis, and wrk
-(Debian's; scripts/install-wrk.sh). It builds its own database `arxdaily_bench_pages` with one
-published topic day of 200 papers, then prints:
+(Debian's; scripts/install-wrk.sh). Its own database `arxdaily_bench_pages` (the search
+benchmark keeps a million papers in `arxdaily_bench`) holds one published topic day of 200
+papers and one of 10; its own Redis db (BENCH_PAGES_REDIS_URL). Measured:
 
-- cached topic-day page req/s, static file (same bytes) req/s, and their ratio (target ≥ 0.8);
-- uncached topic-day latency p50/p90 over HTTP at 200 papers (target p50 ≤ 40 ms);
-- the number of SQL queries an uncached render makes.
+- cached topic-day req/s ÷ req/s of a static file with the page's exact bytes, served by
+  whitenoise in the same gunicorn, wrk on loopback (target ≥ 0.8; rounds alternate, medians);
+- uncached topic-day latency over HTTP at 200 papers, the cache invalidated before each
+  request (target p50 ≤ 40 ms);
+- SQL queries of one uncached render (target ≤ 8), at 200 papers and at 10 (must be equal).
 
-Usage: .venv/bin/python bench/pages.py [--papers 200] [--seconds 10] [--connections 16]
-       [--rounds 3] [--samples 50]
+`run()` is what `make bench` calls; its process is set up on the search benchmark's database,
+so everything that needs Django here runs in a child process (`--step`) with this
+benchmark's environment. gunicorn is started and always stopped here.
+
+Usage: .venv/bin/python -m bench.pages [--seconds 4] [--rounds 5] [--samples 40]
 """
 
 import argparse
@@ -17,12 +23,15 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.common import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
@@ -33,13 +42,28 @@ ENV = {
     "SECRET_KEY": "bench-only-" + "x" * 50,
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "DATABASE_URL": f"postgres://root@127.0.0.1:5432/{BENCH_DB}",
-    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
+    "REDIS_URL": os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/13"),
     "SECURE_SSL_REDIRECT": "False",
     "LOG_LEVEL": "WARNING",
 }
+STATIC_COPY = Path("bench") / "same-size.html"  # under STATIC_ROOT
+STEP_TIMEOUT = 120  # seconds, for each child step
+# A worker hears of an invalidation by pub/sub within a millisecond; wait well past that so
+# every timed request is a real miss.
+AFTER_INVALIDATE = 0.02
 
 
-def database_create() -> None:
+# --- child steps: Django on this benchmark's database -------------------------------------
+
+
+def _django() -> None:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+
+
+def _database_create() -> None:
     import psycopg
 
     with psycopg.connect("postgresql://root@127.0.0.1:5432/postgres", autocommit=True) as db:
@@ -47,17 +71,13 @@ def database_create() -> None:
         db.execute(f"CREATE DATABASE {BENCH_DB}")
 
 
-def manage(*args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args, "-v0"], cwd=ROOT, check=True)
-
-
-def data_build(papers: int) -> str:
-    """One published topic day with `papers` papers; returns its URL path."""
+def _topic_day_build(slug: str, papers: int) -> str:
+    """One published topic day with `papers` full papers; returns its URL path."""
     from papers.models import PaperVersion
     from tests.factories import SubtopicFactory, TopicFactory
     from tests.site_data import DAY, listed_paper, page_publish
 
-    topic = TopicFactory(slug="bench-llm", name_zh="语言大模型", name_en="LLM")
+    topic = TopicFactory(slug=slug, name_zh="语言大模型", name_en="LLM")
     subtopic = SubtopicFactory(topic=topic, name_zh="后训练")
     abstract = (
         "As large language models grow in capability and cost, we study distillation "
@@ -79,144 +99,246 @@ def data_build(papers: int) -> str:
     return f"/topics/{topic.slug}/{DAY.isoformat()}/"
 
 
-def wrk(url: str, seconds: int, connections: int) -> float:
+def _uncached_queries(path: str) -> tuple[int, bytes]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from papers.services import public_cache_invalidate
+
+    public_cache_invalidate()
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(queries), response.content
+
+
+def step_prepare(papers: int) -> dict:
+    """Fresh database with a large and a small topic day; queries of each; the static copy."""
+    from django.core.management import call_command
+
+    _database_create()
+    _django()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # lets the test Client count queries with DEBUG off
+    large = _topic_day_build("bench-large", papers)
+    small = _topic_day_build("bench-small", 10)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would have: plans for tables of this size
+    queries_small, _ = _uncached_queries(small)
+    queries_large, page = _uncached_queries(large)
+    # The static file: the page's exact bytes, served by whitenoise (it scans at start-up).
+    copy = Path(settings.STATIC_ROOT) / STATIC_COPY
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(page)
+    return {
+        "path": large,
+        "static_url": f"/{settings.STATIC_URL.strip('/')}/{STATIC_COPY.as_posix()}",
+        "page_bytes": len(page),
+        "queries": queries_large,
+        "queries_small": queries_small,
+    }
+
+
+def step_uncached(path: str, samples: int, warmup: int) -> dict:
+    """Milliseconds per uncached GET over HTTP, the page cache invalidated before each."""
+    _django()
+    from papers.services import public_cache_invalidate
+
+    timings = []
+    for n in range(warmup + samples):
+        public_cache_invalidate()
+        time.sleep(AFTER_INVALIDATE)
+        start = time.perf_counter()
+        _get(BASE + path)
+        if n >= warmup:
+            timings.append((time.perf_counter() - start) * 1000)
+    return {"timings": timings}
+
+
+STEPS = {"prepare": step_prepare, "uncached": step_uncached}
+
+
+def _step(name: str, **kwargs) -> dict:
+    """Run a step in a child process with this benchmark's environment; its JSON answer."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.pages", "--step", name, "--args", json.dumps(kwargs)],
+        cwd=ROOT,
+        env={**os.environ, **ENV},
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"bench.pages step {name} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- the parent: gunicorn and wrk, no Django ------------------------------------------------
+
+
+def _get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def _wrk(url: str, seconds: int, connections: int) -> float:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url],
         capture_output=True,
         text=True,
         check=True,
+        timeout=seconds + 30,
     ).stdout
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
-        raise SystemExit(f"{url}: {non_2xx.group(1)} failed responses\n{out}")
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if failed:
+        raise RuntimeError(f"{url}: {failed.group(1)} failed responses\n{out}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read()
-
-
-def server_wait() -> None:
-    for _ in range(100):
+def _gunicorn_start(workers: int) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "arxdaily.wsgi", "-b", f"127.0.0.1:{PORT}"]
+    server = subprocess.Popen(
+        [*command, "-w", str(workers), "--log-level", "warning"],
+        cwd=ROOT,
+        env={**os.environ, **ENV},
+        start_new_session=True,  # its own process group: stopped with all its workers
+    )
+    for _ in range(150):
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
         try:
-            get(f"{BASE}/healthz")
-            return
+            _get(f"{BASE}/healthz")
+            return server
         except OSError:
             time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
+    _gunicorn_stop(server)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _gunicorn_stop(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def measure(
+    *,
+    papers: int = 200,
+    seconds: int = 4,
+    rounds: int = 5,
+    samples: int = 40,
+    connections: int = 16,
+) -> dict:
+    """Every figure of this benchmark, as a dict."""
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is missing: bash scripts/install-wrk.sh")
+    prepared = _step("prepare", papers=papers)
+    workers = 2 * (os.cpu_count() or 1) + 1
+    server = _gunicorn_start(workers)
+    try:
+        page_url, static_url = BASE + prepared["path"], BASE + prepared["static_url"]
+        page, static = _get(page_url), _get(static_url)  # the first GET also fills the cache
+        if len(page) != len(static):
+            raise RuntimeError(f"static copy has {len(static)} bytes, the page {len(page)}")
+        for url in (page_url, static_url):  # every worker has the page in memory and
+            _wrk(url, 1, connections)  # its version listener connected
+        # Alternate the two and keep medians: wrk shares the two cores with the server.
+        cached_runs, static_runs = [], []
+        for _ in range(rounds):
+            cached_runs.append(_wrk(page_url, seconds, connections))
+            static_runs.append(_wrk(static_url, seconds, connections))
+        timings = _step("uncached", path=prepared["path"], samples=samples, warmup=2 * workers)[
+            "timings"
+        ]
+    finally:
+        _gunicorn_stop(server)
+    cached, static_rps = statistics.median(cached_runs), statistics.median(static_runs)
+    return {
+        **prepared,
+        "papers": papers,
+        "workers": workers,
+        "cached_runs": cached_runs,
+        "static_runs": static_runs,
+        "cached_rps": cached,
+        "static_rps": static_rps,
+        "ratio": cached / static_rps,
+        "uncached_p50_ms": statistics.median(timings),
+        "uncached_p90_ms": statistics.quantiles(timings, n=10)[8],
+    }
+
+
+def results(figures: dict) -> list[Result]:
+    constant = figures["queries"] == figures["queries_small"]
+    return [
+        Result(
+            "cached topic day ÷ static file (req/s)",
+            0.8,
+            figures["ratio"],
+            "",
+            True,
+            f"{figures['cached_rps']:.0f} vs {figures['static_rps']:.0f} req/s, "
+            f"{figures['page_bytes'] / 1e6:.2f} MB page, {figures['workers']} sync workers",
+        ),
+        Result(
+            f"uncached topic day, {figures['papers']} papers: p50",
+            40,
+            figures["uncached_p50_ms"],
+            "ms",
+            False,
+            f"p90 {figures['uncached_p90_ms']:.1f} ms, over HTTP",
+        ),
+        Result(
+            f"uncached topic day, {figures['papers']} papers: SQL queries",
+            8,
+            figures["queries"],
+            "",
+            False,
+            f"{figures['queries_small']} at 10 papers" + ("" if constant else " (NOT constant)"),
+        ),
+    ]
+
+
+def run() -> list[Result]:
+    """What `make bench` (bench/run.py) calls."""
+    return results(measure())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--step", choices=STEPS)
+    parser.add_argument("--args", default="{}")
     parser.add_argument("--papers", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--samples", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--samples", type=int, default=40)
     options = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: bash scripts/install-wrk.sh")
-
-    os.environ.update(ENV)
-    sys.path.insert(0, str(ROOT))
-    database_create()
-    manage("migrate", "--noinput")
-    manage("collectstatic", "--noinput")
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    from papers.services import public_cache_invalidate
-
-    path = data_build(options.papers)
-    public_cache_invalidate()
-
-    setup_test_environment()
-    with CaptureQueriesContext(connection) as queries:
-        assert Client().get(path).status_code == 200
-    query_count = len(queries)
-
-    workers = str(2 * (os.cpu_count() or 1) + 1)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "arxdaily.wsgi",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "-w",
-            workers,
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
+    if options.step:
+        print(json.dumps(STEPS[options.step](**json.loads(options.args))))
+        return
+    figures = measure(
+        papers=options.papers,
+        seconds=options.seconds,
+        rounds=options.rounds,
+        samples=options.samples,
     )
-    try:
-        server_wait()
-        page = get(BASE + path)
-        # A static file of exactly the page's bytes, served by whitenoise in the same server.
-        same_size = Path(settings.STATIC_ROOT) / "bench" / "same-size.html"
-        same_size.parent.mkdir(parents=True, exist_ok=True)
-        same_size.write_bytes(page)
-        server.terminate()
-        server.wait()
-        server = subprocess.Popen(server.args, cwd=ROOT)
-        server_wait()
-        static_url = f"{BASE}{settings.STATIC_URL.rstrip('/')}/bench/same-size.html"
-        if len(get(static_url)) != len(page):
-            raise SystemExit("static copy differs in size")
-
-        get(BASE + path)  # warm the page cache
-        # Alternate the two runs and keep medians: wrk shares the CPUs with the server.
-        cached_runs, static_runs = [], []
-        for _ in range(options.rounds):
-            cached_runs.append(wrk(BASE + path, options.seconds, options.connections))
-            static_runs.append(wrk(static_url, options.seconds, options.connections))
-        cached_rps, static_rps = statistics.median(cached_runs), statistics.median(static_runs)
-
-        timings = []
-        for _ in range(options.samples):
-            public_cache_invalidate()
-            start = time.perf_counter()
-            get(BASE + path)
-            timings.append((time.perf_counter() - start) * 1000)
-    finally:
-        server.terminate()
-        server.wait()
-
-    deciles = statistics.quantiles(timings, n=10)
-    result = {
-        "papers": options.papers,
-        "page_bytes": len(page),
-        "cached_rps": cached_rps,
-        "static_rps": static_rps,
-        "cached_runs": cached_runs,
-        "static_runs": static_runs,
-        "cached_to_static": round(cached_rps / static_rps, 3),
-        "uncached_p50_ms": round(statistics.median(timings), 1),
-        "uncached_p90_ms": round(deciles[8], 1),
-        "uncached_queries": query_count,
-        "gunicorn_workers": int(workers),
-        "wrk_connections": options.connections,
-    }
-    results = ROOT / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    (results / "pages.json").write_text(json.dumps(result, indent=2))
-    print(f"topic day with {options.papers} papers, page {len(page)} bytes")
-    print(f"cached page   {cached_rps:10.0f} req/s")
-    print(f"static file   {static_rps:10.0f} req/s (same size, whitenoise)")
-    print(f"ratio         {result['cached_to_static']:10.3f} (target >= 0.8)")
-    print(
-        f"uncached p50  {result['uncached_p50_ms']:10.1f} ms (target <= 40), "
-        f"p90 {result['uncached_p90_ms']} ms, {query_count} SQL queries"
-    )
+    print(json.dumps({k: v for k, v in figures.items() if k != "path"}, indent=2))
+    for result in results(figures):
+        print(
+            f"{result.name}: {result.measured:.3g} {result.unit} (target {result.target_text})"
+            f" {'pass' if result.passed else 'FAIL'} - {result.note}"
+        )
 
 
 if __name__ == "__main__":

@@ -173,6 +173,11 @@ class DayPaperOut(PaperBase):
     subtopic: SubtopicRef | None
 
     @staticmethod
+    def resolve_authors(paper) -> list[str]:
+        # topic_day_get fetches author names once for all its cards (no prefetch per paper).
+        return paper.card["author_names"]
+
+    @staticmethod
     def resolve_announce_type(paper) -> str:
         return paper.announcement.announce_type
 

@@ -6,14 +6,12 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -37,7 +35,7 @@ from papers.arxiv_source import (
     redis_client,
     submitted_date_query,
 )
-from papers.caching import PUBLIC_CACHE_VERSION_KEY
+from papers.caching import public_cache_version_bump
 from papers.models import (
     ZH_FIELDS,
     Announcement,
@@ -864,7 +862,7 @@ def public_cache_invalidate() -> None:
     Model signals (papers.signals) call it for saves and deletes; code that changes public
     content with QuerySet.update() or bulk_create() must call it itself.
     """
-    cache.set(PUBLIC_CACHE_VERSION_KEY, time.time_ns() // 1000, timeout=None)
+    public_cache_version_bump()
 
 
 # ---- editorial (issue 6) ----

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached public pages are answered here, before the rest runs again (papers/caching.py).
+    "papers.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -268,3 +270,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
 # ---- end reliability ----
+
+# --- pages (issue 9): each process keeps the page-cache version in memory, pushed by Redis
+# pub/sub (papers/caching.py VersionListener); needs the django-redis cache.
+PUBLIC_CACHE_VERSION_LISTEN = env.bool("PUBLIC_CACHE_VERSION_LISTEN", default=True)

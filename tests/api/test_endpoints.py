@@ -266,3 +266,19 @@ def test_listings_leave_out_rejected_and_suggested_hits_on_published_pages(clien
 
     assert [listing["topic"]["slug"] for listing in body["listings"]] == ["llm"]
     assert client.get(f"/api/v1/topics/robots/days/{DAY}").json()["papers"] == []
+
+
+def test_topic_day_gives_authors_in_order_in_constant_queries(
+    client, newsroom, django_assert_max_num_queries
+):
+    PaperAuthorFactory(paper=newsroom["high"], position=1, name="Alan Turing")
+    PaperAuthorFactory(paper=newsroom["high"], position=0, name="Ada Lovelace")
+    for _ in range(20):
+        PaperAuthorFactory(paper=paper_listed(newsroom["topic"]))
+
+    with django_assert_max_num_queries(7):
+        body = client.get(f"/api/v1/topics/llm/days/{DAY}").json()
+
+    assert len(body["papers"]) == 22
+    [high] = [p for p in body["papers"] if p["arxiv_id"] == newsroom["high"].arxiv_id]
+    assert high["authors"] == ["Ada Lovelace", "Alan Turing"]

@@ -7,7 +7,9 @@ from papers.selectors import topic_day_get
 from tests.factories import (
     AnnouncementFactory,
     DailyPageFactory,
+    PaperAuthorFactory,
     PaperFactory,
+    PaperInstitutionFactory,
     TopicFactory,
     TopicHitFactory,
 )
@@ -73,11 +75,19 @@ def test_query_count_does_not_grow_with_papers(django_assert_max_num_queries):
     topic = TopicFactory()
     DailyPageFactory(topic=topic, announce_date=DAY, status=DailyPage.Status.PUBLISHED)
     for _ in range(30):
-        _listed(topic)
+        paper = _listed(topic)
+        PaperAuthorFactory(paper=paper, position=1, name="Alan Turing")
+        PaperAuthorFactory(paper=paper, position=0, name="Ada Lovelace")
+        PaperInstitutionFactory(paper=paper)
 
-    with django_assert_max_num_queries(9):
+    # The page, the hits with their papers and subtopics, the listings, authors, institutions.
+    with django_assert_max_num_queries(5):
         day = topic_day_get(topic=topic, announce_date=DAY)
-        for paper in day.papers:
-            list(paper.authors.all()), list(paper.paper_institutions.all())
-            list(paper.versions.all())
-    assert len(day.papers) == 30
+        cards = [
+            (paper.hit.topic.slug, paper.hit.subtopic, paper.announcement.announce_type)
+            for paper in day.papers
+        ]
+    assert len(day.papers) == 30 and len(cards) == 30
+    for paper in day.papers:
+        assert paper.card["authors"] == "Ada Lovelace, Alan Turing"
+        assert len(paper.card["institutions"]) == 1
