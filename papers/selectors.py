@@ -106,7 +106,7 @@ def _zh_shown(paper: Paper, field: str) -> str | None:
 
 
 def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None) -> list[Paper]:
-    """Give each paper `card`: everything its card shows (templatetags/paper_cards.py), as a dict.
+    """Give each paper `card`: everything templates/includes/paper_card.html shows, as a dict.
 
     A topic day shows hundreds of cards. Plain values (authors and institutions fetched with
     values_list, URLs built once, dates and percentages formatted here) render several times
