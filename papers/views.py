@@ -27,9 +27,9 @@ SEARCH_PAGE_SIZE = 20
 
 class CappedPaginator(Paginator):
     """Counts matches only up to `cap`: counting every paper a common word matches among a
-    million costs more than the search itself. Past the cap the page says "1000+"."""
+    million costs more than the search itself. Past the cap the page says "more than 100"."""
 
-    cap = 1000
+    cap = 100
 
     @cached_property
     def count(self) -> int:
