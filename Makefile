@@ -38,6 +38,7 @@ reliability: install
 
 ## make bench: benchmarks on their own PostgreSQL database; prints a table, writes bench/results.md.
 bench: install
+	bash scripts/install-wrk.sh
 	$(BIN)/python -m bench.run
 
 lint: install
