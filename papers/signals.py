@@ -4,6 +4,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from papers.models import Paper
 from papers.services import public_cache_invalidate
 
 PUBLIC_MODELS = (
@@ -20,6 +21,14 @@ PUBLIC_MODELS = (
     "topics.Subtopic",
     "topics.Topic",
 )
+# A paper and its own rows: saving them changes no public page unless the paper is on one.
+# Enrichment rewrites thousands of unpublished papers a day; each would empty the cache.
+PAPER_ROWS = (
+    "papers.Paper",
+    "papers.PaperAuthor",
+    "papers.PaperInstitution",
+    "papers.PaperVersion",
+)
 
 
 def _invalidate_on_commit(**kwargs) -> None:
@@ -27,10 +36,21 @@ def _invalidate_on_commit(**kwargs) -> None:
     transaction.on_commit(public_cache_invalidate)
 
 
+def _invalidate_if_public_on_commit(*, instance, **kwargs) -> None:
+    paper_id = getattr(instance, "paper_id", instance.pk)
+
+    def invalidate() -> None:
+        if Paper.objects.published().filter(pk=paper_id).exists():
+            public_cache_invalidate()
+
+    transaction.on_commit(invalidate)
+
+
 def signals_connect() -> None:
     for label in PUBLIC_MODELS:
         model = apps.get_model(label)
-        post_save.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"cache-{label}")
+        on_save = _invalidate_if_public_on_commit if label in PAPER_ROWS else _invalidate_on_commit
+        post_save.connect(on_save, sender=model, dispatch_uid=f"cache-{label}")
         post_delete.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"cache-{label}-d")
     m2m_changed.connect(
         _invalidate_on_commit,

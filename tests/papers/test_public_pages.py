@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from papers.models import Announcement, TopicHit
 from tests.factories import (
     InstitutionFactory,
+    PaperFactory,
     PaperInstitutionFactory,
     PaperVersionFactory,
     SubtopicFactory,
@@ -377,3 +378,25 @@ def test_english_interface_on_request(client):
 
     assert "Institutions" in body and "发表机构" not in body
     assert "简体中文" in body
+
+
+def test_machine_writes_to_unpublished_papers_keep_the_cache(django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from papers.caching import PUBLIC_CACHE_VERSION_KEY
+
+    topic = TopicFactory(slug="llm")
+    published = listed_paper(topic)
+    page_publish(topic)
+    unpublished = PaperFactory()
+    version = cache.get(PUBLIC_CACHE_VERSION_KEY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublished.summary_zh_machine = "机器写的总结。"
+        unpublished.save()
+    assert cache.get(PUBLIC_CACHE_VERSION_KEY) == version
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published.summary_zh_human = "编辑写的总结。"
+        published.save()
+    assert cache.get(PUBLIC_CACHE_VERSION_KEY) != version
