@@ -81,15 +81,6 @@ def _paper_columns() -> QuerySet[Paper]:
     return Paper.objects.defer("search_vector", "search_zh")
 
 
-def _accepted_on(papers: QuerySet[Paper], *, topics, announce_date: dt.date) -> QuerySet[Paper]:
-    """Papers listed on the date with an accepted hit for one of the topics (a day's content)."""
-    return papers.filter(
-        topic_hits__topic__in=topics,
-        topic_hits__review_state=TopicHit.ReviewState.ACCEPTED,
-        announcements__announce_date=announce_date,
-    )
-
-
 def _url_builder(name: str):
     """`reverse(name, args=[value])` for many values at the price of one reverse.
 
@@ -440,24 +431,16 @@ class DateOverview:
 
 
 def date_overview_get(*, announce_date: dt.date) -> DateOverview:
-    """The date page: counts per topic in two queries besides the taxonomy's three."""
-    published = set(
-        DailyPage.objects.published()
-        .filter(announce_date=announce_date)
-        .values_list("topic_id", flat=True)
-    )
-    counts = dict(
-        _accepted_on(Paper.objects.all(), topics=published, announce_date=announce_date)
-        .values("topic_hits__topic")
-        .annotate(count=Count("pk", distinct=True))
-        .values_list("topic_hits__topic", "count")
-    )
+    """The date page: every topic with the count its published page shows (as the API's)."""
+    counts = {
+        page.topic_id: page.paper_count for page in day_pages_list(announce_date=announce_date)
+    }
     areas = [
         AreaOverview(
             area=area,
             topics=[
                 TopicCount(
-                    topic=topic, is_published=topic.pk in published, count=counts.get(topic.pk, 0)
+                    topic=topic, is_published=topic.pk in counts, count=counts.get(topic.pk, 0)
                 )
                 for topic in area.topics.all()
             ],
