@@ -200,7 +200,7 @@ class PaperAdmin(SimpleHistoryAdmin):
         "title_zh",
         "confidence",
         "hits_summary",
-        "enrichment_state",
+        "enrichment_status",
         "zh_reviewed_at",
     ]
     list_filter = [
@@ -291,6 +291,14 @@ class PaperAdmin(SimpleHistoryAdmin):
     @admin.display(description="置信度 / confidence", ordering="max_confidence")
     def confidence(self, paper):
         return "" if paper.max_confidence is None else f"{paper.max_confidence:.2f}"
+
+    @admin.display(description="AI 处理 / enrichment", ordering="enrichment_state")
+    def enrichment_status(self, paper):
+        """A failed paper shows why in the list, not only on its page."""
+        state = paper.get_enrichment_state_display()
+        if paper.enrichment_state != Paper.EnrichmentState.FAILED or not paper.enrichment_error:
+            return state
+        return f"{state}: {paper.enrichment_error.splitlines()[0][:120]}"
 
     @admin.display(description="专题命中 / topic hits")
     def hits_summary(self, paper):

@@ -534,3 +534,16 @@ def test_taxonomy_and_order_edits_are_audited_too(client, chief_editor):
     assert change.prev_record.confidence_threshold == 0.6
     entry = page.entries.get()
     assert (entry.history.get().history_user, entry.history.get().position) == (chief_editor, 3)
+
+
+def test_failed_enrichment_shows_its_error_in_the_paper_list(client, chief_editor):
+    PaperFactory(
+        enrichment_state=Paper.EnrichmentState.FAILED,
+        enrichment_error="LLM reply is not valid JSON (after one repair)\nraw: {oops",
+    )
+    client.force_login(chief_editor)
+
+    body = client.get(reverse("admin:papers_paper_changelist")).content.decode()
+
+    assert "LLM reply is not valid JSON (after one repair)" in body
+    assert "raw: {oops" not in body  # only the first line
