@@ -37,7 +37,7 @@ def run(papers: int = 200, delay: float = 1.0) -> list[Result]:
     from django.conf import settings
     from django.test import override_settings
 
-    from papers.enrich.services import papers_enrich
+    from enrichment.services import papers_enrich
     from papers.models import Paper
     from tests.fakes.llm_server import FakeLLM
 

@@ -72,8 +72,8 @@ def ingest_speed(papers: int) -> list[Result]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from papers.arxiv_source import listing_parse
-    from papers.services import listing_store
+    from ingest.services import listing_store
+    from ingest.sources.arxiv import listing_parse
 
     bench_papers_delete(arxiv_id_prefix=SPEED_IDS)  # left over by an interrupted run
     parse_s = store_s = 0.0
@@ -120,8 +120,8 @@ def ingest_speed(papers: int) -> list[Result]:
 
 def ingest_memory_child(papers: int) -> dict:
     """Ingest `papers` papers feed by feed, in this (fresh) process; returns its peak RSS."""
-    from papers.arxiv_source import listing_parse
-    from papers.services import listing_store
+    from ingest.services import listing_store
+    from ingest.sources.arxiv import listing_parse
 
     bench_papers_delete(arxiv_id_prefix=MEMORY_IDS)
     baseline = peak_rss_mb()

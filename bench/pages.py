@@ -104,7 +104,7 @@ def _uncached_queries(path: str) -> tuple[int, bytes]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from papers.services import public_cache_invalidate
+    from public.caching import public_cache_version_bump as public_cache_invalidate
 
     public_cache_invalidate()
     with CaptureQueriesContext(connection) as queries:
@@ -149,7 +149,7 @@ def step_prepare(papers: int) -> dict:
 def step_uncached(path: str, samples: int, warmup: int) -> dict:
     """Milliseconds per uncached GET over HTTP, the page cache invalidated before each."""
     _django()
-    from papers.services import public_cache_invalidate
+    from public.caching import public_cache_version_bump as public_cache_invalidate
 
     timings = []
     for n in range(warmup + samples):

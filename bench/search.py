@@ -40,7 +40,7 @@ def run(papers: int = PAPERS) -> list[Result]:
     from django.test import Client
 
     from bench.synth import synth_load
-    from papers.services import public_cache_invalidate
+    from public.caching import public_cache_version_bump as public_cache_invalidate
 
     synth_load(papers=papers)
     client = Client(SERVER_NAME="127.0.0.1")

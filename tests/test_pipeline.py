@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from papers import services
+from editorial import services as editorial_services
+from ingest import services as ingest_services
 from papers.models import DailyPage, Paper, RunStatus, ZhState
 from tests.fakes.arxiv_server import FEED_DATE, replacement_feed
 from tests.fakes.llm_server import Reply, answer_json, requested_arxiv_id
@@ -21,7 +22,7 @@ EDITED = "编辑改写的总结：本文研究语言模型的规划能力。"
 
 def _ingest(day, capture):
     with capture(execute=True):  # ingest queues enrichment on commit; tasks run eagerly
-        return services.announcement_ingest(categories=["cs.AI"], announce_date=day)
+        return ingest_services.announcement_ingest(categories=["cs.AI"], announce_date=day)
 
 
 def test_listing_to_public_page_and_an_edit_that_survives_a_replacement(
@@ -43,11 +44,11 @@ def test_listing_to_public_page_and_an_edit_that_survives_a_replacement(
 
     # Committing the editor's work makes the cached 404 stale (the cache drops on commit).
     with django_capture_on_commit_callbacks(execute=True):
-        services.topic_hit_accept(hits=[hit], user=chief_editor)
+        editorial_services.topic_hit_accept(hits=[hit], user=chief_editor)
         paper.summary_zh_human = EDITED
         paper.save()
         page = DailyPage.objects.get(topic=Topic.objects.get(slug="llm"), announce_date=FEED_DATE)
-        services.daily_page_publish(page=page, user=chief_editor)
+        editorial_services.daily_page_publish(page=page, user=chief_editor)
 
     body = client.get(public_url).content.decode()
     assert EDITED in body

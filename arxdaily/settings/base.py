@@ -1,20 +1,25 @@
-"""Settings shared by every environment; each value can come from the environment."""
+"""Settings shared by every environment, grouped by concern; each value can come from the
+environment. Settings import no app code: apps read them, never the other way round."""
 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
-
-from papers.schedule import ArxivCrontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# --- Django core -----------------------------------------------------------------------------
 SECRET_KEY = env("SECRET_KEY", default="local-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ROOT_URLCONF = "arxdaily.urls"
+WSGI_APPLICATION = "arxdaily.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LOGIN_URL = "admin:login"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -27,55 +32,37 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "axes",
+    # Serves the API docs page's template and its bundled Swagger UI from our static files, so
+    # /api/v1/docs works offline and under script-src 'self'.
+    "ninja",
+    "simple_history",
+    # Our apps, models first (docs/architecture.md says who may import whom).
     "topics",
     "papers",
+    "ingest",
+    "enrichment",
+    "editorial",
+    "public",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Cached public pages are answered here, before the rest runs again (papers/caching.py).
-    "papers.caching.PublicPageCacheMiddleware",
+    # Cached public pages are answered here, before the rest runs again (public/caching.py).
+    "public.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Audit rows name the editor behind each admin change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
-
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
-# Lock a username+IP pair out of the admin login after repeated failures.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-
-# Scripts only from our own static files: arXiv and LLM text can never run as code. Inline
-# style attributes stay allowed (the admin and KaTeX's layout use them); they cannot run script.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF, "'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF, "data:"],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
-
-ROOT_URLCONF = "arxdaily.urls"
-WSGI_APPLICATION = "arxdaily.wsgi.application"
 
 TEMPLATES = [
     {
@@ -93,29 +80,20 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default="postgres://127.0.0.1:5432/test"),
-}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 
-REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-CACHES = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "arxdaily",
-    }
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # The openai client logs every HTTP request at INFO through httpx2.
+    "loggers": {"httpx2": {"level": "WARNING"}},
 }
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
-
+# --- Languages and time ----------------------------------------------------------------------
 # Times are stored in UTC (USE_TZ); TIME_ZONE is only what readers see.
 USE_TZ = True
 TIME_ZONE = env("ARXDAILY_DISPLAY_TZ", default="Asia/Shanghai")
@@ -126,13 +104,62 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 
-STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Database --------------------------------------------------------------------------------
+DATABASES = {
+    "default": env.db("DATABASE_URL", default="postgres://127.0.0.1:5432/test"),
+}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-LOGIN_URL = "admin:login"
+# --- Cache (Redis: page cache, rate limits, locks, arXiv pacing) -----------------------------
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "arxdaily",
+    }
+}
+# Each process keeps the page-cache version in memory, pushed by Redis pub/sub
+# (public/caching.py VersionListener); needs the django-redis cache.
+PUBLIC_CACHE_VERSION_LISTEN = env.bool("PUBLIC_CACHE_VERSION_LISTEN", default=True)
 
-# Celery: tasks survive a killed worker (acks_late + reject on lost) and never hog prefetch.
+# --- Security --------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock a username+IP pair out of the admin login after repeated failures.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Scripts only from our own static files: arXiv and LLM text can never run as code. Inline
+# style attributes stay allowed (the admin and KaTeX's layout use them); they cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# History is the audit trail; edits go through the editorial forms (with their conflict check).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- Celery ----------------------------------------------------------------------------------
+# Tasks survive a killed worker (acks_late + reject on lost) and never hog prefetch.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -140,12 +167,51 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TIMEZONE = "UTC"
+# A task whose worker died unacknowledged goes back to the queue this many seconds after its
+# delivery. Keep it above the longest task time limit (30 min), or a task still running would
+# be delivered twice. Workers look for such tasks every interval × throttle seconds (kombu's
+# defaults, 10 × 10). Tests of a killed worker shorten all three.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+}
+# Beat reads crontabs in arXiv's own zone, so 20:05 is 20:05 New York in summer and winter
+# alike (messages still carry UTC times).
+CELERY_TIMEZONE = ARXIV_TIMEZONE
+ENRICH_SWEEP_MINUTES = env.int("ARXDAILY_ENRICH_SWEEP_MINUTES", default=30)
+CELERY_BEAT_SCHEDULE = {
+    # Shortly after each announcement (Sun–Thu 20:00 New York), catch-up runs later that night
+    # and the next morning, and a retry of papers whose API metadata was still missing.
+    "ingest-after-announcement": {
+        "task": "papers.ingest_announcement",
+        "schedule": crontab(minute=5, hour=20, day_of_week="sun-thu"),
+    },
+    "ingest-catch-up-night": {
+        "task": "papers.ingest_announcement",
+        "schedule": crontab(minute=0, hour="21,23", day_of_week="sun-thu"),
+    },
+    "ingest-catch-up-morning": {
+        "task": "papers.ingest_announcement",
+        "schedule": crontab(minute=30, hour=6, day_of_week="mon-fri"),
+    },
+    "ingest-pending-metadata": {
+        "task": "papers.ingest_pending_metadata",
+        "schedule": crontab(minute=45, hour="*/2"),
+    },
+    # Failed and pending enrichment, retried.
+    "papers.enrich_sweep": {"task": "papers.enrich_sweep", "schedule": ENRICH_SWEEP_MINUTES * 60},
+    # Drafts of auto-publish topics whose time has come.
+    "papers.daily_pages_autopublish": {
+        "task": "papers.daily_pages_autopublish",
+        "schedule": 5 * 60,
+    },
+}
 
-# arXiv endpoints are settings so tests can point them at loopback fakes.
+# --- arXiv (ingest) --------------------------------------------------------------------------
+# Endpoints are settings so tests can point them at loopback fakes.
 ARXIV_API_URL = env("ARXIV_API_URL", default="https://export.arxiv.org/api/query")
 ARXIV_RSS_URL = env("ARXIV_RSS_URL", default="https://rss.arxiv.org/rss/")
 ARXIV_PDF_URL = env("ARXIV_PDF_URL", default="https://arxiv.org/pdf/")
@@ -154,8 +220,6 @@ ARXIV_HTTP_TIMEOUT = env.float("ARXIV_HTTP_TIMEOUT", default=30.0)
 ARXIV_USER_AGENT = env(
     "ARXIV_USER_AGENT", default="arxdaily/0.1 (daily arXiv digest; mailto:admin@example.org)"
 )
-
-# --- ingest (issue 4) ---------------------------------------------------------------------
 # Retries of one arXiv request: exponential backoff from ARXIV_RETRY_BACKOFF seconds
 # (Retry-After wins when longer); a wait above ARXIV_RETRY_MAX_WAIT gives up instead.
 ARXIV_HTTP_RETRIES = env.int("ARXIV_HTTP_RETRIES", default=4)
@@ -163,34 +227,13 @@ ARXIV_RETRY_BACKOFF = env.float("ARXIV_RETRY_BACKOFF", default=5.0)
 ARXIV_RETRY_MAX_WAIT = env.float("ARXIV_RETRY_MAX_WAIT", default=300.0)
 ARXIV_API_BATCH_SIZE = env.int("ARXIV_API_BATCH_SIZE", default=100)  # ids per call, max 100
 ARXIV_BACKFILL_PAGE_SIZE = env.int("ARXIV_BACKFILL_PAGE_SIZE", default=2000)  # max 2000
-# Listing dates arXiv skips beyond papers/schedule.py's ARXIV_HOLIDAYS (ISO dates).
+# Listing dates arXiv skips beyond ingest/schedule.py's ARXIV_HOLIDAYS (ISO dates).
 ARXIV_EXTRA_HOLIDAYS = env.list("ARXIV_EXTRA_HOLIDAYS", default=[])
 # How long a per-date/category ingest lock lives if its holder dies.
 ARXIV_INGEST_LOCK_TTL = env.int("ARXIV_INGEST_LOCK_TTL", default=30 * 60)
-# Beat, in arXiv's own zone (ArxivCrontab: DST-correct although CELERY_TIMEZONE is UTC):
-# shortly after each announcement (Sun–Thu 20:00 New York), catch-up runs later that night
-# and the next morning, and a retry of papers whose API metadata was still missing.
-CELERY_BEAT_SCHEDULE = {
-    "ingest-after-announcement": {
-        "task": "papers.ingest_announcement",
-        "schedule": ArxivCrontab(minute=5, hour=20, day_of_week="sun-thu"),
-    },
-    "ingest-catch-up-night": {
-        "task": "papers.ingest_announcement",
-        "schedule": ArxivCrontab(minute=0, hour="21,23", day_of_week="sun-thu"),
-    },
-    "ingest-catch-up-morning": {
-        "task": "papers.ingest_announcement",
-        "schedule": ArxivCrontab(minute=30, hour=6, day_of_week="mon-fri"),
-    },
-    "ingest-pending-metadata": {
-        "task": "papers.ingest_pending_metadata",
-        "schedule": ArxivCrontab(minute=45, hour="*/2"),
-    },
-}
-# --- end ingest ---------------------------------------------------------------------------
 
-# LLM: any OpenAI-compatible endpoint; without a key the offline backend is used.
+# --- LLM (enrichment) ------------------------------------------------------------------------
+# Any OpenAI-compatible endpoint; without a key the offline backend is used.
 LLM_BACKEND = env("ARXDAILY_LLM_BACKEND", default="")
 LLM_BASE_URL = env("ARXDAILY_LLM_BASE_URL", default="")
 LLM_API_KEY = env("ARXDAILY_LLM_API_KEY", default="")
@@ -198,6 +241,10 @@ LLM_MODEL = env("ARXDAILY_LLM_MODEL", default="gpt-4o-mini")
 LLM_TIMEOUT = env.float("ARXDAILY_LLM_TIMEOUT", default=60.0)
 LLM_CONCURRENCY = env.int("ARXDAILY_LLM_CONCURRENCY", default=16)
 LLM_DAILY_BUDGET_USD = env.float("ARXDAILY_LLM_DAILY_BUDGET_USD", default=5.0)
+# The openai client retries 429/5xx/timeouts this often, backing off exponentially and
+# honouring Retry-After; then the paper is marked failed and the sweep tries again later.
+LLM_MAX_RETRIES = env.int("ARXDAILY_LLM_MAX_RETRIES", default=4)
+LLM_MAX_TOKENS = env.int("ARXDAILY_LLM_MAX_TOKENS", default=4096)
 # USD per million tokens (input, output); unknown models cost 0 and are logged.
 LLM_PRICES = {
     "gpt-4o-mini": (0.15, 0.60),
@@ -205,72 +252,13 @@ LLM_PRICES = {
     "deepseek-chat": (0.27, 1.10),
     "qwen-plus": (0.40, 1.20),
 }
+# Papers the sweep takes per run (how often it runs: ENRICH_SWEEP_MINUTES, under Celery).
+ENRICH_SWEEP_BATCH = env.int("ARXDAILY_ENRICH_SWEEP_BATCH", default=500)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
-
-# --- JSON API (issue 8) ---
-# "ninja" serves the docs page's template and its bundled Swagger UI from our static files, so
-# /api/v1/docs works offline and under script-src 'self'.
-INSTALLED_APPS += ["ninja"]
+# --- JSON API --------------------------------------------------------------------------------
 # Requests per period for anonymous clients, counted in the shared cache (Redis) per client IP.
 API_ANON_RATE = env("API_ANON_RATE", default="120/m")
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=20)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=100)
 # Number of reverse proxies in front of the app, for the client IP in X-Forwarded-For.
 NINJA_NUM_PROXIES = env.int("API_NUM_PROXIES", default=0)
-
-# --- Enrichment (issue 5) ---
-# The openai client retries 429/5xx/timeouts this often, backing off exponentially and
-# honouring Retry-After; then the paper is marked failed and the sweep tries again later.
-LLM_MAX_RETRIES = env.int("ARXDAILY_LLM_MAX_RETRIES", default=4)
-LLM_MAX_TOKENS = env.int("ARXDAILY_LLM_MAX_TOKENS", default=4096)
-# Papers the sweep takes per run, and how often it runs (minutes).
-ENRICH_SWEEP_BATCH = env.int("ARXDAILY_ENRICH_SWEEP_BATCH", default=500)
-ENRICH_SWEEP_MINUTES = env.int("ARXDAILY_ENRICH_SWEEP_MINUTES", default=30)
-# Added to whatever schedule the other blocks define (ingest's announcement schedule).
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "papers.enrich_sweep": {"task": "papers.enrich_sweep", "schedule": ENRICH_SWEEP_MINUTES * 60},
-}
-# The openai client logs every HTTP request at INFO through httpx2.
-LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "httpx2": {"level": "WARNING"}}
-
-# ---- editorial (issue 6): audit history and the auto-publish schedule ----
-INSTALLED_APPS += ["simple_history"]
-# Audit rows name the editor behind each admin change; axes stays the last middleware.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "simple_history.middleware.HistoryRequestMiddleware",
-)
-# Added to whatever schedule the other blocks define (ingest's, enrichment's).
-CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    "papers.daily_pages_autopublish": {
-        "task": "papers.daily_pages_autopublish",
-        "schedule": 5 * 60,
-    },
-}
-# History is the audit trail; edits go through the editorial forms (with their conflict check).
-SIMPLE_HISTORY_REVERT_DISABLED = True
-
-# ---- reliability (issue 10) ----
-# A task whose worker died unacknowledged goes back to the queue this many seconds after its
-# delivery. Keep it above the longest task time limit (30 min), or a task still running would
-# be delivered twice. Workers look for such tasks every interval × throttle seconds (kombu's
-# defaults, 10 × 10). Tests of a killed worker shorten all three.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    **CELERY_BROKER_TRANSPORT_OPTIONS,
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
-    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
-    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
-}
-# ---- end reliability ----
-
-# --- pages (issue 9): each process keeps the page-cache version in memory, pushed by Redis
-# pub/sub (papers/caching.py VersionListener); needs the django-redis cache.
-PUBLIC_CACHE_VERSION_LISTEN = env.bool("PUBLIC_CACHE_VERSION_LISTEN", default=True)

@@ -11,5 +11,5 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Serve static files from the apps and static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# pages (issue 9): the local-memory cache has no pub/sub.
+# The local-memory cache has no pub/sub.
 PUBLIC_CACHE_VERSION_LISTEN = False

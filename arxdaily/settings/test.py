@@ -25,6 +25,6 @@ LLM_BACKEND = "offline"
 # Serve static files from the apps and static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# pages (issue 9): read the page-cache version from Redis on every request, so tests that clear
-# the cache see it at once; tests/papers/test_caching.py covers the pub/sub listener.
+# Read the page-cache version from Redis on every request, so tests that clear
+# the cache see it at once; tests/public/test_caching.py covers the pub/sub listener.
 PUBLIC_CACHE_VERSION_LISTEN = False

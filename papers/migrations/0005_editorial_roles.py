@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from papers.roles import ROLES, roles_ensure
+from editorial.roles import ROLES, roles_ensure
 
 
 def roles_create(apps, schema_editor):

@@ -6,7 +6,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 
-from arxdaily.api import api
+from public.api import api
 from tests.api.conftest import DAY, page_published, paper_listed
 from tests.factories import InstitutionFactory, PaperAuthorFactory, TopicFactory
 

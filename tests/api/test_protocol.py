@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
-import papers.api
-from arxdaily.api import rate_parse
+import public.api_routes
+from public.api import rate_parse
 from tests.api.conftest import DAY, NEXT_DAY, page_published
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_server_error_answers_in_the_error_shape_without_internals(client, db, m
     def broken():
         raise RuntimeError("secret connection string")
 
-    monkeypatch.setattr(papers.api, "latest_announce_date_get", broken)
+    monkeypatch.setattr(public.api_routes, "latest_announce_date_get", broken)
 
     response = client.get("/api/v1/days/latest")
 
@@ -102,7 +102,7 @@ def test_the_count_is_shared_with_other_processes_through_redis(client, db):
         "import django; django.setup()\n"
         "from django.conf import settings; settings.API_ANON_RATE = '3/d'\n"
         "from django.test import RequestFactory\n"
-        "from arxdaily.api import AnonRateThrottle\n"
+        "from public.api import AnonRateThrottle\n"
         "request = RequestFactory().get('/api/v1/topics', REMOTE_ADDR='127.0.0.1')\n"
         "print([AnonRateThrottle().allow_request(request) for _ in range(3)])\n"
     )

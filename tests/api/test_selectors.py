@@ -3,7 +3,7 @@
 import pytest
 
 from papers.models import TopicHit
-from papers.selectors import (
+from public.selectors import (
     day_pages_list,
     published_hits_queryset,
     topic_day_get,

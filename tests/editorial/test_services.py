@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from papers import services
+from editorial import services
 from papers.models import DailyPage, Paper, TopicHit, ZhState
-from papers.selectors import topic_day_get
+from public.selectors import topic_day_get
 from tests.factories import (
     AnnouncementFactory,
     DailyPageFactory,

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from arxdaily.celery import app
-from papers import services, tasks
+from editorial import services, tasks
 from papers.models import DailyPage
 from tests.factories import AnnouncementFactory, PaperFactory, TopicFactory, TopicHitFactory
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from papers.enrich.services import papers_enrich
+from enrichment.services import papers_enrich
 from papers.models import EnrichmentRun, Paper, RunStatus
 from tests.factories import PaperFactory
 

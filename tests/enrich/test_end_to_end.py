@@ -7,8 +7,8 @@ from the fake arXiv server); enrichment runs through the Celery task and the fak
 import pytest
 from django.utils import timezone
 
+from enrichment.tasks import enrich_papers, enrich_sweep
 from papers.models import EnrichmentRun, Paper, TopicHit, ZhState
-from papers.tasks import enrich_papers, enrich_sweep
 from tests.factories import PaperFactory, UserFactory
 from tests.fakes.llm_server import Reply, answer_json
 from topics.services import taxonomy_load

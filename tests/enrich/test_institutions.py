@@ -1,6 +1,6 @@
 import pytest
 
-from papers.enrich.services import institution_resolve
+from enrichment.services import institution_resolve
 from papers.models import Institution
 from tests.factories import InstitutionFactory
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from papers.enrich.offline import abstract_sentences, summary_en_extract
-from papers.enrich.services import Outcome, paper_enrich
+from enrichment.backends.offline import abstract_sentences, summary_en_extract
+from enrichment.services import Outcome, paper_enrich
 from papers.models import Institution, PaperInstitution, ZhState
 from tests.enrich.arxiv_records import AFFILIATIONS, LISTING, paper_create, records
 from tests.factories import InstitutionFactory

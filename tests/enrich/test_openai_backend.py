@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from papers.enrich.schema import MAX_REPLY_CHARS
-from papers.enrich.services import Outcome, paper_enrich
+from enrichment.backends.schema import MAX_REPLY_CHARS
+from enrichment.services import Outcome, paper_enrich
 from papers.models import Paper, PaperInstitution, ZhState
 from tests.factories import PaperAuthorFactory, PaperFactory
 from tests.fakes.llm_server import Reply, answer_json

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from papers.enrich.schema import MAX_REPLY_CHARS, AnswerError, answer_parse
+from enrichment.backends.schema import MAX_REPLY_CHARS, AnswerError, answer_parse
 from tests.fakes.llm_server import answer_dict, answer_json
 
 SOURCE = r"We bound $\frac{a}{b}$ over $\mathbb{R}^n$ with $\nabla f$ and $\tau$ steps."

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from papers.enrich.services import Outcome, paper_enrich, papers_enrich
+from enrichment.services import Outcome, paper_enrich, papers_enrich
+from enrichment.tasks import enrich_papers, enrich_sweep
 from papers.models import EnrichmentRun, Paper, RunStatus, TopicHit, ZhState
-from papers.tasks import enrich_papers, enrich_sweep
 from tests.factories import PaperFactory, SubtopicFactory, TopicHitFactory, UserFactory
 from tests.fakes.llm_server import Reply, answer_json, requested_arxiv_id
 

@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from arxdaily.settings import base as base_settings
-from papers.arxiv_source import (
+from ingest.sources.arxiv import (
     ArxivFeedError,
     ArxivHTTPError,
     ArxivSession,

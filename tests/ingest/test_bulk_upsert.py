@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from papers import services
-from papers.arxiv_source import listing_parse
+from ingest import services, upsert
+from ingest.sources.arxiv import listing_parse
 from papers.models import Announcement, Paper, PaperAuthor, PaperVersion
 from tests.factories import PaperAuthorFactory
 from tests.fakes.arxiv_server import RSS_CS_AI
@@ -15,9 +15,9 @@ from tests.fakes.arxiv_server import RSS_CS_AI
 @pytest.mark.django_db(transaction=True)
 def test_chunks_on_worker_connections_store_the_whole_listing_once(monkeypatch):
     """Outside a transaction chunks commit on two threads' connections at once."""
-    monkeypatch.setattr(services, "_UPSERT_CHUNK", 1)
+    monkeypatch.setattr(upsert, "_UPSERT_CHUNK", 1)
     threads = set()
-    upsert_chunk = services._upsert_chunk
+    upsert_chunk = upsert._upsert_chunk
     first_two, together = itertools.count(), threading.Barrier(2, timeout=30)
 
     def recording_chunk(records, announcements):
@@ -26,7 +26,7 @@ def test_chunks_on_worker_connections_store_the_whole_listing_once(monkeypatch):
             together.wait()  # only passes if two threads hold a chunk at the same time
         return upsert_chunk(records, announcements)
 
-    monkeypatch.setattr(services, "_upsert_chunk", recording_chunk)
+    monkeypatch.setattr(upsert, "_upsert_chunk", recording_chunk)
     listing = listing_parse(RSS_CS_AI.read_bytes(), category="cs.AI")
     result = services.listing_store(listing=listing)
 
@@ -46,7 +46,7 @@ def test_fresh_rows_already_stored_fall_back_to_the_checked_upsert():
     """A concurrent ingest may store a paper's rows first: the COPY fast path then fails on
     the unique key and the same rows go through INSERT … ON CONFLICT instead."""
     author = PaperAuthorFactory(position=0, name="Old Name", affiliation="")
-    services._rows_upsert(
+    upsert._rows_upsert(
         PaperAuthor,
         ("paper_id", "position", "name", "affiliation"),
         [(author.paper_id, 0, "New Name", "MIT"), (author.paper_id, 1, "Second", "")],

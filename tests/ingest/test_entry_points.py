@@ -9,8 +9,8 @@ from django.contrib.admin.sites import site
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from ingest.tasks import ingest_announcement, ingest_pending_metadata
 from papers.models import Announcement, IngestRun, Paper, RunStatus
-from papers.tasks import ingest_announcement, ingest_pending_metadata
 from tests.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,12 @@ import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 
-from papers import schedule
-from papers.tasks import ingest_announcement, ingest_pending_metadata
+from arxdaily import celery_app
+from ingest import schedule
+from ingest.tasks import ingest_announcement, ingest_pending_metadata
 
 NY = ZoneInfo("America/New_York")
 UTC = dt.UTC
@@ -128,4 +130,5 @@ def test_beat_has_catch_up_runs_and_a_pending_metadata_retry():
     tasks = [entry["task"] for entry in ingest]
     assert tasks.count(ingest_announcement.name) == 3
     assert tasks.count(ingest_pending_metadata.name) == 1
-    assert all(isinstance(entry["schedule"], schedule.ArxivCrontab) for entry in ingest)
+    assert all(isinstance(entry["schedule"], crontab) for entry in ingest)
+    assert celery_app.timezone == NY  # crontabs are read in arXiv's zone

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from papers import schedule, services
+from ingest import schedule, services
 from papers.models import Announcement, IngestRun, Paper, PaperAuthor, PaperVersion, RunStatus
 from tests.fakes.arxiv_server import (
     FEED_DATE,
@@ -194,7 +194,7 @@ def test_run_held_by_another_worker_is_skipped(fake_arxiv):
 
 
 def test_enrichment_is_queued_for_new_and_changed_papers_only(fake_arxiv, monkeypatch):
-    from papers import tasks
+    from enrichment import tasks
 
     queued = []
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django_redis import get_redis_connection
 
-from papers.caching import PUBLIC_CACHE_VERSION_KEY, VersionListener, _listener, _version_channel
-from papers.services import public_cache_invalidate
+from public.caching import PUBLIC_CACHE_VERSION_KEY, VersionListener, _listener, _version_channel
+from public.caching import public_cache_version_bump as public_cache_invalidate
 from tests.factories import TopicFactory
 from tests.site_data import listed_paper, page_draft, page_publish
 

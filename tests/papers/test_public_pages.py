@@ -383,7 +383,7 @@ def test_english_interface_on_request(client):
 def test_machine_writes_to_unpublished_papers_keep_the_cache(django_capture_on_commit_callbacks):
     from django.core.cache import cache
 
-    from papers.caching import PUBLIC_CACHE_VERSION_KEY
+    from public.caching import PUBLIC_CACHE_VERSION_KEY
 
     topic = TopicFactory(slug="llm")
     published = listed_paper(topic)

@@ -122,7 +122,7 @@ def test_invalid_filters_show_errors_instead_of_results(client, topic):
 
 
 def test_counts_stop_at_the_cap(client, topic, monkeypatch):
-    from papers import views
+    from public import views
 
     monkeypatch.setattr(views.CappedPaginator, "cap", 3)
     monkeypatch.setattr(views, "SEARCH_PAGE_SIZE", 2)

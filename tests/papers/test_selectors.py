@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from papers.models import Announcement, DailyPage, DailyPageEntry, TopicHit
-from papers.selectors import topic_day_get
+from public.selectors import topic_day_get
 from tests.factories import (
     AnnouncementFactory,
     DailyPageFactory,

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
+from ingest.schedule import is_listing_date
 from papers.models import TopicHit
-from papers.schedule import is_listing_date
-from papers.selectors import (
+from public.selectors import (
     date_overview_get,
     feed_items_list,
     paper_public_get,

@@ -3,7 +3,7 @@ ends with a status and, unless plain OK, the reason."""
 
 import pytest
 
-from papers import services
+from ingest import services
 from papers.models import Announcement, IngestRun, Paper, RunStatus
 from tests.fakes.arxiv_server import FEED_DATE, FEED_IDS, RSS_WEEKEND
 

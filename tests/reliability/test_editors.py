@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from lxml import html as lxml_html
 
-from papers.editorial_admin import CONFLICT_MESSAGE
+from editorial.admin.forms import CONFLICT_MESSAGE
 from papers.models import Paper
 from tests.factories import PaperFactory
 from tests.test_settings import PRODUCTION_ENV, deploy_check, production_run

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from enrichment.tasks import enrich_papers, enrich_sweep
 from papers.models import EnrichmentRun, Paper
-from papers.tasks import enrich_papers, enrich_sweep
 from tests.factories import PaperFactory, TopicFactory
 from tests.fakes.llm_server import Reply, answer_json, requested_arxiv_id
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from papers import services
-from papers.enrich.services import papers_enrich
+from enrichment.services import papers_enrich
+from ingest import services
 from papers.models import EnrichmentRun, IngestRun, RunStatus
 from tests.factories import PaperFactory
 

@@ -1,0 +1,47 @@
+"""No lost updates: admin forms that refuse to save over a newer row."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+CONFLICT_MESSAGE = (
+    "保存冲突：您打开此页后，其他人（或机器处理）已保存过这条记录，您的修改没有保存。"
+    "请在新标签页重新打开此页查看最新内容，再把您的修改重新填入。 / "
+    "Conflict: someone else saved this record after you opened it, so your changes were NOT "
+    "saved. Reopen the page in a new tab to see the latest version, then redo your edits."
+)
+
+
+class OptimisticLockForm(forms.ModelForm):
+    """Refuses a save when the row changed since the form was shown (optimistic locking).
+
+    The stamp is the model's auto-updated timestamp (`lock_field`). The check locks the row
+    (the admin saves inside a transaction), so two simultaneous saves cannot both pass.
+    """
+
+    lock_field = "modified_at"
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self._stamp(
+                getattr(self.instance, self.lock_field)
+            )
+
+    @staticmethod
+    def _stamp(value) -> str:
+        return value.isoformat() if value else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            current = (
+                type(self.instance)
+                ._default_manager.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list(self.lock_field, flat=True)
+                .first()
+            )
+            if cleaned.get("loaded_version") != self._stamp(current):
+                raise ValidationError(CONFLICT_MESSAGE, code="conflict")
+        return cleaned

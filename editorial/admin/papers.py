@@ -1,0 +1,408 @@
+"""The paper review page, the review queue and topic hits."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db import models
+from django.db.models import F, OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from editorial import services
+from editorial.admin.filters import (
+    TO_REVIEW,
+    AnnounceDateFilter,
+    ConfidenceBandFilter,
+    ReviewStateFilter,
+    TopicFilter,
+    VersionUpdateFilter,
+)
+from editorial.admin.forms import OptimisticLockForm
+from enrichment.tasks import papers_enrichment_rerun
+from papers.models import (
+    ZH_FIELDS,
+    Announcement,
+    Paper,
+    PaperAuthor,
+    PaperInstitution,
+    PaperVersion,
+    ReviewQueuePaper,
+    TopicHit,
+    ZhState,
+)
+
+
+class PaperAuthorInline(admin.TabularInline):
+    model = PaperAuthor
+    fields = ["position", "name", "affiliation", "institution"]
+    autocomplete_fields = ["institution"]
+    extra = 0
+
+
+class PaperInstitutionInline(admin.TabularInline):
+    model = PaperInstitution
+    fields = ["institution", "origin", "position"]
+    readonly_fields = ["origin"]
+    autocomplete_fields = ["institution"]
+    extra = 0
+
+
+class PaperVersionInline(admin.TabularInline):
+    model = PaperVersion
+    fields = ["version", "submitted_at", "title_changed", "abstract_changed"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class TopicHitInline(admin.TabularInline):
+    """Accept or reject by changing the state; a new row is the editor's own hit (accepted)."""
+
+    model = TopicHit
+    fields = [
+        "topic",
+        "subtopic",
+        "confidence",
+        "reason",
+        "review_state",
+        "origin",
+        "reviewed_by",
+    ]
+    readonly_fields = ["origin", "reviewed_by"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+        models.FloatField: {"widget": forms.NumberInput(attrs={"step": "0.01", "size": 5})},
+    }
+    extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["confidence"].initial = 1.0
+        return formset
+
+
+class AnnouncementInline(admin.TabularInline):
+    model = Announcement
+    fields = ["announce_date", "category", "announce_type", "version"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+# ---- editorial (issue 6): paper review page, review queue, hits, daily pages ----
+
+NOT_TRANSLATED = "尚未翻译 / not yet translated"
+ZH_LABELS = {
+    "title": "标题 / Title",
+    "summary": "AI总结 / Summary",
+    "abstract": "摘要 / Abstract",
+}
+
+
+def _zh_machine_display(field: str):
+    """Read-only machine text, a warning when the source moved, and "revert to machine"."""
+
+    @admin.display(description=f"{ZH_LABELS[field].split(' / ')[0]}（机器）/ machine")
+    def display(self, paper):
+        text = getattr(paper, f"{field}_zh_machine") or NOT_TRANSLATED
+        parts = [format_html('<div class="zh-machine">{}</div>', text)]
+        if getattr(paper, f"{field}_zh_source_changed"):
+            parts.append(
+                format_html(
+                    '<p class="zh-warning">{}</p>',
+                    "英文原文已更新，请核对编辑译文 / the English source changed since the edit",
+                )
+            )
+        if getattr(paper, f"{field}_zh_human"):
+            parts.append(
+                format_html(
+                    '<button type="submit" class="button" name="_zh_revert" value="{}">{}</button>',
+                    field,
+                    "恢复机器译文 / revert to machine",
+                )
+            )
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    return display
+
+
+class PaperForm(OptimisticLockForm):
+    class Meta:
+        model = Paper
+        fields = ["title_zh_human", "summary_zh_human", "abstract_zh_human"]
+
+
+ARXIV_FIELDS = [
+    "arxiv_id",
+    "version",
+    "authors_text",
+    "primary_category",
+    "categories",
+    "comments",
+    "journal_ref",
+    "doi",
+    "license",
+    "submitted_at",
+    "updated_at",
+    "metadata_state",
+    "metadata_error",
+]
+ENRICHMENT_FIELDS = [
+    "enrichment_state",
+    "enrichment_error",
+    "enrichment_attempts",
+    "enriched_at",
+    "enrichment_key",
+    # What enrichment has cost so far: a record, not something to edit.
+    "enrichment_prompt_tokens",
+    "enrichment_completion_tokens",
+    "enrichment_cost_usd",
+]
+
+
+@admin.register(Paper)
+class PaperAdmin(SimpleHistoryAdmin):
+    """One paper under review: English beside the machine's and the editor's Chinese."""
+
+    form = PaperForm
+    change_form_template = "admin/papers/editorial_change_form.html"
+    list_display = [
+        "arxiv_id",
+        "version",
+        "title",
+        "title_zh",
+        "confidence",
+        "hits_summary",
+        "enrichment_status",
+        "zh_reviewed_at",
+    ]
+    list_filter = [
+        ReviewStateFilter,
+        AnnounceDateFilter,
+        TopicFilter,
+        ConfidenceBandFilter,
+        VersionUpdateFilter,
+        "enrichment_state",
+        "metadata_state",
+        "primary_category",
+    ]
+    search_fields = [
+        "arxiv_id",
+        "title",
+        "title_zh_machine",
+        "title_zh_human",
+        "authors__name",
+        "institutions__name",
+        "institutions__name_zh",
+    ]
+    actions = ["accept_confident_hits", "mark_reviewed", "enrich_again"]
+    fieldsets = [
+        ("审校 / Review", {"fields": ["review_status", "loaded_version"]}),
+        *(
+            (
+                ZH_LABELS[field],
+                {
+                    "fields": [(source, f"{field}_zh_machine_display", f"{field}_zh_human")],
+                    "classes": ["zh-side-by-side"],
+                },
+            )
+            for field, source in zip(ZH_FIELDS, ["title", "summary_en", "abstract"], strict=True)
+        ),
+        ("arXiv", {"fields": ARXIV_FIELDS, "classes": ["collapse"]}),
+        ("AI 处理 / Enrichment", {"fields": ENRICHMENT_FIELDS, "classes": ["collapse"]}),
+    ]
+    readonly_fields = [
+        "review_status",
+        "title",
+        "summary_en",
+        "abstract",
+        "title_zh_machine_display",
+        "summary_zh_machine_display",
+        "abstract_zh_machine_display",
+        *ARXIV_FIELDS,
+        *ENRICHMENT_FIELDS,
+    ]
+    inlines = [
+        TopicHitInline,
+        PaperInstitutionInline,
+        PaperAuthorInline,
+        AnnouncementInline,
+        PaperVersionInline,
+    ]
+
+    class Media:
+        css = {"all": ["papers/admin/editorial.css"]}
+
+    title_zh_machine_display = _zh_machine_display("title")
+    summary_zh_machine_display = _zh_machine_display("summary")
+    abstract_zh_machine_display = _zh_machine_display("abstract")
+
+    def get_queryset(self, request):
+        # Annotate before ordering, so the queue can sort by the strongest hit's confidence.
+        strongest = TopicHit.objects.filter(paper=OuterRef("pk")).order_by("-confidence")
+        queryset = (
+            self.model._default_manager.get_queryset()
+            .annotate(max_confidence=Subquery(strongest.values("confidence")[:1]))
+            .prefetch_related("topic_hits__topic")
+        )
+        return queryset.order_by(*self.get_ordering(request))
+
+    def has_add_permission(self, request):
+        return False  # papers come from arXiv only
+
+    def get_fieldsets(self, request, obj=None):
+        """Read-only fields other blocks add (enrichment usage, …) show in the last section."""
+        placed = set(flatten_fieldsets(self.fieldsets))
+        extra = [f for f in self.get_readonly_fields(request, obj) if f not in placed]
+        *sections, (name, options) = self.fieldsets
+        return [*sections, (name, {**options, "fields": [*options["fields"], *extra]})]
+
+    @admin.display(description="中文标题 / Chinese title")
+    def title_zh(self, paper):
+        return paper.zh("title").value or NOT_TRANSLATED
+
+    @admin.display(description="置信度 / confidence", ordering="max_confidence")
+    def confidence(self, paper):
+        return "" if paper.max_confidence is None else f"{paper.max_confidence:.2f}"
+
+    @admin.display(description="AI 处理 / enrichment", ordering="enrichment_state")
+    def enrichment_status(self, paper):
+        """A failed paper shows why in the list, not only on its page."""
+        state = paper.get_enrichment_state_display()
+        if paper.enrichment_state != Paper.EnrichmentState.FAILED or not paper.enrichment_error:
+            return state
+        return f"{state}: {paper.enrichment_error.splitlines()[0][:120]}"
+
+    @admin.display(description="专题命中 / topic hits")
+    def hits_summary(self, paper):
+        return ", ".join(
+            f"{hit.topic.slug} {hit.confidence:.2f} {hit.get_review_state_display().split()[0]}"
+            for hit in paper.topic_hits.all()
+        )
+
+    @admin.display(description="状态 / state")
+    def review_status(self, paper):
+        states = format_html_join(
+            " · ",
+            "{}: {}",
+            ((ZH_LABELS[f], ZhState(paper.zh(f).state).label) for f in ZH_FIELDS),
+        )
+        if paper.zh_reviewed_at:
+            reviewed = format_html(
+                "已审校 / reviewed {} by {}", paper.zh_reviewed_at, paper.zh_reviewed_by or "auto"
+            )
+        else:
+            reviewed = "未审校 / not reviewed"
+        button = format_html(
+            '<button type="submit" class="button default" name="_mark_reviewed">{}</button>',
+            "保存并标记为已审 / save and mark reviewed",
+        )
+        return format_html("<p>{}</p><p>{}</p>{}", states, reviewed, button)
+
+    def save_model(self, request, obj, form, change):
+        if (field := request.POST.get("_zh_revert")) in ZH_FIELDS:
+            services.paper_zh_revert(paper=obj, field=field, user=request.user)
+        elif "_mark_reviewed" in request.POST:
+            services.paper_review_mark(paper=obj, user=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in (TopicHit, PaperInstitution):
+            return super().save_formset(request, form, formset, change)
+        for obj in formset.save(commit=False):
+            if isinstance(obj, TopicHit):
+                services.topic_hit_editor_save(hit=obj, user=request.user)
+            else:
+                obj.origin = PaperInstitution.Origin.EDITOR
+                obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        return None
+
+    def response_change(self, request, obj):
+        if request.POST.get("_zh_revert") in ZH_FIELDS or "_mark_reviewed" in request.POST:
+            self.message_user(request, "已保存 / saved.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    @admin.action(
+        description="接受达到专题阈值的命中 / accept hits at or above the topic threshold",
+        permissions=["change"],
+    )
+    def accept_confident_hits(self, request, queryset):
+        hits = TopicHit.objects.filter(paper__in=queryset.values("pk"))
+        accepted = services.topic_hits_accept_above_threshold(hits=hits, user=request.user)
+        self.message_user(request, f"已接受 {len(accepted)} 个 / {len(accepted)} accepted.")
+
+    @admin.action(description="标记为已审 / mark reviewed", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        for paper in queryset:
+            services.paper_review_mark(paper=paper, user=request.user)
+        self.message_user(request, "已标记为已审 / marked reviewed.")
+
+    @admin.action(description="重新 AI 处理 / re-run enrichment", permissions=["change"])
+    def enrich_again(self, request, queryset):
+        queued = papers_enrichment_rerun(papers=queryset)
+        self.message_user(request, f"已排队 {queued} 篇 / {queued} papers queued.")
+
+
+@admin.register(ReviewQueuePaper)
+class ReviewQueueAdmin(PaperAdmin):
+    """Papers a person still has to look at: suggestions waiting, or accepted papers whose
+    Chinese text nobody has reviewed yet."""
+
+    list_filter = PaperAdmin.list_filter[1:]
+
+    def get_ordering(self, request):
+        # A method, not `ordering`: the annotation is unknown to the admin's system checks.
+        return [F("max_confidence").desc(nulls_last=True), "-arxiv_id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(TO_REVIEW)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The queue is a view on papers: their history lives on the paper's own page."""
+        return HttpResponseRedirect(reverse("admin:papers_paper_history", args=[object_id]))
+
+
+@admin.register(TopicHit)
+class TopicHitAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "paper",
+        "topic",
+        "subtopic",
+        "confidence",
+        "origin",
+        "review_state",
+        "reviewed_by",
+    ]
+    list_filter = ["review_state", "origin", "topic"]
+    search_fields = ["paper__arxiv_id", "paper__title", "reason"]
+    list_select_related = ["paper", "topic", "subtopic", "reviewed_by"]
+    raw_id_fields = ["paper"]
+    readonly_fields = ["origin", "reviewed_by", "reviewed_at"]
+    actions = ["accept", "reject", "accept_confident"]
+
+    def save_model(self, request, obj, form, change):
+        services.topic_hit_editor_save(hit=obj, user=request.user)
+
+    @admin.action(description="接受所选命中 / accept selected hits", permissions=["change"])
+    def accept(self, request, queryset):
+        accepted = services.topic_hit_accept(hits=queryset, user=request.user)
+        self.message_user(request, f"已接受 {len(accepted)} 个 / {len(accepted)} accepted.")
+
+    @admin.action(description="拒绝所选命中 / reject selected hits", permissions=["change"])
+    def reject(self, request, queryset):
+        rejected = services.topic_hit_reject(hits=queryset, user=request.user)
+        self.message_user(request, f"已拒绝 {len(rejected)} 个 / {len(rejected)} rejected.")
+
+    @admin.action(
+        description="接受达到专题阈值的命中 / accept hits at or above the topic threshold",
+        permissions=["change"],
+    )
+    def accept_confident(self, request, queryset):
+        accepted = services.topic_hits_accept_above_threshold(hits=queryset, user=request.user)
+        self.message_user(request, f"已接受 {len(accepted)} 个 / {len(accepted)} accepted.")

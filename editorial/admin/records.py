@@ -1,0 +1,69 @@
+"""Admins of what papers carry: institutions and aliases, authors, versions, listings."""
+
+from django.contrib import admin
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
+
+from papers.models import (
+    Announcement,
+    Institution,
+    InstitutionAlias,
+    PaperAuthor,
+    PaperInstitution,
+    PaperVersion,
+)
+
+
+class InstitutionAliasInline(admin.TabularInline):
+    model = InstitutionAlias
+    extra = 1
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "name_zh", "country"]
+    list_filter = ["country"]
+    search_fields = ["name", "name_zh", "aliases__name"]
+    inlines = [InstitutionAliasInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(InstitutionAlias)
+class InstitutionAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "institution"]
+    search_fields = ["name", "institution__name"]
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(PaperVersion)
+class PaperVersionAdmin(admin.ModelAdmin):
+    list_display = ["paper", "version", "submitted_at", "title_changed", "abstract_changed"]
+    list_filter = ["title_changed", "abstract_changed"]
+    search_fields = ["paper__arxiv_id", "title"]
+    list_select_related = ["paper"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["paper", "announce_date", "category", "announce_type", "version"]
+    list_filter = ["announce_type", "announce_date", "category"]
+    search_fields = ["paper__arxiv_id", "paper__title"]
+    date_hierarchy = "announce_date"
+    list_select_related = ["paper"]
+    raw_id_fields = ["paper"]
+
+
+@admin.register(PaperAuthor)
+class PaperAuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "paper", "position", "institution"]
+    search_fields = ["name", "affiliation", "paper__arxiv_id"]
+    list_filter = [("institution", admin.EmptyFieldListFilter)]
+    raw_id_fields = ["paper", "institution"]
+
+
+@admin.register(PaperInstitution)
+class PaperInstitutionAdmin(SimpleHistoryAdmin):
+    list_display = ["paper", "institution", "origin", "position"]
+    list_filter = ["origin"]
+    search_fields = ["paper__arxiv_id", "institution__name", "institution__name_zh"]
+    raw_id_fields = ["paper", "institution"]

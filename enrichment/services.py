@@ -1,0 +1,414 @@
+"""Enrichment writes: run a backend on papers and store what it found, letting human edits win.
+
+Each paper goes through three steps: `_prepare` (database, main thread) builds its source and
+cache key, the backend call (no database, may run in a worker thread), `_apply` (database,
+main thread) stores the result. Nothing here drops a paper: it ends done, failed (retried by
+the sweep) or pending (deferred by the budget).
+"""
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from enrichment.backends import backend_get
+from enrichment.backends.base import (
+    Backend,
+    Enrichment,
+    EnrichmentFailed,
+    InstitutionSuggestion,
+    PaperSource,
+    Usage,
+    usage_cost,
+)
+from enrichment.backends.offline import summary_en_extract
+from enrichment.backends.taxonomy import Taxonomy
+from enrichment.selectors import llm_spent_today, taxonomy_snapshot
+from papers.models import (
+    ZH_FIELDS,
+    EnrichmentRun,
+    Institution,
+    InstitutionAlias,
+    Paper,
+    PaperInstitution,
+    RunStatus,
+    TopicHit,
+    institution_name_normalize,
+)
+from papers.services import runs_interrupted_close
+
+log = logging.getLogger(__name__)
+
+# Which Chinese fields go stale when which source text changes.
+ZH_SOURCES = {"title": ("title",), "summary": ("title", "abstract"), "abstract": ("abstract",)}
+# The cache key: a short hash per source field (to see later what changed) + the full hash.
+KEY_PART = 12
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    CACHED = "cached"
+    FAILED = "failed"
+    DEFERRED = "deferred"
+
+
+@dataclass
+class EnrichOutcome:
+    arxiv_id: str
+    outcome: Outcome
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: Decimal = Decimal(0)
+    error: str = ""
+    rejected_hits: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Job:
+    paper: Paper
+    source: PaperSource
+    key: str
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def enrichment_key_make(*, title: str, abstract: str, prompt_version: str, model: str) -> str:
+    """Hash of this version's source text, the prompt version and the model (64 hex chars).
+
+    Its first two parts hash the title and the abstract alone, so a later run can tell which
+    source text changed since the stored key.
+    """
+    return (
+        _hash(title)[:KEY_PART]
+        + _hash(abstract)[:KEY_PART]
+        + _hash(title, abstract, prompt_version, model)[: 64 - 2 * KEY_PART]
+    )
+
+
+def _source_changed(old_key: str, new_key: str) -> set[str]:
+    if not old_key:
+        return set()
+    parts = {"title": slice(0, KEY_PART), "abstract": slice(KEY_PART, 2 * KEY_PART)}
+    return {name for name, part in parts.items() if old_key[part] != new_key[part]}
+
+
+def paper_source_get(*, paper: Paper) -> PaperSource:
+    categories = dict.fromkeys([paper.primary_category, *paper.categories])
+    affiliations = dict.fromkeys(
+        author.affiliation.strip() for author in paper.authors.all() if author.affiliation.strip()
+    )
+    return PaperSource(
+        arxiv_id=paper.arxiv_id,
+        title=paper.title,
+        abstract=paper.abstract,
+        categories=tuple(category for category in categories if category),
+        affiliations=tuple(affiliations),
+    )
+
+
+def institution_resolve(*, name: str, name_zh: str = "") -> Institution | None:
+    """The institution a spelling stands for (via aliases), created if nobody knows it yet."""
+    name = " ".join(name.split()).strip(" ,;.")[:300]
+    normalized = institution_name_normalize(name)
+    if not normalized:
+        return None
+    alias = InstitutionAlias.objects.filter(normalized_name=normalized).first()
+    if alias:
+        institution = alias.institution
+    else:
+        institution, _ = Institution.objects.get_or_create(
+            normalized_name=normalized, defaults={"name": name, "name_zh": name_zh[:300]}
+        )
+    if name_zh and not institution.name_zh:
+        institution.name_zh = name_zh[:300]
+        institution.save(update_fields=["name_zh"])
+    return institution
+
+
+def _institutions_apply(*, paper: Paper, suggestions: list[InstitutionSuggestion] | None) -> None:
+    """arXiv affiliations, then the backend's institutions; editors' links are left alone.
+
+    With `suggestions` None (a cached run) the machine's earlier links are kept as they are.
+    """
+    wanted: dict[int, str] = {}
+    for author in paper.authors.all():
+        for part in author.affiliation.split(";"):
+            institution = institution_resolve(name=part)
+            if institution is None:
+                continue
+            wanted.setdefault(institution.pk, PaperInstitution.Origin.ARXIV)
+            if author.institution_id is None:
+                author.institution = institution
+                author.save(update_fields=["institution"])
+    for suggestion in suggestions or []:
+        institution = institution_resolve(name=suggestion.name, name_zh=suggestion.name_zh)
+        if institution is not None:
+            wanted.setdefault(institution.pk, PaperInstitution.Origin.MACHINE)
+    links = {link.institution_id: link for link in paper.paper_institutions.all()}
+    keep = {PaperInstitution.Origin.EDITOR}
+    if suggestions is None:
+        keep.add(PaperInstitution.Origin.MACHINE)
+    for institution_id, link in links.items():
+        if link.origin not in keep and institution_id not in wanted:
+            link.delete()
+    position = max((link.position for link in links.values()), default=-1) + 1
+    for institution_id, origin in wanted.items():
+        if institution_id not in links:
+            PaperInstitution.objects.create(
+                paper=paper, institution_id=institution_id, origin=origin, position=position
+            )
+            position += 1
+
+
+def _editor_touched(hit: TopicHit) -> bool:
+    return (
+        hit.origin == TopicHit.Origin.EDITOR or hit.review_state != TopicHit.ReviewState.SUGGESTED
+    )
+
+
+def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> None:
+    """Replace the machine's suggestions; a topic an editor has ruled on is left to the editor."""
+    existing = list(paper.topic_hits.all())
+    editor_topics = {hit.topic_id for hit in existing if _editor_touched(hit)}
+    machine = {
+        (hit.topic_id, hit.subtopic_id): hit
+        for hit in existing
+        if hit.topic_id not in editor_topics
+    }
+    kept = set()
+    for suggestion in enrichment.hits:
+        topic = taxonomy.topic(suggestion.topic)
+        if topic is None or topic.pk in editor_topics:
+            continue
+        subtopic = taxonomy.subtopic(topic, suggestion.subtopic) if suggestion.subtopic else None
+        pair = (topic.pk, subtopic.pk if subtopic else None)
+        kept.add(pair)
+        hit = machine.get(pair) or TopicHit(paper=paper, topic_id=pair[0], subtopic_id=pair[1])
+        if hit.pk and (hit.confidence, hit.reason) == (suggestion.confidence, suggestion.reason):
+            continue
+        hit.confidence, hit.reason = suggestion.confidence, suggestion.reason
+        hit.save()
+    for pair, hit in machine.items():
+        if pair not in kept:
+            hit.delete()
+
+
+def _prepare(paper: Paper, backend: Backend) -> _Job:
+    source = paper_source_get(paper=paper)
+    key = enrichment_key_make(
+        title=paper.title,
+        abstract=paper.abstract,
+        prompt_version=backend.prompt_version,
+        model=backend.model,
+    )
+    return _Job(paper=paper, source=source, key=key)
+
+
+def _call(job: _Job, backend: Backend) -> Enrichment | EnrichmentFailed:
+    """The backend call, safe for a worker thread: any error becomes a failure, never a loss."""
+    try:
+        return backend.enrich(job.source)
+    except EnrichmentFailed as exc:
+        return exc
+    except Exception as exc:
+        log.exception("enrichment of %s crashed", job.source.arxiv_id)
+        return EnrichmentFailed(f"{type(exc).__name__}: {exc}")
+
+
+@transaction.atomic
+def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -> EnrichOutcome:
+    paper = Paper.objects.select_for_update().filter(pk=job.paper.pk).first()
+    usage = result.usage
+    if paper is None:  # deleted while the backend was working on it
+        return EnrichOutcome(job.paper.arxiv_id, Outcome.FAILED, usage, error="paper deleted")
+    cost = usage_cost(usage, backend.model)
+    paper.enrichment_attempts += 1
+    paper.enrichment_prompt_tokens += usage.prompt_tokens
+    paper.enrichment_completion_tokens += usage.completion_tokens
+    paper.enrichment_cost_usd += cost
+    if isinstance(result, EnrichmentFailed):
+        paper.enrichment_state = Paper.EnrichmentState.FAILED
+        paper.enrichment_error = str(result)[:2000]
+        paper.save()
+        return EnrichOutcome(paper.arxiv_id, Outcome.FAILED, usage, cost, error=str(result))
+
+    if result.rejected_hits:
+        log.warning("%s: hits on unknown topics rejected: %s", paper.arxiv_id, result.rejected_hits)
+    changed_sources = _source_changed(paper.enrichment_key, job.key)
+    machine_changed = False
+    for name in ZH_FIELDS:
+        stale = bool(changed_sources.intersection(ZH_SOURCES[name]))
+        value = getattr(result, f"{name}_zh")
+        if value is None and stale:
+            value = ""  # the old machine text translates a text that is gone
+        if value is not None and value != getattr(paper, f"{name}_zh_machine"):
+            setattr(paper, f"{name}_zh_machine", value)
+            machine_changed = True
+        if stale and getattr(paper, f"{name}_zh_human"):
+            setattr(paper, f"{name}_zh_source_changed", True)
+    if machine_changed:
+        paper.zh_reviewed_at = None
+        paper.zh_reviewed_by = None
+    paper.summary_en = summary_en_extract(paper.abstract)
+    paper.enrichment_state = Paper.EnrichmentState.DONE
+    paper.enrichment_error = ""
+    paper.enrichment_key = job.key
+    paper.enriched_at = timezone.now()
+    paper.save()
+    _hits_apply(paper=paper, enrichment=result, taxonomy=backend.taxonomy)
+    # Institutions named by a model that saw no affiliation and no first page are guesses.
+    grounded = job.source.affiliations or job.source.first_page_text
+    _institutions_apply(paper=paper, suggestions=result.institutions if grounded else [])
+    return EnrichOutcome(
+        paper.arxiv_id, Outcome.DONE, usage, cost, rejected_hits=list(result.rejected_hits)
+    )
+
+
+def _cached(job: _Job) -> EnrichOutcome | None:
+    """Unchanged input since the last success: no call, only affiliations are refreshed."""
+    if job.key != job.paper.enrichment_key:
+        return None
+    with transaction.atomic():
+        _institutions_apply(paper=job.paper, suggestions=None)
+        Paper.objects.filter(pk=job.paper.pk).update(
+            enrichment_state=Paper.EnrichmentState.DONE, enrichment_error=""
+        )
+    return EnrichOutcome(job.paper.arxiv_id, Outcome.CACHED)
+
+
+def paper_enrich(*, paper: Paper, backend: Backend | None = None) -> EnrichOutcome:
+    """Enrich one paper now, without a run record or budget check (see `papers_enrich`)."""
+    backend = backend or backend_get(taxonomy=taxonomy_snapshot())
+    job = _prepare(paper, backend)
+    return _cached(job) or _apply(job, _call(job, backend), backend)
+
+
+def _run_count(run: EnrichmentRun, outcome: EnrichOutcome) -> None:
+    counter = {
+        Outcome.DONE: "papers_done",
+        Outcome.CACHED: "papers_cached",
+        Outcome.FAILED: "papers_failed",
+        Outcome.DEFERRED: "papers_deferred",
+    }[outcome.outcome]
+    setattr(run, counter, getattr(run, counter) + 1)
+    run.llm_calls += outcome.usage.calls
+    run.prompt_tokens += outcome.usage.prompt_tokens
+    run.completion_tokens += outcome.usage.completion_tokens
+    run.cost_usd += outcome.cost_usd
+    if outcome.error and run.error.count("\n") < 20:
+        run.error += f"{outcome.arxiv_id}: {outcome.error[:300]}\n"
+
+
+def _defer(jobs: list[_Job], run: EnrichmentRun) -> None:
+    """Out of budget: the papers stay pending for tomorrow's sweep."""
+    Paper.objects.filter(pk__in=[job.paper.pk for job in jobs]).update(
+        enrichment_state=Paper.EnrichmentState.PENDING
+    )
+    for job in jobs:
+        _run_count(run, EnrichOutcome(job.paper.arxiv_id, Outcome.DEFERRED))
+
+
+def papers_enrich(
+    *, papers: Iterable[Paper], backend: Backend | None = None, task_id: str = ""
+) -> EnrichmentRun:
+    """Enrich papers with LLM_CONCURRENCY calls in flight, within the daily budget, logged as a run.
+
+    Calls run in worker threads; results are stored here, in the calling thread, as they
+    arrive. The budget is checked before each call against today's spend plus the calls still
+    in flight (estimated at the average cost so far), so it may be overrun by at most the
+    calls in flight.
+    """
+    backend = backend or backend_get(taxonomy=taxonomy_snapshot())
+    run = EnrichmentRun.objects.create(
+        backend=backend.name,
+        model=backend.model,
+        prompt_version=backend.prompt_version,
+        task_id=task_id,
+    )
+    runs_interrupted_close(run=run)
+    jobs = []
+    for paper in papers:
+        run.papers_total += 1
+        job = _prepare(paper, backend)
+        if cached := _cached(job):
+            _run_count(run, cached)
+        else:
+            jobs.append(job)
+    budget = Decimal(str(settings.LLM_DAILY_BUDGET_USD)) - llm_spent_today()
+    try:
+        _jobs_run(jobs, backend, run, budget)
+    finally:
+        run.finished_at = timezone.now()
+        run.status = _run_status(run)
+        run.save()
+    return run
+
+
+def _jobs_run(jobs: list[_Job], backend: Backend, run: EnrichmentRun, budget: Decimal) -> None:
+    queue = list(reversed(jobs))
+    in_flight: dict[Future, _Job] = {}
+
+    def top_up(pool: ThreadPoolExecutor) -> None:
+        while queue and len(in_flight) < settings.LLM_CONCURRENCY:
+            if backend.metered and _over_budget(run, budget, len(in_flight)):
+                _defer(list(reversed(queue)), run)
+                queue.clear()
+                return
+            job = queue.pop()
+            in_flight[pool.submit(_call, job, backend)] = job
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.LLM_CONCURRENCY)) as pool:
+        try:
+            top_up(pool)
+            while in_flight:
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    _run_count(run, _apply(in_flight.pop(future), future.result(), backend))
+                    # A freed slot is filled at once, before storing the other answers.
+                    top_up(pool)
+        finally:
+            # Interrupted (time limit): whatever was not stored stays pending for the sweep.
+            for future in in_flight:
+                future.cancel()
+            leftover = [*in_flight.values(), *queue]
+            if leftover:
+                _defer(leftover, run)
+
+
+def _over_budget(run: EnrichmentRun, budget: Decimal, in_flight: int) -> bool:
+    finished = run.papers_done + run.papers_failed
+    average = run.cost_usd / finished if finished else Decimal(0)
+    return run.cost_usd + average * in_flight >= budget
+
+
+def _run_status(run: EnrichmentRun) -> str:
+    if run.papers_failed and not (run.papers_done or run.papers_cached):
+        return RunStatus.FAILED
+    if run.papers_failed or run.papers_deferred:
+        return RunStatus.PARTIAL
+    return RunStatus.OK
+
+
+def papers_enrichment_reset(*, papers: Iterable[Paper]) -> list[int]:
+    """Make papers due for a fresh enrichment even if their input is unchanged; returns their
+    pks (enrichment.tasks.papers_enrichment_rerun queues them).
+
+    The cached part of the key is blanked, so the next run calls the backend again; the
+    source parts are kept, so a later run can still tell whether the source text changed.
+    """
+    paper_ids = []
+    for paper in papers:
+        blank = paper.enrichment_key[: 2 * KEY_PART].ljust(64, "0") if paper.enrichment_key else ""
+        Paper.objects.filter(pk=paper.pk).update(
+            enrichment_key=blank, enrichment_state=Paper.EnrichmentState.PENDING
+        )
+        paper_ids.append(paper.pk)
+    return paper_ids

@@ -1,0 +1,62 @@
+"""Celery tasks of ingest: thin wrappers with stable names around ingest.services."""
+
+import datetime as dt
+
+import redis
+from celery import shared_task
+from django.db import OperationalError
+
+from ingest import services
+from ingest.sources.arxiv import ArxivError
+from papers.models import IngestRun, RunStatus
+from topics.selectors import watched_categories_list
+
+_INGEST_RETRY = {
+    "acks_late": True,
+    "autoretry_for": (ArxivError, OperationalError, redis.ConnectionError),
+    "retry_backoff": 300,
+    "retry_backoff_max": 3600,
+    "retry_jitter": True,
+    "max_retries": 4,
+    "soft_time_limit": 25 * 60,
+    "time_limit": 30 * 60,
+}
+
+
+class IngestIncomplete(ArxivError):
+    """The run failed as a whole (arXiv unreachable, listing not out): retry later."""
+
+
+@shared_task(name="papers.ingest_announcement", bind=True, **_INGEST_RETRY)
+def ingest_announcement(
+    self, categories: list[str] | None = None, announce_date: str | None = None
+):
+    """Ingest the latest listing (or `announce_date`, ISO) of the watched categories."""
+    date = dt.date.fromisoformat(announce_date) if announce_date else None
+    run = services.announcement_ingest(
+        categories=categories or watched_categories_list(),
+        announce_date=date,
+        task_id=self.request.id,
+    )
+    if run.status == RunStatus.FAILED:
+        raise IngestIncomplete(run.error)
+    return run.pk
+
+
+@shared_task(name="papers.ingest_pending_metadata", bind=True, **_INGEST_RETRY)
+def ingest_pending_metadata(self):
+    """Complete papers the API had not returned yet (it often lags the listing)."""
+    return services.pending_metadata_ingest(task_id=self.request.id).pk
+
+
+def ingest_run_retry(*, run: IngestRun) -> bool:
+    """Queue the run's work again (same date and categories) once the caller commits.
+
+    Returns True: the task is queued (the admin's retry action counts these).
+    """
+    if run.source == IngestRun.Source.METADATA:
+        ingest_pending_metadata.delay_on_commit()
+    else:
+        day = run.announce_date.isoformat() if run.announce_date else None
+        ingest_announcement.delay_on_commit(announce_date=day, categories=run.categories)
+    return True

@@ -1,0 +1,92 @@
+"""RSS and Atom feeds of published papers (django.contrib.syndication)."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from public.selectors import FeedItem, feed_items_list
+from topics.models import Topic
+
+# "<" followed by what an HTML parser would read as the start of a tag or comment.
+_TAG_START = re.compile(r"<(?=/?[A-Za-z][A-Za-z0-9-]*[\s/>]|[!?])")
+
+
+class PublishedPapersFeed(Feed):
+    """Items are accepted papers of published daily pages, newest day first."""
+
+    description_template = "feeds/item_description.html"
+    item_guid_is_permalink = False
+
+    def items(self, obj) -> list[FeedItem]:
+        return feed_items_list(topic=obj)
+
+    def item_title(self, item: FeedItem) -> str:
+        title_zh = item.paper.title_zh
+        title = item.paper.title
+        if title_zh.is_public:
+            title = f"{title_zh.value} — {title}"
+        if self.feed_type is Atom1Feed:
+            return title  # declared type="text": readers show it as it is
+        # RSS leaves open whether a title is text or HTML and many readers render it as HTML:
+        # a "<" that could open a tag gets a space, so no reader ever sees markup in it.
+        return _TAG_START.sub("< ", title)
+
+    def item_link(self, item: FeedItem) -> str:
+        return reverse("papers:paper", kwargs={"arxiv_id": item.paper.arxiv_id})
+
+    def item_guid(self, item: FeedItem) -> str:
+        """Stable per listed version: a replacement (v2) is a new item, v1 never changes."""
+        version = item.announcement.version if item.announcement else item.paper.version
+        return f"arXiv:{item.paper.arxiv_id}v{version}"
+
+    def item_pubdate(self, item: FeedItem) -> dt.datetime:
+        # The listing date is arXiv's (America/New_York) midnight, never the reader's zone.
+        return dt.datetime.combine(
+            item.announce_date, dt.time(), tzinfo=ZoneInfo(settings.ARXIV_TIMEZONE)
+        )
+
+    def item_author_name(self, item: FeedItem) -> str:
+        return item.paper.authors_text
+
+    def item_categories(self, item: FeedItem) -> list[str]:
+        return item.paper.categories
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["paper_url"] = kwargs["request"].build_absolute_uri(self.item_link(kwargs["item"]))
+        return context
+
+
+class AllPapersFeed(PublishedPapersFeed):
+    title = "arxdaily · arXiv 每日专题速递"
+    description = "All topics: papers editors accepted on published daily pages."
+
+    def link(self) -> str:
+        return reverse("papers:home")
+
+
+class TopicRssFeed(PublishedPapersFeed):
+    def get_object(self, request, slug: str) -> Topic:
+        return get_object_or_404(Topic.objects.active(), slug=slug)
+
+    def title(self, obj: Topic) -> str:
+        return f"arxdaily · {obj.name_zh} / {obj.name_en}"
+
+    def link(self, obj: Topic) -> str:
+        return reverse("topics:detail", kwargs={"slug": obj.slug})
+
+    def description(self, obj: Topic) -> str:
+        return obj.description or obj.name_en
+
+
+class TopicAtomFeed(TopicRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Topic) -> str:
+        return self.description(obj)

@@ -1,0 +1,32 @@
+"""Public URLs, in the two namespaces templates and the admin reverse: papers: and topics:."""
+
+from django.urls import path
+
+from public import (
+    converters,  # noqa: F401  (registers the isodate converter)
+    views,
+)
+from public.caching import public_page
+from public.feeds import AllPapersFeed, TopicAtomFeed, TopicRssFeed
+
+paper_urls = (
+    [
+        path("", views.home, name="home"),
+        path("healthz", views.healthz, name="healthz"),
+        path("favicon.ico", views.favicon, name="favicon"),
+        path("search/", views.search, name="search"),
+        path("feeds/all.xml", public_page(AllPapersFeed()), name="feed_all"),
+        path("papers/<path:arxiv_id>/", views.paper, name="paper"),
+        path("<isodate:announce_date>/", views.day, name="day"),
+    ],
+    "papers",
+)
+topic_urls = (
+    [
+        path("<slug:slug>/", views.topic_detail, name="detail"),
+        path("<slug:slug>/rss.xml", public_page(TopicRssFeed()), name="rss"),
+        path("<slug:slug>/atom.xml", public_page(TopicAtomFeed()), name="atom"),
+        path("<slug:slug>/<isodate:announce_date>/", views.topic_day, name="day"),
+    ],
+    "topics",
+)

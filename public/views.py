@@ -1,0 +1,189 @@
+"""Public pages: thin views over public.selectors, served through the page cache."""
+
+import datetime as dt
+from collections import Counter
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
+
+from ingest.schedule import is_listing_date
+from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
+from public.caching import public_page
+from public.search import PaperSearchFilter
+from public.selectors import (
+    date_overview_get,
+    latest_announce_date_get,
+    paper_public_get,
+    paper_search_queryset,
+    public_cards_attach,
+    published_dates_around_get,
+    topic_day_get,
+    topic_latest_date_get,
+)
+from topics.models import Topic
+
+SEARCH_PAGE_SIZE = 20
+
+
+class CappedPaginator(Paginator):
+    """Counts matches only up to `cap`: counting every paper a common word matches among a
+    million costs more than the search itself. Past the cap the page says "more than 100"."""
+
+    cap = 100
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+
+def no_day_context(*, announce_date: dt.date, before, after) -> tuple[dict, int]:
+    """What a date without published content says: arXiv's day off (200) or not here (404)."""
+    nearest = min(
+        (d for d in (before, after) if d is not None),
+        key=lambda d: (abs((d - announce_date).days), d > announce_date),
+        default=None,
+    )
+    announces = is_listing_date(announce_date)
+    return {"arxiv_announces": announces, "nearest_date": nearest}, 404 if announces else 200
+
+
+def _day_render(request, announce_date: dt.date, *, is_home: bool = False):
+    overview = date_overview_get(announce_date=announce_date)
+    before, after = published_dates_around_get(announce_date=announce_date)
+    context = {
+        "announce_date": announce_date,
+        "overview": overview,
+        "previous_date": before,
+        "next_date": after,
+        "is_home": is_home,
+    }
+    status = 200
+    if not overview.is_published:
+        extra, status = no_day_context(announce_date=announce_date, before=before, after=after)
+        context.update(extra)
+    return render(request, "papers/day.html", context, status=status)
+
+
+@public_page
+def home(request):
+    """The latest published announce date."""
+    latest = latest_announce_date_get()
+    if latest is None:
+        return render(request, "papers/day.html", {"overview": None, "is_home": True})
+    return _day_render(request, latest, is_home=True)
+
+
+@public_page
+def day(request, announce_date: dt.date):
+    return _day_render(request, announce_date)
+
+
+@public_page
+def paper(request, arxiv_id: str):
+    """One published paper with all its versions; `…v2` and other spellings redirect."""
+    try:
+        parsed = arxiv_id_parse(arxiv_id)
+    except InvalidArxivId as error:
+        raise Http404("not an arXiv id") from error
+    if parsed.version is not None or parsed.id != arxiv_id:
+        return redirect("papers:paper", arxiv_id=parsed.id, permanent=True)
+    found = paper_public_get(arxiv_id=parsed.id)
+    if found is None:
+        raise Http404("no published paper with this id")
+    return render(request, "papers/paper.html", {"paper": found})
+
+
+@public_page
+def search(request):
+    """Full-text and filtered search over published papers, paginated."""
+    filterset = PaperSearchFilter(request.GET or None, queryset=paper_search_queryset())
+    context = {"filterset": filterset, "page_obj": None, "papers": []}
+    if filterset.is_bound and filterset.is_valid() and filterset.has_criteria:
+        paginator = CappedPaginator(filterset.qs, SEARCH_PAGE_SIZE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        context.update(page_obj=page_obj, papers=public_cards_attach(page_obj.object_list))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+    return render(request, "papers/search.html", context)
+
+
+PREVIEW_PERMISSION = "papers.view_dailypage"
+
+
+def _topic_get(slug: str) -> Topic:
+    return get_object_or_404(Topic.objects.active().select_related("area"), slug=slug)
+
+
+def _subtopic_counts(papers) -> list[tuple[object, int]]:
+    """How the day's papers spread over the topic's subtopics (None: no subtopic), largest first."""
+    counts = Counter(paper.hit.subtopic for paper in papers)
+    return sorted(counts.items(), key=lambda item: (item[0] is None, -item[1]))
+
+
+def _topic_day_render(request, topic: Topic, announce_date: dt.date, *, preview: bool = False):
+    day = topic_day_get(topic=topic, announce_date=announce_date, include_drafts=preview)
+    before, after = published_dates_around_get(announce_date=announce_date, topic=topic)
+    context = {
+        "topic": topic,
+        "day": day,
+        "announce_date": announce_date,
+        "previous_date": before,
+        "next_date": after,
+        "preview": preview,
+        "subtopic_counts": _subtopic_counts(day.papers),
+    }
+    status = 200
+    if not (day.is_published or preview):
+        extra, status = no_day_context(announce_date=announce_date, before=before, after=after)
+        context.update(extra)
+    response = render(request, "topics/day.html", context, status=status)
+    if preview:
+        # A draft must never sit in a shared cache or the browser's history cache.
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@public_page
+def topic_detail(request, slug: str):
+    """The topic's latest published day."""
+    topic = _topic_get(slug)
+    latest = topic_latest_date_get(topic=topic)
+    if latest is None:
+        return render(request, "topics/day.html", {"topic": topic, "day": None})
+    return _topic_day_render(request, topic, latest)
+
+
+@public_page
+def topic_day(request, slug: str, announce_date: dt.date):
+    """One topic on one date; `?preview=1` shows the draft to editors who may view pages."""
+    topic = _topic_get(slug)
+    preview = "preview" in request.GET
+    if preview and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if preview and not request.user.has_perm(PREVIEW_PERMISSION):
+        raise PermissionDenied
+    return _topic_day_render(request, topic, announce_date, preview=preview)
+
+
+def healthz(request):
+    """Liveness for the container healthcheck: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page, the admin's included."""
+    return redirect(static("favicon.svg"), permanent=True)
