@@ -85,7 +85,7 @@ ZH_FIELDS = ("title", "summary", "abstract")
 PAPER_NEWEST_FIRST = ("-submitted_at", "-arxiv_id")
 
 
-# --- site (issue 7): stored search columns -------------------------------------------------
+# --- stored search columns --------------------------------------------------------------------
 class EnglishSearchVector(SearchVector):
     """English full-text vector; SQLite (`make run`) has none and searches by substring."""
 
@@ -171,7 +171,7 @@ class Paper(models.Model):
         max_length=64, blank=True, help_text="Hash of source text, prompt version and model."
     )
     enriched_at = models.DateTimeField(null=True, blank=True)
-    # What enriching this paper has cost so far, every attempt included (issue 5).
+    # What enriching this paper has cost so far, every attempt included.
     enrichment_prompt_tokens = models.PositiveIntegerField(default=0)
     enrichment_completion_tokens = models.PositiveIntegerField(default=0)
     enrichment_cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=0)
@@ -182,7 +182,7 @@ class Paper(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
-    # --- site (issue 7): search. Generated and stored by the database, so every write path
+    # Search columns, generated and stored by the database, so every write path
     # (bulk upserts included) keeps them current. Their GIN indexes (tsvector, pg_trgm) are
     # PostgreSQL-only and live in migration 0002 so SQLite can still migrate.
     search_vector = models.GeneratedField(
@@ -558,7 +558,7 @@ class IngestRun(models.Model):
     failed_count = models.PositiveIntegerField(default=0)
     requests_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
-    # Celery task that ran it (reliability, issue 10): the same task delivered again after its
+    # Celery task that ran it: the same task delivered again after its
     # worker died closes the run the dead worker left "running".
     task_id = models.CharField(max_length=64, blank=True, db_index=True)
 
@@ -588,7 +588,7 @@ class EnrichmentRun(models.Model):
     completion_tokens = models.PositiveIntegerField(default=0)
     cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=0)
     error = models.TextField(blank=True)
-    # Celery task that ran it (reliability, issue 10): the same task delivered again after its
+    # Celery task that ran it: the same task delivered again after its
     # worker died closes the run the dead worker left "running".
     task_id = models.CharField(max_length=64, blank=True, db_index=True)
 
@@ -601,7 +601,7 @@ class EnrichmentRun(models.Model):
         return f"enrich {self.backend} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
-# ---- editorial (issue 6): review queue and audit history ----
+# ---- review queue and audit history ----
 
 
 class ReviewQueuePaper(Paper):

@@ -275,7 +275,7 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
     return day
 
 
-# --- API reads (issue 8): built on the published() QuerySets, never a rule of their own. ---
+# --- Published pages and papers: built on the published() QuerySets, never a rule of their own.
 
 
 def published_hits_queryset(
@@ -373,7 +373,7 @@ def topic_pages_list(*, topic) -> QuerySet[DailyPage]:
     return published_pages_queryset().filter(topic=topic).order_by("-announce_date")
 
 
-# --- site (issue 7): reads behind the public pages, search and feeds -------------------------
+# --- Dates, overviews, search and feeds ----------------------------------------------------
 
 
 def published_dates_around_get(

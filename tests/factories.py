@@ -116,7 +116,7 @@ class DailyPageFactory(factory.django.DjangoModelFactory):
     announce_date = dt.date(2026, 4, 27)
 
 
-# --- site (issue 7) ----------------------------------------------------------------------------
+# --- public site ---------------------------------------------------------------------------
 class PaperInstitutionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PaperInstitution
@@ -134,7 +134,7 @@ class PaperVersionFactory(factory.django.DjangoModelFactory):
     version = 1
 
 
-# ---- editorial (issue 6) ----
+# ---- editorial ----
 
 
 class StaffFactory(UserFactory):

@@ -1,4 +1,4 @@
-"""Published and unpublished days for the public-site tests (issue 7)."""
+"""Published and unpublished days for the public-site tests."""
 
 import datetime as dt
 

@@ -97,6 +97,6 @@ class Subtopic(models.Model):
         return f"{self.topic.name_zh} › {self.name_zh}"
 
 
-# ---- editorial (issue 6): taxonomy edits are editorial changes, kept with who and when ----
+# Taxonomy edits are editorial changes, kept with who and when.
 for _audited in (Area, Topic, Subtopic):
     history_register(_audited)

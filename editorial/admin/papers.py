@@ -91,8 +91,6 @@ class AnnouncementInline(admin.TabularInline):
     can_delete = False
 
 
-# ---- editorial (issue 6): paper review page, review queue, hits, daily pages ----
-
 NOT_TRANSLATED = "尚未翻译 / not yet translated"
 ZH_LABELS = {
     "title": "标题 / Title",

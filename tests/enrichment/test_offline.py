@@ -5,7 +5,7 @@ import pytest
 from enrichment.backends.offline import abstract_sentences, summary_en_extract
 from enrichment.services import Outcome, paper_enrich
 from papers.models import Institution, PaperInstitution, ZhState
-from tests.enrich.arxiv_records import AFFILIATIONS, LISTING, paper_create, records
+from tests.enrichment.arxiv_records import AFFILIATIONS, LISTING, paper_create, records
 from tests.factories import InstitutionFactory
 from topics.services import taxonomy_load
 

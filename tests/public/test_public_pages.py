@@ -324,7 +324,7 @@ def test_page_query_counts_are_the_same_for_10_and_200_papers(client):
     with_200 = _queries_per_page(client, pages)
 
     assert with_200 == with_10
-    assert with_10[url] <= 7  # the topic day (issue 9: at most 8)
+    assert with_10[url] <= 7  # the topic day (target: at most 8)
     assert max(with_10.values()) <= 8
 
 

@@ -1,4 +1,4 @@
-"""Reads behind the public site (issue 7): one rule for what is public, reused everywhere."""
+"""Reads behind the public site: one rule for what is public, reused everywhere."""
 
 import datetime as dt
 
