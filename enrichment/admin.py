@@ -4,9 +4,7 @@ from django.contrib import admin
 
 from enrichment.tasks import enrichment_run_retry
 from papers.admin import RunAdminMixin
-from papers.models import (
-    EnrichmentRun,
-)
+from papers.models import EnrichmentRun
 
 
 @admin.register(EnrichmentRun)
@@ -37,12 +35,6 @@ class EnrichmentRunAdmin(RunAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="error")
     def error_excerpt(self, obj):

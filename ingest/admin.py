@@ -4,9 +4,7 @@ from django.contrib import admin
 
 from ingest.tasks import ingest_run_retry
 from papers.admin import RunAdminMixin
-from papers.models import (
-    IngestRun,
-)
+from papers.models import IngestRun
 
 
 @admin.register(IngestRun)
@@ -57,9 +55,3 @@ class IngestRunAdmin(RunAdminMixin, admin.ModelAdmin):
     @admin.display(description="error", boolean=True)
     def has_error(self, run: IngestRun) -> bool:
         return bool(run.error)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
