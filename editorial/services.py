@@ -1,7 +1,10 @@
 """Editorial writes: review, accept and reject topic hits, Chinese edits, publishing.
 
-Every editorial write goes through these functions, so audit rows (django-simple-history)
-always name the person: `_history_user` is what the history library records as "who".
+Every editorial write goes through these functions (plain row edits through
+editorial/edits.py), so each one first checks the person's permission (PermissionDenied,
+nothing written), audit rows (django-simple-history) always name the person, and a change
+readers can see sends `public_content_changed` after commit. `user=None` is the system (the
+auto-publisher).
 """
 
 import datetime as dt
@@ -12,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from editorial.edits import audited_save, permission_require, public_change_watch
 from papers.models import (
     ZH_FIELDS,
     Announcement,
@@ -20,34 +24,42 @@ from papers.models import (
     Paper,
     TopicHit,
 )
+from papers.signals import public_content_changed_if_published, public_content_changed_on_commit
 from public.selectors import topic_day_get
 from topics.models import Topic
 
 logger = logging.getLogger(__name__)
 
-
-def _audited_save(obj, *, user, update_fields: Iterable[str] | None = None) -> None:
-    obj._history_user = user
-    obj.save(update_fields=update_fields)
+PUBLISH = "papers.publish_dailypage"
 
 
+@transaction.atomic
 def paper_review_mark(*, paper: Paper, user) -> Paper:
-    """A person has read the Chinese text against the current source: it may go public."""
+    """A person has read the Chinese text against the current source: it may go public.
+
+    Saves the paper as given (with the editor's pending edits). Needs papers.change_paper.
+    """
+    permission_require(user=user, permissions=["papers.change_paper"])
     paper.zh_reviewed_at = timezone.now()
     paper.zh_reviewed_by = user
     for name in ZH_FIELDS:
         setattr(paper, f"{name}_zh_source_changed", False)
-    _audited_save(paper, user=user)
+    audited_save(paper, user=user)
+    public_content_changed_if_published(paper_ids=[paper.pk], sender=Paper)
     return paper
 
 
+@transaction.atomic
 def paper_zh_revert(*, paper: Paper, field: str, user) -> Paper:
-    """Drop the editor's text for one field so the machine's shows again."""
+    """Drop the editor's text for one field (one of ZH_FIELDS, else ValueError) so the
+    machine's shows again. Needs papers.change_paper."""
+    permission_require(user=user, permissions=["papers.change_paper"])
     if field not in ZH_FIELDS:
         raise ValueError(f"no Chinese field {field!r}")
     setattr(paper, f"{field}_zh_human", "")
     setattr(paper, f"{field}_zh_source_changed", False)
-    _audited_save(paper, user=user)
+    audited_save(paper, user=user)
+    public_content_changed_if_published(paper_ids=[paper.pk], sender=Paper)
     return paper
 
 
@@ -77,37 +89,44 @@ def _papers_review_stamp(*, papers: Iterable[Paper], user) -> None:
         if paper.zh_reviewed_at is None:
             paper.zh_reviewed_at = now
             paper.zh_reviewed_by = user
-            _audited_save(paper, user=user, update_fields=["zh_reviewed_at", "zh_reviewed_by"])
+            audited_save(paper, user=user, update_fields=["zh_reviewed_at", "zh_reviewed_by"])
 
 
 def _topic_hits_review(*, hits: Iterable[TopicHit], state: str, user) -> list[TopicHit]:
+    permission_require(user=user, permissions=["papers.change_topichit"])
+    hits = list(hits)
     now = timezone.now()
-    reviewed = []
-    for hit in hits:
-        hit.review_state = state
-        hit.reviewed_by = user
-        hit.reviewed_at = now
-        _audited_save(hit, user=user)
-        reviewed.append(hit)
-    return reviewed
+    with public_change_watch(paper_ids={hit.paper_id for hit in hits}):
+        for hit in hits:
+            hit.review_state = state
+            hit.reviewed_by = user
+            hit.reviewed_at = now
+            audited_save(hit, user=user)
+        if state == TopicHit.ReviewState.ACCEPTED:
+            _daily_pages_join(hits=hits, user=user)
+    return hits
 
 
 @transaction.atomic
 def topic_hit_accept(*, hits: Iterable[TopicHit], user) -> list[TopicHit]:
-    """Accepted hits put their papers on the topic's daily page (once it is published)."""
-    accepted = _topic_hits_review(hits=hits, state=TopicHit.ReviewState.ACCEPTED, user=user)
-    _daily_pages_join(hits=accepted, user=user)
-    return accepted
+    """Accepted hits put their papers on the topic's daily page (once it is published).
+
+    Needs papers.change_topichit. Returns the hits, saved."""
+    return _topic_hits_review(hits=hits, state=TopicHit.ReviewState.ACCEPTED, user=user)
 
 
 @transaction.atomic
 def topic_hit_reject(*, hits: Iterable[TopicHit], user) -> list[TopicHit]:
-    """A rejected hit stays (so the machine never suggests it again) but is never shown."""
+    """A rejected hit stays (so the machine never suggests it again) but is never shown.
+
+    Needs papers.change_topichit. Returns the hits, saved."""
     return _topic_hits_review(hits=hits, state=TopicHit.ReviewState.REJECTED, user=user)
 
 
 def topic_hits_accept_above_threshold(*, hits: QuerySet[TopicHit], user) -> list[TopicHit]:
-    """Accept the suggestions the machine is sure enough about, by each topic's own bar."""
+    """Accept the suggestions the machine is sure enough about, by each topic's own bar.
+
+    Needs papers.change_topichit. Returns the hits it accepted."""
     confident = hits.filter(
         review_state=TopicHit.ReviewState.SUGGESTED,
         confidence__gte=F("topic__confidence_threshold"),
@@ -115,56 +134,86 @@ def topic_hits_accept_above_threshold(*, hits: QuerySet[TopicHit], user) -> list
     return topic_hit_accept(hits=confident, user=user)
 
 
+@transaction.atomic
 def topic_hit_editor_save(*, hit: TopicHit, user) -> TopicHit:
-    """An editor's touch makes a hit theirs: the machine never alters or deletes it again."""
-    if hit.pk is None:
-        hit.origin = TopicHit.Origin.EDITOR
-        if hit.review_state == TopicHit.ReviewState.SUGGESTED:
-            hit.review_state = TopicHit.ReviewState.ACCEPTED
-    hit.reviewed_by = user
-    hit.reviewed_at = timezone.now()
-    _audited_save(hit, user=user)
-    if hit.review_state == TopicHit.ReviewState.ACCEPTED:
-        _daily_pages_join(hits=[hit], user=user)
+    """An editor's touch makes a hit theirs: the machine never alters or deletes it again.
+
+    Needs papers.add_topichit for a new hit, papers.change_topichit for one that exists."""
+    adding = hit.pk is None
+    permission_require(
+        user=user, permissions=["papers.add_topichit" if adding else "papers.change_topichit"]
+    )
+    with public_change_watch(paper_ids=[hit.paper_id]):
+        if adding:
+            hit.origin = TopicHit.Origin.EDITOR
+            if hit.review_state == TopicHit.ReviewState.SUGGESTED:
+                hit.review_state = TopicHit.ReviewState.ACCEPTED
+        hit.reviewed_by = user
+        hit.reviewed_at = timezone.now()
+        audited_save(hit, user=user)
+        if hit.review_state == TopicHit.ReviewState.ACCEPTED:
+            _daily_pages_join(hits=[hit], user=user)
     return hit
 
 
 @transaction.atomic
 def daily_page_publish(*, page: DailyPage, user) -> DailyPage:
-    """Make the page public; what it shows is reviewed from now on (its Chinese text too)."""
+    """Make the page public; what it shows is reviewed from now on (its Chinese text too).
+
+    Needs papers.publish_dailypage (`user=None`: the auto-publisher). Returns the page as
+    stored."""
+    permission_require(user=user, permissions=[PUBLISH])
     page = DailyPage.objects.select_for_update().select_related("topic").get(pk=page.pk)
     day = topic_day_get(topic=page.topic, announce_date=page.announce_date, include_drafts=True)
     _papers_review_stamp(papers=day.papers, user=user)
     page.status = DailyPage.Status.PUBLISHED
     page.published_at = timezone.now()
     page.published_by = user
-    _audited_save(page, user=user)
+    audited_save(page, user=user)
+    public_content_changed_on_commit(sender=DailyPage)
     return page
 
 
 @transaction.atomic
 def daily_page_unpublish(*, page: DailyPage, user) -> DailyPage:
     """Withdraw the page. `published_at/by` keep the last publication, which also tells the
-    auto-publisher that a person withdrew it on purpose."""
+    auto-publisher that a person withdrew it on purpose.
+
+    Needs papers.publish_dailypage. Returns the page as stored."""
+    permission_require(user=user, permissions=[PUBLISH])
     page = DailyPage.objects.select_for_update().get(pk=page.pk)
+    was_published = page.status == DailyPage.Status.PUBLISHED
     page.status = DailyPage.Status.DRAFT
-    _audited_save(page, user=user)
+    audited_save(page, user=user)
+    if was_published:
+        public_content_changed_on_commit(sender=DailyPage)
     return page
 
 
-def daily_page_order_fill(*, page: DailyPage) -> int:
+@transaction.atomic
+def daily_page_order_fill(*, page: DailyPage, user) -> int:
     """Write the page's current order as explicit positions (10, 20, …) for editors to renumber;
-    the gaps let a paper move between two others by one edit."""
+    the gaps let a paper move between two others by one edit. Returns how many were written.
+
+    Needs papers.add_dailypageentry and papers.change_dailypageentry."""
+    permission_require(
+        user=user, permissions=["papers.add_dailypageentry", "papers.change_dailypageentry"]
+    )
     day = topic_day_get(topic=page.topic, announce_date=page.announce_date, include_drafts=True)
+    entries = {entry.paper_id: entry for entry in page.entries.all()}
     for index, paper in enumerate(day.papers, start=1):
-        DailyPageEntry.objects.update_or_create(
-            page=page, paper=paper, defaults={"position": index * 10}
-        )
+        entry = entries.get(paper.pk) or DailyPageEntry(page=page, paper=paper)
+        entry.position = index * 10
+        audited_save(entry, user=user)
+    if page.status == DailyPage.Status.PUBLISHED:
+        public_content_changed_on_commit(sender=DailyPage)
     return len(day.papers)
 
 
 def daily_pages_publish_for_date(*, announce_date: dt.date, user) -> list[DailyPage]:
-    """Publish every topic that has accepted papers listed on this date."""
+    """Publish every topic that has accepted papers listed on this date; returns the pages it
+    published (not those already public). Needs papers.publish_dailypage."""
+    permission_require(user=user, permissions=[PUBLISH])
     topic_ids = (
         TopicHit.objects.filter(
             review_state=TopicHit.ReviewState.ACCEPTED,

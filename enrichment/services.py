@@ -43,6 +43,7 @@ from papers.models import (
     institution_name_normalize,
 )
 from papers.services import runs_interrupted_close
+from papers.signals import public_content_changed_if_published
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,10 @@ def institution_resolve(*, name: str, name_zh: str = "") -> Institution | None:
     if name_zh and not institution.name_zh:
         institution.name_zh = name_zh[:300]
         institution.save(update_fields=["name_zh"])
+        # Its published papers show the new Chinese name.
+        public_content_changed_if_published(
+            paper_ids=institution.papers.values("pk"), sender=Institution
+        )
     return institution
 
 
@@ -267,6 +272,8 @@ def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -
     # Institutions named by a model that saw no affiliation and no first page are guesses.
     grounded = job.source.affiliations or job.source.first_page_text
     _institutions_apply(paper=paper, suggestions=result.institutions if grounded else [])
+    # Only a paper readers see empties the page cache; the day's drafts keep it.
+    public_content_changed_if_published(paper_ids=[paper.pk], sender=Paper)
     return EnrichOutcome(
         paper.arxiv_id, Outcome.DONE, usage, cost, rejected_hits=list(result.rejected_hits)
     )
@@ -281,6 +288,7 @@ def _cached(job: _Job) -> EnrichOutcome | None:
         Paper.objects.filter(pk=job.paper.pk).update(
             enrichment_state=Paper.EnrichmentState.DONE, enrichment_error=""
         )
+        public_content_changed_if_published(paper_ids=[job.paper.pk], sender=Paper)
     return EnrichOutcome(job.paper.arxiv_id, Outcome.CACHED)
 
 

@@ -25,7 +25,7 @@ from papers.models import (
     PaperAuthor,
     PaperVersion,
 )
-from papers.signals import public_content_changed_on_commit
+from papers.signals import public_content_changed_if_published
 
 logger = logging.getLogger(__name__)
 
@@ -441,9 +441,13 @@ def papers_upsert(
             results += helper.result()
     for chunk_result in results:
         result.merge(chunk_result)
-    if result.rows_written:
-        # Bulk writes send no model signals: a replaced paper must not keep its cached page.
-        public_content_changed_on_commit(sender=Paper)
+    # A published paper replaced or listed again must not keep its cached pages; the day's
+    # other papers are drafts nobody reads yet (new ones have no hits, so none is published).
+    written = result.changed | {arxiv_id for arxiv_id, _ in result.announced}
+    if written:
+        public_content_changed_if_published(
+            paper_ids=[result.paper_pks[arxiv_id] for arxiv_id in written], sender=Paper
+        )
     return result
 
 

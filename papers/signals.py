@@ -1,14 +1,34 @@
 """Domain events: what other apps may react to without the sender knowing them."""
 
+from collections.abc import Collection
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.dispatch import Signal
 
+from papers.models import Paper
+
 # Something readers can see has changed (a page published, unpublished or edited; a published
-# paper's text, hits, listings or institutions; the taxonomy). Sent after the commit, so a
-# listener never acts on a write that is rolled back. The public page cache listens.
+# paper's text, hits, listings or institutions; an institution or alias; the taxonomy). Sent
+# after the commit, so a listener never acts on a write that is rolled back. The public page
+# cache listens. Writes to drafts send nothing: they must not empty the cache.
 public_content_changed = Signal()
 
 
 def public_content_changed_on_commit(*, sender: object) -> None:
     """Send public_content_changed once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: public_content_changed.send(sender=sender))
+
+
+def public_content_changed_if_published(
+    *, paper_ids: Collection[int] | QuerySet, sender: object
+) -> bool:
+    """Send public_content_changed (after commit) if any of these papers is published now.
+
+    `paper_ids`: paper pks, or a values("pk") QuerySet (read as a subquery). Call it after the
+    write, in the writer's transaction, so the write itself is seen. Returns whether it sent.
+    """
+    published = Paper.objects.published().filter(pk__in=paper_ids).exists()
+    if published:
+        public_content_changed_on_commit(sender=sender)
+    return published

@@ -1,8 +1,11 @@
 """Whole-page cache for public pages in Redis, invalidated by bumping one version key.
 
-Any change to public content (publishing, an edit, a new hit) calls
-`papers.services.public_cache_invalidate()`, which stores a new version: every cached page
-becomes unreachable at once, and the version's timestamp is the pages' Last-Modified.
+Any change readers can see (publishing, an edit to a published paper, a new alias, the
+taxonomy) is announced by the write services with the domain event
+`papers.signals.public_content_changed`, after commit; public/apps.py connects it to
+`public_cache_version_bump()`, which stores a new version: every cached page becomes
+unreachable at once, and the version's timestamp is the pages' Last-Modified. Writes to drafts
+send no event, so the cache survives the day's ingest, enrichment and review.
 
 Views opt in with `@public_page`; `PublicPageCacheMiddleware` (right after WhiteNoise) stores
 their responses with the headers the rest of the middleware added (CSP, X-Frame-Options,
@@ -150,7 +153,7 @@ def public_cache_version_get() -> int:
 
 
 def public_cache_version_bump() -> None:
-    """Store a new version and tell every process listening (papers.services calls this)."""
+    """Store a new version and tell every process listening (on public_content_changed)."""
     cache.set(PUBLIC_CACHE_VERSION_KEY, time.time_ns() // 1000, timeout=None)
     _listener.invalidated()
     if settings.PUBLIC_CACHE_VERSION_LISTEN:

@@ -7,10 +7,15 @@ from tests.fakes.llm_server import FakeLLM
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
-    """Each test starts with an empty Redis cache (test settings use their own DB number)."""
-    cache.clear()
+    """Each test starts without this run's cache keys (page cache, rate limits, locks).
+
+    Only the keys under the test KEY_PREFIX go (django-redis puts prefix and version in front
+    of the pattern). Never `cache.clear()`: it flushes the whole Redis database, which other
+    test runs on this machine, and the Celery broker on the same REDIS_URL, are using.
+    """
+    cache.delete_pattern("*")
     yield
-    cache.clear()
+    cache.delete_pattern("*")
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
 """The editors' admin, one module per desk (Django imports this package as editorial.admin)."""
 
-from editorial.admin import pages, papers, records  # noqa: F401  (they register the admins)
+# Importing the modules registers their admins.
+from editorial.admin import pages, papers, records, taxonomy  # noqa: F401

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial import services
+from editorial.admin.base import ServiceWritesMixin
 from editorial.admin.forms import OptimisticLockForm
 from papers.models import (
     DailyPage,
@@ -44,7 +45,7 @@ class DailyPageForm(OptimisticLockForm):
 
 
 @admin.register(DailyPage)
-class DailyPageAdmin(SimpleHistoryAdmin):
+class DailyPageAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     """A topic's day: order, note, preview; chief editors publish and unpublish."""
 
     form = DailyPageForm
@@ -172,12 +173,12 @@ class DailyPageAdmin(SimpleHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        """Save, then publish or withdraw if that button was pressed (the service checks the
+        permission: a forged button press is refused and the save with it)."""
         super().save_model(request, obj, form, change)
-        if not change or not self.has_publish_permission(request):
-            return
-        if "_publish" in request.POST:
+        if change and "_publish" in request.POST:
             services.daily_page_publish(page=obj, user=request.user)
-        elif "_unpublish" in request.POST:
+        elif change and "_unpublish" in request.POST:
             services.daily_page_unpublish(page=obj, user=request.user)
 
     @admin.action(
@@ -185,7 +186,9 @@ class DailyPageAdmin(SimpleHistoryAdmin):
         permissions=["change"],
     )
     def order_fill(self, request, queryset):
-        count = sum(services.daily_page_order_fill(page=page) for page in queryset)
+        count = sum(
+            services.daily_page_order_fill(page=page, user=request.user) for page in queryset
+        )
         self.message_user(request, f"已写出 {count} 个位置 / {count} positions written.")
 
     @admin.action(description="发布 / publish", permissions=["publish"])
@@ -215,7 +218,7 @@ class DailyPageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DailyPageEntry)
-class DailyPageEntryAdmin(SimpleHistoryAdmin):
+class DailyPageEntryAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     list_display = ["page", "paper", "position"]
     list_filter = ["page__topic"]
     search_fields = ["paper__arxiv_id"]

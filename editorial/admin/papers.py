@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from editorial import services
+from editorial import edits, services
+from editorial.admin.base import ServiceWritesMixin
 from editorial.admin.filters import (
     TO_REVIEW,
     AnnounceDateFilter,
@@ -161,7 +162,7 @@ ENRICHMENT_FIELDS = [
 
 
 @admin.register(Paper)
-class PaperAdmin(SimpleHistoryAdmin):
+class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     """One paper under review: English beside the machine's and the editor's Chinese."""
 
     form = PaperForm
@@ -307,18 +308,13 @@ class PaperAdmin(SimpleHistoryAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model not in (TopicHit, PaperInstitution):
-            return super().save_formset(request, form, formset, change)
-        for obj in formset.save(commit=False):
-            if isinstance(obj, TopicHit):
-                services.topic_hit_editor_save(hit=obj, user=request.user)
-            else:
-                obj.origin = PaperInstitution.Origin.EDITOR
-                obj.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        return None
+    def inline_row_save(self, request, row):
+        if isinstance(row, TopicHit):
+            services.topic_hit_editor_save(hit=row, user=request.user)
+        elif isinstance(row, PaperInstitution):
+            edits.paper_institution_editor_save(link=row, user=request.user)
+        else:
+            super().inline_row_save(request, row)
 
     def response_change(self, request, obj):
         if request.POST.get("_zh_revert") in ZH_FIELDS or "_mark_reviewed" in request.POST:
@@ -367,7 +363,7 @@ class ReviewQueueAdmin(PaperAdmin):
 
 
 @admin.register(TopicHit)
-class TopicHitAdmin(SimpleHistoryAdmin):
+class TopicHitAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     list_display = [
         "paper",
         "topic",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from editorial.admin.base import ServiceWritesMixin
 from papers.models import (
     Announcement,
     Institution,
@@ -20,7 +21,7 @@ class InstitutionAliasInline(admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(SimpleHistoryAdmin):
+class InstitutionAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     list_display = ["name", "name_zh", "country"]
     list_filter = ["country"]
     search_fields = ["name", "name_zh", "aliases__name"]
@@ -29,14 +30,14 @@ class InstitutionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(InstitutionAlias)
-class InstitutionAliasAdmin(admin.ModelAdmin):
+class InstitutionAliasAdmin(ServiceWritesMixin, admin.ModelAdmin):
     list_display = ["name", "institution"]
     search_fields = ["name", "institution__name"]
     autocomplete_fields = ["institution"]
 
 
 @admin.register(PaperVersion)
-class PaperVersionAdmin(admin.ModelAdmin):
+class PaperVersionAdmin(ServiceWritesMixin, admin.ModelAdmin):
     list_display = ["paper", "version", "submitted_at", "title_changed", "abstract_changed"]
     list_filter = ["title_changed", "abstract_changed"]
     search_fields = ["paper__arxiv_id", "title"]
@@ -44,7 +45,7 @@ class PaperVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(ServiceWritesMixin, admin.ModelAdmin):
     list_display = ["paper", "announce_date", "category", "announce_type", "version"]
     list_filter = ["announce_type", "announce_date", "category"]
     search_fields = ["paper__arxiv_id", "paper__title"]
@@ -54,7 +55,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaperAuthor)
-class PaperAuthorAdmin(admin.ModelAdmin):
+class PaperAuthorAdmin(ServiceWritesMixin, admin.ModelAdmin):
     list_display = ["name", "paper", "position", "institution"]
     search_fields = ["name", "affiliation", "paper__arxiv_id"]
     list_filter = [("institution", admin.EmptyFieldListFilter)]
@@ -62,7 +63,7 @@ class PaperAuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaperInstitution)
-class PaperInstitutionAdmin(SimpleHistoryAdmin):
+class PaperInstitutionAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     list_display = ["paper", "institution", "origin", "position"]
     list_filter = ["origin"]
     search_fields = ["paper__arxiv_id", "institution__name", "institution__name_zh"]

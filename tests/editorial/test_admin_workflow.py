@@ -18,6 +18,7 @@ from papers.models import (
     ZhState,
 )
 from public.selectors import topic_day_get
+from tests.admin_forms import admin_form_data
 from tests.factories import (
     AnnouncementFactory,
     DailyPageFactory,
@@ -58,22 +59,6 @@ def _listed_hit(topic, **hit):
     paper = PaperFactory()
     AnnouncementFactory(paper=paper, announce_date=DAY)
     return TopicHitFactory(paper=paper, topic=topic, **hit)
-
-
-def _form_data(response) -> dict:
-    """What the browser would post back unchanged: the main form and every inline formset."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms += [formset.management_form, *formset.forms]
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-    return data
 
 
 def _hit_prefix(data, hit) -> str:
@@ -145,7 +130,7 @@ def test_chief_editor_publishes_from_the_page_and_the_list(client, chief_editor)
     form = client.get(_page_url(page))
     assert "_publish" in form.content.decode()
     assert f"{hit.paper.arxiv_id}</a> {hit.paper.title} (0.80)" in form.content.decode()
-    data = {**_form_data(form), "note": "今日推荐", "_publish": "1"}
+    data = {**admin_form_data(form), "note": "今日推荐", "_publish": "1"}
     response = client.post(_page_url(page), data)
     assert response.status_code == 302, response.context and response.context["errors"]
 
@@ -179,7 +164,7 @@ def test_chief_editor_writes_the_order_and_edits_it_inline(client, chief_editor)
     client.force_login(chief_editor)
 
     client.post(PAGES, {"action": "order_fill", ACTION_CHECKBOX_NAME: [page.pk]})
-    data = _form_data(client.get(_page_url(page)))
+    data = admin_form_data(client.get(_page_url(page)))
     [low_row] = [k for k, v in data.items() if k.endswith("-paper") and str(v) == str(low.pk)]
     data[low_row.replace("-paper", "-position")] = "1"
     assert client.post(_page_url(page), data).status_code == 302
@@ -197,7 +182,7 @@ def test_accepting_a_hit_in_the_inline_changes_the_preview(client, editor):
     client.force_login(editor)
     assert _previewed(client, page) == []
 
-    data = _form_data(client.get(_paper_url(hit.paper)))
+    data = admin_form_data(client.get(_paper_url(hit.paper)))
     data[f"{_hit_prefix(data, hit)}-review_state"] = TopicHit.ReviewState.ACCEPTED
     assert client.post(_paper_url(hit.paper), data).status_code == 302
 
@@ -205,7 +190,7 @@ def test_accepting_a_hit_in_the_inline_changes_the_preview(client, editor):
     assert (hit.review_state, hit.reviewed_by) == (TopicHit.ReviewState.ACCEPTED, editor)
     assert _previewed(client, page) == [hit.paper]
 
-    data = _form_data(client.get(_paper_url(hit.paper)))
+    data = admin_form_data(client.get(_paper_url(hit.paper)))
     data[f"{_hit_prefix(data, hit)}-review_state"] = TopicHit.ReviewState.REJECTED
     client.post(_paper_url(hit.paper), data)
     assert _previewed(client, page) == []
@@ -216,7 +201,7 @@ def test_editor_adds_a_hit_and_an_institution(client, editor):
     topic = TopicFactory()
     institution = InstitutionFactory()
     client.force_login(editor)
-    data = _form_data(client.get(_paper_url(paper)))
+    data = admin_form_data(client.get(_paper_url(paper)))
     data.update(
         {
             "topic_hits-TOTAL_FORMS": "1",
@@ -248,7 +233,7 @@ def test_editing_chinese_then_revert_and_mark_reviewed(client, editor):
     assert "未审校 / not reviewed" in page
     assert 'name="_zh_revert"' not in page  # nothing to revert yet
 
-    data = {**_form_data(client.get(_paper_url(paper))), "summary_zh_human": "编辑总结"}
+    data = {**admin_form_data(client.get(_paper_url(paper))), "summary_zh_human": "编辑总结"}
     client.post(_paper_url(paper), data)
     paper.refresh_from_db()
     assert paper.zh("summary").value == "编辑总结"
@@ -256,12 +241,12 @@ def test_editing_chinese_then_revert_and_mark_reviewed(client, editor):
 
     edited = client.get(_paper_url(paper))
     assert 'name="_zh_revert" value="summary"' in edited.content.decode()
-    data = {**_form_data(edited), "_zh_revert": "summary"}
+    data = {**admin_form_data(edited), "_zh_revert": "summary"}
     assert client.post(_paper_url(paper), data).url == _paper_url(paper)
     paper.refresh_from_db()
     assert (paper.summary_zh_human, paper.zh("summary").state) == ("", ZhState.MACHINE)
 
-    data = {**_form_data(client.get(_paper_url(paper))), "_mark_reviewed": "1"}
+    data = {**admin_form_data(client.get(_paper_url(paper))), "_mark_reviewed": "1"}
     client.post(_paper_url(paper), data)
     paper.refresh_from_db()
     assert paper.zh("title").state == ZhState.REVIEWED
@@ -287,9 +272,9 @@ def test_second_save_of_the_same_paper_is_refused_with_a_clear_message(client, e
     paper = PaperFactory(title_zh_machine="机器标题")
     other = StaffFactory(username="other-editor", groups=["Editor"])
     client.force_login(editor)
-    first = _form_data(client.get(_paper_url(paper)))
+    first = admin_form_data(client.get(_paper_url(paper)))
     client.force_login(other)
-    second = _form_data(client.get(_paper_url(paper)))
+    second = admin_form_data(client.get(_paper_url(paper)))
 
     client.force_login(editor)
     assert client.post(_paper_url(paper), {**first, "title_zh_human": "第一位"}).status_code == 302
@@ -301,15 +286,15 @@ def test_second_save_of_the_same_paper_is_refused_with_a_clear_message(client, e
     paper.refresh_from_db()
     assert paper.title_zh_human == "第一位"
     # Reopening the page gives a fresh version and the save goes through.
-    fresh = _form_data(client.get(_paper_url(paper)))
+    fresh = admin_form_data(client.get(_paper_url(paper)))
     assert client.post(_paper_url(paper), {**fresh, "title_zh_human": "第二位"}).status_code == 302
 
 
 def test_daily_page_edits_are_locked_too(client, chief_editor):
     page = DailyPageFactory()
     client.force_login(chief_editor)
-    stale = _form_data(client.get(_page_url(page)))
-    client.post(_page_url(page), {**_form_data(client.get(_page_url(page))), "note": "先到"})
+    stale = admin_form_data(client.get(_page_url(page)))
+    client.post(_page_url(page), {**admin_form_data(client.get(_page_url(page))), "note": "先到"})
 
     response = client.post(_page_url(page), {**stale, "note": "后到"})
 
@@ -320,7 +305,7 @@ def test_daily_page_edits_are_locked_too(client, chief_editor):
 def test_admin_edits_leave_audit_rows_visible_on_the_object(client, editor):
     paper = PaperFactory()
     client.force_login(editor)
-    data = {**_form_data(client.get(_paper_url(paper))), "abstract_zh_human": "编辑摘要"}
+    data = {**admin_form_data(client.get(_paper_url(paper))), "abstract_zh_human": "编辑摘要"}
     client.post(_paper_url(paper), data)
 
     record = paper.history.latest()
@@ -338,7 +323,7 @@ def test_admin_edits_leave_audit_rows_visible_on_the_object(client, editor):
 def test_editors_text_survives_new_machine_text(client, editor):
     paper = PaperFactory(title_zh_machine="旧机器标题")
     client.force_login(editor)
-    data = {**_form_data(client.get(_paper_url(paper))), "title_zh_human": "编辑标题"}
+    data = {**admin_form_data(client.get(_paper_url(paper))), "title_zh_human": "编辑标题"}
     client.post(_paper_url(paper), data)
     # What a machine re-run writes: its own field only (the enrich helper's contract).
     Paper.objects.filter(pk=paper.pk).update(title_zh_machine="新机器标题", zh_reviewed_at=None)
@@ -527,9 +512,9 @@ def test_taxonomy_and_order_edits_are_audited_too(client, chief_editor):
     paper = _listed_hit(topic, review_state=TopicHit.ReviewState.ACCEPTED).paper
     client.force_login(chief_editor)
     topic_url = reverse("admin:topics_topic_change", args=[topic.pk])
-    data = {**_form_data(client.get(topic_url)), "confidence_threshold": "0.75"}
+    data = {**admin_form_data(client.get(topic_url)), "confidence_threshold": "0.75"}
     assert client.post(topic_url, data).status_code == 302
-    data = _form_data(client.get(_page_url(page)))
+    data = admin_form_data(client.get(_page_url(page)))
     data.update(
         {"entries-TOTAL_FORMS": "1", "entries-0-paper": paper.pk, "entries-0-position": "3"}
     )

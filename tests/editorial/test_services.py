@@ -232,13 +232,13 @@ def test_editorial_changes_leave_audit_rows_with_who(editor, chief_editor):
     assert hit.paper.history.latest().history_user == chief_editor
 
 
-def test_order_fill_writes_current_order_for_editors_to_renumber():
+def test_order_fill_writes_current_order_for_editors_to_renumber(chief_editor):
     topic = TopicFactory()
     page = DailyPageFactory(topic=topic, announce_date=DAY)
     low = _listed_hit(topic, confidence=0.6, review_state=TopicHit.ReviewState.ACCEPTED).paper
     high = _listed_hit(topic, confidence=0.9, review_state=TopicHit.ReviewState.ACCEPTED).paper
 
-    assert services.daily_page_order_fill(page=page) == 2
+    assert services.daily_page_order_fill(page=page, user=chief_editor) == 2
 
     assert list(page.entries.values_list("paper", "position")) == [(high.pk, 10), (low.pk, 20)]
     page.entries.filter(paper=low).update(position=5)

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django_redis import get_redis_connection
 
+from editorial import services
 from public.caching import PUBLIC_CACHE_VERSION_KEY, VersionListener, _listener, _version_channel
 from public.caching import public_cache_version_bump as public_cache_invalidate
 from tests.factories import TopicFactory
@@ -92,17 +93,17 @@ def test_listener_distrusts_its_copy_after_an_invalidation_here(settings):
 
 
 def test_with_the_listener_a_publish_still_shows_at_once(
-    client, settings, django_capture_on_commit_callbacks
+    client, settings, chief_editor, django_capture_on_commit_callbacks
 ):
     settings.PUBLIC_CACHE_VERSION_LISTEN = True
     topic = TopicFactory(slug="llm")
     paper = listed_paper(topic)
-    page_draft(topic)
+    page = page_draft(topic)
     _listener.get()
     assert _until(lambda: _listener.get() is not None)  # the pushed copy is in use
     assert paper.title not in client.get("/topics/llm/").content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        page_publish(topic)
+        services.daily_page_publish(page=page, user=chief_editor)
 
     assert paper.title in client.get("/topics/llm/").content.decode()

@@ -1,6 +1,13 @@
+"""The taxonomy chief editors keep: areas, topics, subtopics (admin URLs stay topics_…).
+
+Here rather than in topics/ because editing is editorial work: the saves go through
+editorial.edits, and topics, the lowest app, imports nothing of the project.
+"""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from editorial.admin.base import ServiceWritesMixin
 from topics.models import Area, Subtopic, Topic
 
 
@@ -12,7 +19,7 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(SimpleHistoryAdmin):
+class AreaAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     list_display = ["name_zh", "name_en", "slug", "position"]
     search_fields = ["name_zh", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -26,7 +33,7 @@ class SubtopicInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(SimpleHistoryAdmin):
+class TopicAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     list_display = [
         "name_zh",
         "name_en",
@@ -43,7 +50,7 @@ class TopicAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Subtopic)
-class SubtopicAdmin(SimpleHistoryAdmin):
+class SubtopicAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     list_display = ["name_zh", "name_en", "topic", "slug"]
     list_filter = ["topic__area", "topic"]
     search_fields = ["name_zh", "name_en", "slug"]
