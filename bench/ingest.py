@@ -4,10 +4,10 @@
 
 Feeds of 2,000 items (a big category's day on arXiv) are cloned from the recorded cs.AI feed's
 three items, with ids of their own (99MM.NNNNN, which the synthetic data never uses) and varied
-titles. It times `listing_parse` + `listing_store`, the code a live ingest runs, on the bench
-database; ingests the same feeds again and counts the rows written (target 0); and measures,
-in a subprocess of its own, the peak memory of ingesting 100,000 papers. Its papers are
-deleted afterwards.
+titles. It times the listing source's parse into a batch + that batch's upsert, the code a live
+ingest runs, on the bench database; ingests the same feeds again and counts the rows written
+(target 0); and measures, in a subprocess of its own, the peak memory of ingesting 100,000
+papers. Its papers are deleted afterwards.
 """
 
 import argparse
@@ -18,8 +18,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.common import Result, bench_papers_delete, django_setup, peak_rss_mb
+
+if TYPE_CHECKING:  # imported where used, once Django is set up
+    from ingest.sources.base import Batch
+    from ingest.upsert import UpsertResult
 
 ROOT = Path(__file__).resolve().parent.parent
 FEED = (
@@ -68,12 +73,23 @@ def feeds(*, prefix: str, papers: int) -> Iterator[bytes]:
         yield synthetic_feed(prefix=prefix, start=start, count=min(FEED_SIZE, papers - start))
 
 
+def feed_parse(feed: bytes) -> "Batch":
+    """The feed as the batch the live listing source yields (ingest.sources.rss.ListingFeed)."""
+    from ingest.sources.rss import listing_batch, listing_parse
+
+    return listing_batch(listing_parse(feed, category="cs.AI"))
+
+
+def batch_upsert(batch: "Batch") -> "UpsertResult":
+    """What ingest.services.batch_store runs for a batch, less the run's counts."""
+    from ingest.upsert import papers_upsert
+
+    return papers_upsert(records=batch.records, announcements=batch.announcements)
+
+
 def ingest_speed(papers: int) -> list[Result]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from ingest.services import listing_store
-    from ingest.sources.arxiv import listing_parse
 
     bench_papers_delete(arxiv_id_prefix=SPEED_IDS)  # left over by an interrupted run
     parse_s = store_s = 0.0
@@ -81,13 +97,13 @@ def ingest_speed(papers: int) -> list[Result]:
     try:
         for feed in feeds(prefix=SPEED_IDS, papers=papers):
             started = time.perf_counter()
-            listing = listing_parse(feed, category="cs.AI")
+            batch = feed_parse(feed)
             parsed = time.perf_counter()
-            listing_store(listing=listing)
+            batch_upsert(batch)
             parse_s, store_s = parse_s + parsed - started, store_s + time.perf_counter() - parsed
         with CaptureQueriesContext(connection) as queries:
             for feed in feeds(prefix=SPEED_IDS, papers=papers):
-                again += listing_store(listing=listing_parse(feed, category="cs.AI")).rows_written
+                again += batch_upsert(feed_parse(feed)).rows_written
     finally:
         bench_papers_delete(arxiv_id_prefix=SPEED_IDS)
     statements = sum(
@@ -120,15 +136,12 @@ def ingest_speed(papers: int) -> list[Result]:
 
 def ingest_memory_child(papers: int) -> dict:
     """Ingest `papers` papers feed by feed, in this (fresh) process; returns its peak RSS."""
-    from ingest.services import listing_store
-    from ingest.sources.arxiv import listing_parse
-
     bench_papers_delete(arxiv_id_prefix=MEMORY_IDS)
     baseline = peak_rss_mb()
     started = time.perf_counter()
     try:
         for feed in feeds(prefix=MEMORY_IDS, papers=papers):
-            listing_store(listing=listing_parse(feed, category="cs.AI"))
+            batch_upsert(feed_parse(feed))
         seconds = time.perf_counter() - started
         return {"peak_rss_mb": peak_rss_mb(), "baseline_mb": baseline, "seconds": seconds}
     finally:

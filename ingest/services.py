@@ -1,10 +1,14 @@
-"""Ingest runs: listing feeds, API metadata, backfills and recorded files into the database."""
+"""Ingest runs: listing feeds, API metadata, backfills and recorded files into the database.
+
+Every source (ingest/sources/) yields batches; `batch_store` is the one way a batch is stored
+and counted into its run.
+"""
 
 import contextlib
 import datetime as dt
-import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -14,21 +18,12 @@ from redis.exceptions import LockError
 
 from enrichment.tasks import papers_enrichment_queue
 from ingest import schedule
-from ingest.sources.arxiv import (
-    ApiPage,
-    ArxivError,
-    ArxivSession,
-    Listing,
-    PaperRecord,
-    api_page_parse,
-    api_records_fetch,
-    api_search_pages,
-    listing_fetch,
-    listing_parse,
-    redis_client,
-    submitted_date_query,
-)
-from ingest.upsert import AnnouncementRecord, UpsertResult, papers_upsert
+from ingest.sources.api import ApiIdList, ApiWindow
+from ingest.sources.base import Batch, Source, SourceError
+from ingest.sources.http import ArxivSession, redis_client
+from ingest.sources.recorded import RecordedFiles
+from ingest.sources.rss import ListingFeed
+from ingest.upsert import UpsertResult, papers_upsert
 from papers.models import (
     IngestRun,
     Paper,
@@ -82,33 +77,47 @@ class RunLog:
         """A reason that does not count as a failure (nothing announced, metadata to come)."""
         self.notes.append(message)
 
-    def count_listing(self, listing: Listing, result: UpsertResult) -> None:
-        """Count each listed paper once, by announce type, or as unchanged if nothing moved."""
+    def count(self, batch: Batch, result: UpsertResult, *, counted: bool = True) -> None:
+        """Add one stored batch: what its upsert did, its skipped entries (failed) and errors
+        and, when `counted`, its papers (see Batch.listing)."""
         self.result.merge(result)
-        self.announced_items += len(listing.items)
+        for message in (*batch.skipped, *batch.errors):
+            self.error(message)
+        self.run.failed_count += len(batch.skipped)
+        if not counted:
+            return
+        if batch.listing is None:
+            self._papers_count(batch, result)
+        else:
+            self._listing_count(batch, result)
+
+    def _listing_count(self, batch: Batch, result: UpsertResult) -> None:
+        """Count each listed paper once, by announce type, or as unchanged if nothing moved;
+        the run's date is the newest listing it stored."""
         run = self.run
-        run.failed_count += len(listing.skipped)
-        self.errors += [f"{listing.category}: skipped {s}" for s in listing.skipped]
-        for item in listing.items:
-            arxiv_id = item.paper.arxiv_id
+        day = batch.listing.announce_date
+        if day and (run.announce_date is None or run.announce_date < day):
+            run.announce_date = day
+        self.announced_items += len(batch.announcements)
+        for announcement in batch.announcements:
+            arxiv_id = announcement.arxiv_id
             wrote = (
                 arxiv_id in result.created
                 or arxiv_id in result.changed
-                or (arxiv_id, listing.category) in result.announced
+                or (arxiv_id, announcement.category) in result.announced
             )
             if not wrote:
                 run.unchanged_count += 1
-            elif item.announce_type == "new":
+            elif announcement.announce_type == "new":
                 run.new_count += 1
-            elif item.announce_type == "cross":
+            elif announcement.announce_type == "cross":
                 run.cross_count += 1
             else:
                 run.replaced_count += 1
 
-    def count_records(self, records: Sequence[PaperRecord], result: UpsertResult) -> None:
-        """API-only data: new papers are new, version bumps replaced, the rest unchanged."""
-        self.result.merge(result)
-        for record in records:
+    def _papers_count(self, batch: Batch, result: UpsertResult) -> None:
+        """No listing: new papers are new, version bumps replaced, the rest unchanged."""
+        for record in batch.records:
             if record.arxiv_id in result.created:
                 self.run.new_count += 1
             elif record.arxiv_id in result.changed and record.arxiv_id not in result.stale:
@@ -141,19 +150,62 @@ class RunLog:
         papers_enrichment_queue(paper_ids=self.result.enrich_pks)
 
 
-def listing_store(*, listing: Listing) -> UpsertResult:
-    """Store one parsed listing: its papers and their announcement on its date."""
-    announcements = [
-        AnnouncementRecord(
-            arxiv_id=item.paper.arxiv_id,
-            announce_date=listing.announce_date,
-            category=listing.category,
-            announce_type=item.announce_type,
-            version=item.paper.version,
-        )
-        for item in listing.items
-    ]
-    return papers_upsert(records=[i.paper for i in listing.items], announcements=announcements)
+def batch_store(*, batch: Batch, log: RunLog, counted: bool = True) -> UpsertResult:
+    """Store one batch of any source (papers_upsert) and count it into `log` (RunLog.count).
+
+    `counted=False` for metadata that completes papers already counted: only the upsert's
+    result, skipped entries and errors go into the run then. Returns the upsert's result.
+    """
+    result = papers_upsert(records=batch.records, announcements=batch.announcements)
+    log.count(batch, result, counted=counted)
+    return result
+
+
+@dataclass
+class SourceStored:
+    """What storing one source did: `records` it yielded (duplicates included) and `error`,
+    its failure as logged ("<source name>: <why>"), "" when it ran to its end."""
+
+    records: int = 0
+    error: str = ""
+
+
+def source_store(*, source: Source, log: RunLog, counted: bool = True) -> SourceStored:
+    """Store every batch `source` yields, each through batch_store as it comes.
+
+    A SourceError ends the source and is logged as a run error; the batches stored before it
+    stay stored. Never raises it.
+    """
+    stored = SourceStored()
+    try:
+        for batch in source.batches():
+            batch_store(batch=batch, log=log, counted=counted)
+            stored.records += len(batch.records)
+    except SourceError as exc:
+        stored.error = f"{source.name}: {exc}"
+        log.error(stored.error)
+    return stored
+
+
+def source_ingest(
+    *,
+    source: Source,
+    kind: IngestRun.Source,
+    categories: Sequence[str] = (),
+    session: ArxivSession | None = None,
+    empty_status: str = RunStatus.OK,
+) -> IngestRun:
+    """One IngestRun of `kind` that stores everything `source` yields (source_store).
+
+    `session` is the one the source talks to arXiv with, for the run's request count.
+    `empty_status` is the run's status when the source yielded nothing and failed nowhere.
+    Returns the finished run: failed when nothing was stored and something went wrong,
+    partial when papers still wait for API metadata or some part failed.
+    """
+    log = RunLog(IngestRun.objects.create(source=kind, categories=list(categories)))
+    source_store(source=source, log=log)
+    log.finish(session=session, empty_status=empty_status)
+    return log.run
 
 
 def papers_metadata_complete(
@@ -166,13 +218,9 @@ def papers_metadata_complete(
     ids = list(pending.order_by("arxiv_id").values_list("arxiv_id", flat=True))
     if not ids:
         return
-    reason = "not in the arXiv API yet"
-    try:
-        for records in api_records_fetch(session=session, ids=ids):
-            log.result.merge(papers_upsert(records=records))
-    except ArxivError as exc:
-        reason = f"arXiv API: {exc}"
-        log.error(reason)
+    # Metadata only: the listing (or an earlier run) counted these papers already.
+    stored = source_store(source=ApiIdList(session=session, ids=ids), log=log, counted=False)
+    reason = stored.error or "not in the arXiv API yet"
     Paper.objects.filter(arxiv_id__in=ids, metadata_state=Paper.MetadataState.PENDING).update(
         metadata_attempts=F("metadata_attempts") + 1, metadata_error=reason[:2000]
     )
@@ -214,28 +262,39 @@ def announcement_ingest(
             if not acquired:
                 log.error(f"{category}: another ingest of {announce_date} is running; skipped")
                 continue
-            try:
-                listing = listing_fetch(session=session, category=category)
-            except ArxivError as exc:
-                log.error(f"{category}: {exc}")
-                continue
-            if not listing.items:
-                log.note(f"{category}: the listing feed is empty (arXiv announced nothing)")
-                continue
-            if listing.announce_date < announce_date:
-                log.error(f"{category}: the listing of {announce_date} is not out yet")
-                continue
-            if listing.announce_date > announce_date:
-                # The feed has moved on: rebuild that past listing from the API.
-                _listing_window_store(
-                    listing_date=announce_date, categories=[category], session=session, log=log
+            listed.update(
+                _listing_store(
+                    category=category, announce_date=announce_date, session=session, log=log
                 )
-                continue
-            log.count_listing(listing, listing_store(listing=listing))
-            listed.update(item.paper.arxiv_id for item in listing.items)
+            )
     papers_metadata_complete(session=session, log=log, arxiv_ids=listed)
     log.finish(session=session, empty_status=RunStatus.NO_ANNOUNCEMENT)
     return run
+
+
+def _listing_store(
+    *, category: str, announce_date: dt.date, session: ArxivSession, log: RunLog
+) -> list[str]:
+    """Store `category`'s listing of `announce_date` from its feed, or from the API when the
+    feed has moved past that date; returns the arXiv ids of the feed's listing stored."""
+    feed = ListingFeed(session=session, category=category)
+    try:
+        (batch,) = feed.batches()
+    except SourceError as exc:
+        log.error(f"{feed.name}: {exc}")
+        return []
+    shown = batch.listing.announce_date
+    if not batch.records:
+        log.note(f"{category}: the listing feed is empty (arXiv announced nothing)")
+    elif shown < announce_date:
+        log.error(f"{category}: the listing of {announce_date} is not out yet")
+    elif shown > announce_date:  # the feed has moved on: rebuild that past listing
+        window = ApiWindow(session=session, listing_date=announce_date, categories=[category])
+        source_store(source=window, log=log)
+    else:
+        batch_store(batch=batch, log=log)
+        return [record.arxiv_id for record in batch.records]
+    return []
 
 
 def pending_metadata_ingest(*, session: ArxivSession | None = None, task_id: str = "") -> IngestRun:
@@ -246,30 +305,6 @@ def pending_metadata_ingest(*, session: ArxivSession | None = None, task_id: str
     papers_metadata_complete(session=session, log=log)
     log.finish(session=session)
     return log.run
-
-
-def api_record_announcements(
-    *, records: Iterable[PaperRecord], categories: Sequence[str] = (), announce_date=None
-) -> list[AnnouncementRecord]:
-    """Announcements for API-only data, which names no listing: the first listing of each
-    paper (derived from its submission time unless given), in each of its categories —
-    new in the primary category, cross in the others."""
-    rows = []
-    for record in records:
-        date = announce_date or schedule.listing_date_for_submission(record.submitted_at)
-        for category in record.categories:
-            if categories and category not in categories:
-                continue
-            rows.append(
-                AnnouncementRecord(
-                    arxiv_id=record.arxiv_id,
-                    announce_date=date,
-                    category=category,
-                    announce_type="new" if category == record.primary_category else "cross",
-                    version=1,
-                )
-            )
-    return rows
 
 
 def backfill_run(
@@ -294,87 +329,24 @@ def backfill_run(
         )
     )
     for listing_date in schedule.listing_dates(start, end):
-        count = _listing_window_store(
-            listing_date=listing_date, categories=categories, session=session, log=log
-        )
+        window = ApiWindow(session=session, listing_date=listing_date, categories=categories)
+        stored = source_store(source=window, log=log)
         if progress:
-            progress(listing_date, count)
+            progress(listing_date, stored.records)
     log.finish(session=session)
     return log.run
 
 
-def _listing_window_store(
-    *, listing_date: dt.date, categories: Sequence[str], session: ArxivSession, log: RunLog
-) -> int:
-    """Rebuild one past listing from the API's submission window; returns papers seen."""
-    window_start, window_end = schedule.submission_window(listing_date)
-    query = submitted_date_query(categories=categories, start=window_start, end=window_end)
-    count = 0
-    try:
-        for page in api_search_pages(session=session, search_query=query):
-            _api_page_store(page, log=log, categories=categories, date=listing_date)
-            count += len(page.records)
-    except ArxivError as exc:
-        log.error(f"{listing_date}: {exc}")
-    return count
-
-
-def _api_page_store(page: ApiPage, *, log: RunLog, categories=(), date=None) -> None:
-    announcements = api_record_announcements(
-        records=page.records, categories=categories, announce_date=date
-    )
-    log.count_records(
-        page.records, papers_upsert(records=page.records, announcements=announcements)
-    )
-
-
-def recorded_file_read(path: Path) -> bytes:
-    """A recorded reply: raw XML, or arxiv.py's JSON recording (body stored as latin-1)."""
-    if path.suffix == ".json":
-        recording = json.loads(path.read_text(encoding="utf-8"))
-        if recording.get("status_code", 200) != 200:
-            raise ArxivError(f"recorded HTTP {recording['status_code']} for {recording['url']}")
-        return recording["body"].encode("latin-1")
-    return path.read_bytes()
-
-
 def directory_ingest(*, path: Path, categories: Sequence[str] = ()) -> IngestRun:
-    """Load recorded listing feeds and API replies through the same parser and upsert.
+    """Load recorded listing feeds and API replies through the same parsers and upsert.
 
     Feeds first (they carry the listing and its date), then API replies (which complete
-    them, or add papers whose listing date is derived from their submission time).
+    them, or add papers whose listing date is derived from their submission time); see
+    RecordedFiles. Nothing announced is "no announcement".
     """
-    log = RunLog(
-        IngestRun.objects.create(source=IngestRun.Source.DIRECTORY, categories=list(categories))
+    return source_ingest(
+        source=RecordedFiles(path=path, categories=categories),
+        kind=IngestRun.Source.DIRECTORY,
+        categories=categories,
+        empty_status=RunStatus.NO_ANNOUNCEMENT,
     )
-    files = sorted(p for p in path.iterdir() if p.suffix in (".xml", ".json"))
-    replies: list[tuple[Path, bytes]] = []
-    for file in files:
-        try:
-            replies.append((file, recorded_file_read(file)))
-        except (ArxivError, ValueError, KeyError) as exc:
-            log.error(f"{file.name}: {exc}")
-    feeds = {f for f, body in replies if b"<rss" in body[:2000]}
-    for file, body in replies:
-        if file not in feeds:
-            continue
-        try:
-            listing = listing_parse(body, category=None)
-        except ArxivError as exc:
-            log.error(f"{file.name}: {exc}")
-            continue
-        if not listing.items or (categories and listing.category not in categories):
-            continue
-        log.run.announce_date = max(log.run.announce_date or dt.date.min, listing.announce_date)
-        log.count_listing(listing, listing_store(listing=listing))
-    for file, body in replies:
-        if file in feeds:
-            continue
-        try:
-            page = api_page_parse(body)
-        except ArxivError as exc:
-            log.error(f"{file.name}: {exc}")
-            continue
-        _api_page_store(page, log=log, categories=categories)
-    log.finish(session=None, empty_status=RunStatus.NO_ANNOUNCEMENT)
-    return log.run

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from ingest import services
-from ingest.sources.arxiv import ArxivError
+from ingest.sources.http import ArxivError
 from papers.models import IngestRun, RunStatus
 from topics.selectors import watched_categories_list
 

@@ -6,16 +6,9 @@ import threading
 import pytest
 
 from arxdaily.settings import base as base_settings
-from ingest.sources.arxiv import (
-    ArxivFeedError,
-    ArxivHTTPError,
-    ArxivSession,
-    api_page_parse,
-    api_records_fetch,
-    api_search_pages,
-    listing_fetch,
-    listing_parse,
-)
+from ingest.sources.api import api_page_parse, api_records_fetch, api_search_pages
+from ingest.sources.http import ArxivFeedError, ArxivHTTPError, ArxivSession
+from ingest.sources.rss import listing_fetch, listing_parse
 from tests.fakes.arxiv_server import FIXTURES, RSS_CS_AI, RSS_WEEKEND, recording_load
 
 

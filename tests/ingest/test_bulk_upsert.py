@@ -5,8 +5,8 @@ import threading
 
 import pytest
 
-from ingest import services, upsert
-from ingest.sources.arxiv import listing_parse
+from ingest import upsert
+from ingest.sources.rss import listing_batch, listing_parse
 from papers.models import Announcement, Paper, PaperAuthor, PaperVersion
 from tests.factories import PaperAuthorFactory
 from tests.fakes.arxiv_server import RSS_CS_AI
@@ -27,8 +27,8 @@ def test_chunks_on_worker_connections_store_the_whole_listing_once(monkeypatch):
         return upsert_chunk(records, announcements)
 
     monkeypatch.setattr(upsert, "_upsert_chunk", recording_chunk)
-    listing = listing_parse(RSS_CS_AI.read_bytes(), category="cs.AI")
-    result = services.listing_store(listing=listing)
+    batch = listing_batch(listing_parse(RSS_CS_AI.read_bytes(), category="cs.AI"))
+    result = upsert.papers_upsert(records=batch.records, announcements=batch.announcements)
 
     assert len(threads) == 2
     ids = {"2604.21935", "2604.21936", "2604.21937"}
@@ -37,7 +37,7 @@ def test_chunks_on_worker_connections_store_the_whole_listing_once(monkeypatch):
     assert PaperAuthor.objects.count() == 2 + 18 + 17
     assert PaperVersion.objects.count() == 3
     assert Announcement.objects.filter(category="cs.AI").count() == 3
-    again = services.listing_store(listing=listing)
+    again = upsert.papers_upsert(records=batch.records, announcements=batch.announcements)
     assert again.rows_written == 0 and again.created == set()
 
 

@@ -1,0 +1,157 @@
+"""The one polite HTTP session this project talks to arXiv with, and its errors.
+
+Every request to arXiv goes through `ArxivSession`, so the deployment-wide pace (a Redis-held
+slot, `ARXIV_MIN_INTERVAL` seconds apart), the timeout, the User-Agent and the retry policy
+live in one place.
+"""
+
+import datetime as dt
+import email.utils
+import functools
+import logging
+import re
+import time
+
+import redis
+import requests
+from django.conf import settings
+
+from ingest.sources.base import SourceError
+
+logger = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Added to the interval so network jitter between our send and arXiv's receipt never makes
+# two requests look closer than the interval on arXiv's side.
+_PACE_MARGIN = 0.1
+_LIMITER_KEY = "arxdaily:arxiv:next-request-at"
+# Reserve the next free slot atomically on the Redis clock (one clock for every worker) and
+# return how many milliseconds the caller has to wait for it.
+_LIMITER_SCRIPT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local interval = tonumber(ARGV[1])
+redis.call('SET', KEYS[1], slot + interval, 'PX', interval + 60000)
+return slot - now
+"""
+
+
+class ArxivError(SourceError):
+    """arXiv could not be read; the message says why, for the IngestRun record."""
+
+
+class ArxivHTTPError(ArxivError):
+    """arXiv did not answer, or not with 200; `status` is the last HTTP status, if any."""
+
+    def __init__(self, message: str, *, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
+class ArxivFeedError(ArxivError):
+    """A reply that is not a well-formed feed (truncated, HTML error page, ...)."""
+
+
+def redis_client() -> redis.Redis:
+    """The Redis that holds the pace slot and ingest locks (one pool per process)."""
+    return _redis_for(settings.REDIS_URL)
+
+
+@functools.cache
+def _redis_for(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+def arxiv_slot_wait(*, interval: float) -> float:
+    """Block until this process may send the next arXiv request; returns seconds waited."""
+    if interval <= 0:
+        return 0.0
+    interval_ms = int((interval + _PACE_MARGIN) * 1000)
+    wait_ms = redis_client().eval(_LIMITER_SCRIPT, 1, _LIMITER_KEY, interval_ms)
+    wait = int(wait_ms) / 1000
+    if wait > 0:
+        time.sleep(wait)
+    return wait
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds: either a number or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+class ArxivSession(requests.Session):
+    """requests.Session that is polite to arXiv: the one way this project talks to arXiv.
+
+    Every attempt, retries included, waits for the shared pace slot. 429, 5xx, connection
+    errors (a reply cut off midway included) and timeouts are retried with exponential
+    backoff (Retry-After wins when longer), a bounded number of times; the last failure
+    raises ArxivHTTPError with the reason.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headers["User-Agent"] = settings.ARXIV_USER_AGENT
+        self.requests_count = 0
+
+    def request(self, method, url, *args, **kwargs):
+        kwargs.setdefault("timeout", settings.ARXIV_HTTP_TIMEOUT)
+        # Our User-Agent, whatever a library passes per request.
+        headers = kwargs.pop("headers", None) or {}
+        headers = {k: v for k, v in headers.items() if k.lower() != "user-agent"}
+        kwargs["headers"] = {**headers, "User-Agent": settings.ARXIV_USER_AGENT}
+        attempts = settings.ARXIV_HTTP_RETRIES + 1
+        for attempt in range(attempts):
+            arxiv_slot_wait(interval=settings.ARXIV_MIN_INTERVAL)
+            self.requests_count += 1
+            retry_after = status = None
+            try:
+                response = super().request(method, url, *args, **kwargs)
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
+                reason = f"{type(exc).__name__} from {url}: {exc}"
+            else:
+                status = response.status_code
+                if status not in RETRY_STATUSES:
+                    return response
+                reason = f"HTTP {status} from {url}"
+                retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+                response.close()
+            if attempt == attempts - 1:
+                break
+            backoff = settings.ARXIV_RETRY_BACKOFF * 2**attempt
+            wait = max(backoff, retry_after or 0.0)
+            if wait > settings.ARXIV_RETRY_MAX_WAIT:
+                reason += f" (asked to wait {wait:.0f} s, more than ARXIV_RETRY_MAX_WAIT)"
+                break
+            logger.warning("arXiv: %s; retry %d in %.1f s", reason, attempt + 1, wait)
+            time.sleep(wait)
+        raise ArxivHTTPError(f"gave up after {attempt + 1} attempt(s): {reason}", status=status)
+
+    def fetch(self, url: str) -> bytes:
+        """The body of a GET that must succeed with 200.
+
+        Raises ArxivHTTPError with the reason (arXiv's own for a 400) on any other status, or
+        when the retries are spent.
+        """
+        response = self.get(url)
+        if response.status_code != 200:
+            # arXiv's API explains a 400 in the <summary> of an error entry.
+            detail = re.search(rb"<summary>(.{0,300}?)</summary>", response.content, re.S)
+            message = f"HTTP {response.status_code} from {response.url}"
+            if detail:
+                message += f": {detail.group(1).decode('utf-8', 'replace').strip()}"
+            raise ArxivHTTPError(message, status=response.status_code)
+        return response.content
