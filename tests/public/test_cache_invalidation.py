@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from editorial import edits, services
 from enrichment.services import Outcome, paper_enrich
-from ingest.sources.arxiv import PaperRecord
-from ingest.upsert import AnnouncementRecord, papers_upsert
+from ingest.sources.records import AnnouncementRecord, PaperRecord
+from ingest.upsert import papers_upsert
 from papers.models import Announcement, DailyPage, InstitutionAlias, Paper
 from public.caching import public_cache_version_get
 from tests.admin_forms import admin_form_data
