@@ -215,11 +215,9 @@ def daily_pages_publish_for_date(*, announce_date: dt.date, user) -> list[DailyP
     published (not those already public). Needs papers.publish_dailypage."""
     permission_require(user=user, permissions=[PUBLISH])
     topic_ids = (
-        TopicHit.objects.filter(
-            review_state=TopicHit.ReviewState.ACCEPTED,
-            paper__announcements__announce_date=announce_date,
-            topic__is_active=True,
-        )
+        TopicHit.objects.listed_on(announce_date)
+        .filter(topic__in=Topic.objects.active())
+        .order_by("topic_id")
         .values_list("topic_id", flat=True)
         .distinct()
     )

@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf
 from simple_history import register as history_register
 
@@ -78,6 +78,11 @@ class ZhText:
         """Only text a person has looked at (edited or reviewed) reaches readers."""
         return self.state in (ZhState.EDITED, ZhState.REVIEWED)
 
+    @property
+    def public(self) -> str | None:
+        """The text readers may see and search, or None (pages say "not yet translated")."""
+        return self.value if self.is_public else None
+
 
 ZH_FIELDS = ("title", "summary", "abstract")
 # Newest papers first; indexed as paper_newest_first. On PostgreSQL papers still waiting for
@@ -93,9 +98,17 @@ class EnglishSearchVector(SearchVector):
         return "NULL", []
 
 
-def _zh_effective(field: str):
+def zh_public_expression(field: str) -> Case:
+    """`Paper.zh(field).public` as SQL, for the stored search column: the effective text (the
+    editor's, else the machine's) once reviewed, before that the editor's text only ('' when
+    none). It must follow `Paper.zh`; tests/papers/test_models.py compares the two."""
     human = NullIf(f"{field}_zh_human", Value(""))
-    return Coalesce(human, f"{field}_zh_machine", output_field=models.TextField())
+    effective = Coalesce(human, f"{field}_zh_machine", output_field=models.TextField())
+    return Case(
+        When(zh_reviewed_at__isnull=False, then=effective),
+        default=F(f"{field}_zh_human"),
+        output_field=models.TextField(),
+    )
 
 
 class PaperQuerySet(models.QuerySet):
@@ -184,19 +197,21 @@ class Paper(models.Model):
 
     # Search columns, generated and stored by the database, so every write path
     # (bulk upserts included) keeps them current. Their GIN indexes (tsvector, pg_trgm) are
-    # PostgreSQL-only and live in migration 0002 so SQLite can still migrate.
+    # PostgreSQL-only and live in migrations (0003, 0011) so SQLite can still migrate.
     search_vector = models.GeneratedField(
         expression=EnglishSearchVector("title", "abstract", "authors_text", config="english"),
         output_field=SearchVectorField(null=True),
         db_persist=True,
     )
+    # Exactly the Chinese text readers may see (see zh_public_expression): what is shown is
+    # what can be found, and text nobody has passed can be neither.
     search_zh = models.GeneratedField(
         expression=Concat(
-            _zh_effective("title"),
+            zh_public_expression("title"),
             Value(" "),
-            _zh_effective("summary"),
+            zh_public_expression("summary"),
             Value(" "),
-            _zh_effective("abstract"),
+            zh_public_expression("abstract"),
             output_field=models.TextField(),
         ),
         output_field=models.TextField(),
@@ -371,13 +386,50 @@ class Announcement(models.Model):
         return self.announce_type in (self.Type.REPLACE, self.Type.REPLACE_CROSS)
 
 
+def _one_level_down(value):
+    """`value` as a subquery nested one level deeper sees it: a date stays a date, F("x") of
+    this query becomes OuterRef("x"), OuterRef("x") of the enclosing one OuterRef(OuterRef)."""
+    if isinstance(value, OuterRef):
+        return OuterRef(value)
+    if isinstance(value, F):
+        return OuterRef(value.name)
+    return value
+
+
 class TopicHitQuerySet(models.QuerySet):
+    """What readers may see is decided here, in one chain:
+    accepted() → listed_on(date) → published() (on a DailyPage.objects.published() page)."""
+
+    def accepted(self):
+        """Hits an editor accepted (or added): the only ones a daily page ever shows."""
+        return self.filter(review_state=TopicHit.ReviewState.ACCEPTED)
+
+    def listed_on(self, announce_date):
+        """Accepted hits whose paper arXiv listed on `announce_date`: what the topic's daily
+        page of that date shows, drafts included.
+
+        `announce_date` is a date, F("name") of a date these hits carry, or OuterRef("name")
+        of one in the query these hits are nested in (a daily page's date). The listing is an
+        EXISTS, not a join: a paper listed in two categories that day is still one row.
+        """
+        listings = Announcement.objects.filter(
+            paper=OuterRef("paper"), announce_date=_one_level_down(announce_date)
+        )
+        return self.accepted().filter(Exists(listings))
+
     def published(self):
-        """Accepted hits whose topic has a published daily page on a date the paper was listed."""
-        return self.filter(
-            review_state=TopicHit.ReviewState.ACCEPTED,
-            topic__daily_pages__status=DailyPage.Status.PUBLISHED,
-            paper__announcements__announce_date=F("topic__daily_pages__announce_date"),
+        """Hits readers may see: listed_on the date of a page DailyPage.objects.published()
+        holds for their topic (so never one of an inactive topic).
+
+        One row per hit and page that shows it, with `published_on`, that page's date. Filters
+        on `published_on` (and on the hit's topic, subtopic, confidence) in one filter() all
+        apply to the same published listing.
+        """
+        return (
+            self.filter(topic__daily_pages__in=DailyPage.objects.published())
+            # The annotation reuses the join above: `published_on` is that page's own date.
+            .annotate(published_on=F("topic__daily_pages__announce_date"))
+            .listed_on(F("published_on"))
         )
 
 
@@ -460,7 +512,8 @@ class TopicHit(models.Model):
 
 class DailyPageQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=DailyPage.Status.PUBLISHED)
+        """Pages readers may see: published, of a topic that is still active."""
+        return self.filter(status=DailyPage.Status.PUBLISHED, topic__is_active=True)
 
 
 class DailyPage(models.Model):

@@ -23,13 +23,13 @@ from public.schemas import (
 from public.selectors import (
     day_pages_list,
     latest_announce_date_get,
+    paper_detail_get,
     published_announce_dates_list,
-    published_paper_get,
     published_papers_queryset,
+    topic_active_get,
     topic_day_get,
     topic_pages_list,
 )
-from topics.models import Topic
 from topics.selectors import area_tree_list
 
 SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=50)]
@@ -78,19 +78,12 @@ def topic_tree(request):
     return area_tree_list()
 
 
-def topic_get_or_404(slug: str) -> Topic:
-    topic = Topic.objects.filter(slug=slug).first()
-    if topic is None:
-        raise Http404(f"unknown topic {slug!r}; GET /api/v1/topics lists them")
-    return topic
-
-
 @topics_router.get(
     "/{slug}/days", response=_responses(TopicPagePageOut), summary="One topic's published pages"
 )
 def topic_days(request, slug: SlugPath, paging: Query[PageParams]):
     """The topic's archive: its published pages, newest first, with how many papers each lists."""
-    return page_get(queryset=topic_pages_list(topic=topic_get_or_404(slug)), params=paging)
+    return page_get(queryset=topic_pages_list(topic=topic_active_get(slug=slug)), params=paging)
 
 
 @topics_router.get(
@@ -100,7 +93,7 @@ def topic_days(request, slug: SlugPath, paging: Query[PageParams]):
 )
 def topic_day(request, slug: SlugPath, announce_date: DatePath):
     """The papers of one topic's page for one announce date, in the page's order."""
-    topic = topic_get_or_404(slug)
+    topic = topic_active_get(slug=slug)
     day = topic_day_get(topic=topic, announce_date=announce_date)
     if not day.is_published:
         raise Http404(f"topic {slug!r} has no published page for {announce_date.isoformat()}")
@@ -141,7 +134,6 @@ def day_detail(request, announce_date: DatePath):
 @papers_router.get("", response=_responses(PaperPageOut), summary="Published papers")
 def paper_list(request, filters: Query[PaperFilter], paging: Query[PageParams]):
     """Published papers, newest listing first; every filter narrows the result."""
-    filters.taxonomy_check()
     return page_get(queryset=filters.filter(published_papers_queryset()), params=paging)
 
 
@@ -151,7 +143,7 @@ def paper_list(request, filters: Query[PaperFilter], paging: Query[PageParams]):
 def paper_detail(request, arxiv_id: ArxivIdPath):
     """A paper readers can see, by arXiv id (legacy ids keep their slash; a version is ignored)."""
     parsed = arxiv_id_parse(arxiv_id)
-    paper = published_paper_get(arxiv_id=parsed.id)
+    paper = paper_detail_get(arxiv_id=parsed.id)
     if paper is None:
         raise Http404(f"no published paper {parsed.id}")
     return paper

@@ -6,11 +6,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from public.selectors import FeedItem, feed_items_list
+from public.selectors import FeedItem, feed_items_list, topic_active_get
 from topics.models import Topic
 
 # "<" followed by what an HTML parser would read as the start of a tag or comment.
@@ -27,10 +26,10 @@ class PublishedPapersFeed(Feed):
         return feed_items_list(topic=obj)
 
     def item_title(self, item: FeedItem) -> str:
-        title_zh = item.paper.title_zh
+        title_zh = item.paper.zh("title").public
         title = item.paper.title
-        if title_zh.is_public:
-            title = f"{title_zh.value} — {title}"
+        if title_zh:
+            title = f"{title_zh} — {title}"
         if self.feed_type is Atom1Feed:
             return title  # declared type="text": readers show it as it is
         # RSS leaves open whether a title is text or HTML and many readers render it as HTML:
@@ -73,7 +72,7 @@ class AllPapersFeed(PublishedPapersFeed):
 
 class TopicRssFeed(PublishedPapersFeed):
     def get_object(self, request, slug: str) -> Topic:
-        return get_object_or_404(Topic.objects.active(), slug=slug)
+        return topic_active_get(slug=slug)
 
     def title(self, obj: Topic) -> str:
         return f"arxdaily · {obj.name_zh} / {obj.name_en}"

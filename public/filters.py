@@ -1,19 +1,15 @@
-"""Query parameters of the API's paper list, turned into one filter over published papers."""
+"""Query parameters of the API's paper list: validated here, mapped onto PaperQuery, whose
+meaning public.selectors decides for the site's search and the API alike."""
 
 import datetime as dt
 import re
 from typing import Annotated
 
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 from ninja import Field, FilterSchema
-from pydantic import BeforeValidator, field_validator
+from pydantic import BeforeValidator
 
-from papers.models import PaperInstitution, institution_name_normalize
-from public.search import paper_text_q
-from public.selectors import published_hits_queryset
-from topics.models import Subtopic, Topic
+from public.selectors import PaperQuery, paper_query_taxonomy_check, papers_query_apply
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 CATEGORY_PATTERN = r"^[a-zA-Z-]+(\.[a-zA-Z-]+)?$"
@@ -45,22 +41,31 @@ class PaperFilter(FilterSchema):
         description="arXiv category the paper is in, e.g. cs.CL.",
     )
     topic: str | None = Field(
-        None, pattern=SLUG_PATTERN, max_length=50, description="Published under this topic."
+        None,
+        pattern=SLUG_PATTERN,
+        max_length=50,
+        description="Published under this active topic (slug; unknown or inactive: 404).",
     )
     subtopic: str | None = Field(
-        None, pattern=SLUG_PATTERN, max_length=50, description="Published under this subtopic."
+        None,
+        pattern=SLUG_PATTERN,
+        max_length=50,
+        description="Published under a subtopic with this slug (unknown or inactive: 404).",
     )
     institution: str | None = Field(
         None,
         pattern=TEXT_PATTERN,
         max_length=200,
-        description="Part of an institution's name (English or Chinese).",
+        description="Part of an institution's name: English, Chinese, or any known alias.",
     )
     q: str | None = Field(
         None,
         pattern=TEXT_PATTERN,
         max_length=200,
-        description="Text in the title, abstract or author names.",
+        description=(
+            "Words in the title, abstract or author names; Chinese text in the Chinese title,"
+            " summary or abstract readers see; or an arXiv id."
+        ),
     )
     updated: bool | None = Field(
         None, description="true: only papers revised after v1; false: only first versions."
@@ -69,50 +74,13 @@ class PaperFilter(FilterSchema):
         None, ge=0.0, le=1.0, description="Published with at least this topic confidence."
     )
 
-    @field_validator("institution", "q")
-    @classmethod
-    def _text_trim(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        return value.strip() or None
-
-    def taxonomy_check(self) -> None:
-        """An unknown slug is a mistake to report (404), not a filter that matches nothing."""
-        for name, model in (("topic", Topic), ("subtopic", Subtopic)):
-            slug = getattr(self, name)
-            if slug and not model.objects.filter(slug=slug).exists():
-                raise Http404(f"unknown {name} {slug!r}; GET /api/v1/topics lists them")
-
-    def custom_expression(self) -> Q:
-        """Paper-level conditions, plus ONE published listing meeting every listing condition."""
-        q = Q()
-        if self.q:
-            q &= paper_text_q(text=self.q, vendor=connection.vendor)
-        if self.institution:
-            normalized = institution_name_normalize(self.institution)
-            names = Q(institution__name__icontains=self.institution) | Q(
-                institution__name_zh__icontains=self.institution
-            )
-            if normalized:
-                names |= Q(institution__normalized_name__contains=normalized)
-            q &= Exists(PaperInstitution.objects.filter(names, paper=OuterRef("pk")))
-        if self.updated is not None:
-            q &= Q(version__gt=1) if self.updated else Q(version=1)
-
-        listing = {}
-        if self.topic:
-            listing["topic__slug"] = self.topic
-        if self.subtopic:
-            listing["subtopic__slug"] = self.subtopic
-        if self.min_confidence is not None:
-            listing["confidence__gte"] = self.min_confidence
-        if listing or self.date_from or self.date_to:
-            hits = published_hits_queryset(date_from=self.date_from, date_to=self.date_to)
-            q &= Exists(hits.filter(paper=OuterRef("pk"), **listing))
-        return q
+    def paper_query(self) -> PaperQuery:
+        """These parameters as the one query public.selectors understands (same names)."""
+        return PaperQuery(**self.model_dump())
 
     def filter(self, queryset: QuerySet) -> QuerySet:
-        queryset = queryset.filter(self.custom_expression())
-        if self.category:
-            queryset = queryset.in_category(self.category)
-        return queryset
+        """Published papers meeting every parameter; Http404 for an unknown or inactive topic
+        or subtopic: a mistake to report, not a filter that matches nothing."""
+        query = self.paper_query()
+        paper_query_taxonomy_check(query=query)
+        return papers_query_apply(papers=queryset, query=query)

@@ -32,7 +32,7 @@ class ZhOut(Schema):
 
 def zh_out(paper: Paper, field: str) -> dict:
     zh = paper.zh(field)
-    return {"text": zh.value if zh.is_public else None, "state": zh.state}
+    return {"text": zh.public, "state": zh.state}
 
 
 class SubtopicRef(Schema):
@@ -140,6 +140,9 @@ class VersionOut(Schema):
 
 
 class PaperDetailOut(PaperOut):
+    """One paper as public.selectors.paper_detail_get reads it for the paper page too: its
+    authors and institutions come from the page's card."""
+
     comments: str
     journal_ref: str
     doi: str
@@ -151,12 +154,16 @@ class PaperDetailOut(PaperOut):
     versions: list[VersionOut]
 
     @staticmethod
-    def resolve_author_details(paper) -> list:
-        return list(paper.authors.all())
+    def resolve_authors(paper) -> list[str]:
+        return paper.card["author_names"]
 
     @staticmethod
-    def resolve_institutions(paper) -> list:
-        return [link.institution for link in paper.paper_institutions.all()]
+    def resolve_author_details(paper) -> list[dict]:
+        return paper.card["author_details"]
+
+    @staticmethod
+    def resolve_institutions(paper) -> list[dict]:
+        return paper.card["institutions"]
 
     @staticmethod
     def resolve_versions(paper) -> list:

@@ -1,13 +1,21 @@
-"""Reads for the public site, feeds and API: everything public goes through `published()`."""
+"""Reads for the public site, feeds and API: one rule for what readers may see.
+
+That rule is `TopicHit.objects.published()` (papers/models.py) and what derives from it:
+`Paper.objects.published()`, `DailyPage.objects.published()`, `TopicHit.objects.listed_on()`.
+Every read here goes through them; the site, the feeds and the API call the same functions,
+so they give the same answers.
+"""
 
 import datetime as dt
-from collections import defaultdict
+import re
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.search import SearchQuery
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
-    F,
+    Exists,
     Max,
     Min,
     OuterRef,
@@ -18,21 +26,41 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import reverse
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
+from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 from papers.models import (
     PAPER_NEWEST_FIRST,
     ZH_FIELDS,
     Announcement,
     DailyPage,
     DailyPageEntry,
+    Institution,
+    InstitutionAlias,
     Paper,
     PaperAuthor,
     PaperInstitution,
     TopicHit,
+    institution_name_normalize,
 )
-from topics.models import Area, Topic
+from public.cards import paper_cards_attach
+from topics.models import Area, Subtopic, Topic
 from topics.selectors import area_tree_list
+
+
+def _unknown(kind: str, slug: str) -> Http404:
+    # The API shows this message; the site's 404 page does not.
+    return Http404(f"unknown {kind} {slug!r}; GET /api/v1/topics lists them")
+
+
+def topic_active_get(*, slug: str) -> Topic:
+    """The active topic with this slug, its area loaded: the one topic lookup of the site,
+    the feeds and the API. Raises Http404 for an unknown or inactive topic."""
+    topic = Topic.objects.active().select_related("area").filter(slug=slug).first()
+    if topic is None:
+        raise _unknown("topic", slug)
+    return topic
 
 
 def latest_announce_date_get() -> dt.date | None:
@@ -64,100 +92,9 @@ ANNOUNCE_TYPE_RANK = Case(
 )
 
 
-def paper_card_queryset() -> QuerySet[Paper]:
-    """Papers with everything the API shows, in a fixed number of queries whatever the count."""
-    return _paper_columns().prefetch_related(
-        Prefetch("authors", queryset=PaperAuthor.objects.order_by("position")),
-        Prefetch(
-            "paper_institutions",
-            queryset=PaperInstitution.objects.select_related("institution").order_by("position"),
-        ),
-        "versions",
-    )
-
-
 def _paper_columns() -> QuerySet[Paper]:
     """Papers without the stored search columns, which no page or API answer shows."""
     return Paper.objects.defer("search_vector", "search_zh")
-
-
-def _url_builder(name: str):
-    """`reverse(name, args=[value])` for many values at the price of one reverse.
-
-    Only for URL arguments that need no quoting (arXiv ids, slugs): the value is spliced in.
-    """
-    head, _, tail = reverse(name, args=["x"]).rpartition("x")
-    return lambda value: f"{head}{value}{tail}"
-
-
-def _zh_shown(paper: Paper, field: str) -> str | None:
-    """The Chinese text readers may see, or None (the card says "not yet translated")."""
-    text = paper.zh(field)
-    return text.value if text.is_public else None
-
-
-def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None) -> list[Paper]:
-    """Give each paper `card`: everything templates/includes/paper_card.html shows, as a dict.
-
-    A topic day shows hundreds of cards. Plain values (authors and institutions fetched with
-    values_list, URLs built once, dates and percentages formatted here) render several times
-    faster than model lookups, prefetch managers and per-card {% url %}; two queries in all.
-    Each paper must carry `hit` (TopicHit with topic and subtopic, or None) and
-    `announcement` (the listing shown, or None). Escaping stays with the template.
-    `paper_ids`, a subquery selecting the same papers, spares the driver hundreds of literal
-    ids to quote.
-    """
-    ids = [paper.pk for paper in papers] if paper_ids is None else paper_ids
-    authors = defaultdict(list)
-    for paper_id, name in (
-        PaperAuthor.objects.filter(paper_id__in=ids)
-        .order_by("paper_id", "position")
-        .values_list("paper_id", "name")
-    ):
-        authors[paper_id].append(name)
-    institutions = defaultdict(list)
-    for paper_id, name, name_zh in (
-        PaperInstitution.objects.filter(paper_id__in=ids)
-        .order_by("paper_id", "position")
-        .values_list("paper_id", "institution__name", "institution__name_zh")
-    ):
-        institutions[paper_id].append({"name": name, "name_zh": name_zh})
-    paper_url = _url_builder("papers:paper")
-    topic_url = _url_builder("topics:detail")
-    for paper in papers:
-        listing, hit = paper.announcement, paper.hit
-        version = (listing.version if listing else None) or paper.version
-        paper.card = {
-            "pk": str(paper.pk),  # strings: numbers go through localization in templates
-            "arxiv_id": paper.arxiv_id,
-            "versioned_id": f"{paper.arxiv_id}v{version}",
-            "url": paper_url(paper.arxiv_id),
-            "date": listing.announce_date.isoformat() if listing else "",
-            "is_update": bool(listing and listing.is_replacement),
-            "is_cross": bool(listing and listing.announce_type == Announcement.Type.CROSS),
-            "categories": paper.categories,
-            "primary_category": paper.primary_category,
-            "title": paper.title,
-            "title_zh": _zh_shown(paper, "title"),
-            "authors": ", ".join(authors[paper.pk]) or paper.authors_text,
-            "author_names": authors[paper.pk],
-            "institutions": institutions[paper.pk],
-            "hit": hit
-            and {
-                # As {% widthratio confidence 1 100 %} rounds it.
-                "percent": str(round(hit.confidence * 100)),
-                "topic_url": topic_url(hit.topic.slug),
-                "topic_name": hit.topic.name_zh,
-                "subtopic_name": hit.subtopic.name_zh if hit.subtopic else "",
-                "reason": hit.reason,
-            },
-            "summary_zh": _zh_shown(paper, "summary"),
-            "summary_en": paper.summary_en,
-            "comments": paper.comments,
-            "abstract_zh": _zh_shown(paper, "abstract"),
-            "abstract": paper.abstract,
-        }
-    return papers
 
 
 # What a public topic day loads of each hit, its paper and its subtopic (see topic_day_get).
@@ -203,35 +140,36 @@ class TopicDay:
 
     @property
     def is_published(self) -> bool:
-        return self.page is not None and self.page.status == DailyPage.Status.PUBLISHED
+        """Readers see this page: DailyPage.objects.published() holds it."""
+        return self.page is not None and self.page.is_public
 
 
 def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False) -> TopicDay:
     """The single read behind the topic-day page, its preview, its feed items and the API.
 
-    Without `include_drafts` an unpublished day has no papers. With it (editors' preview), the
-    day shows exactly what publishing would make public: accepted hits only.
+    Without `include_drafts` a day readers may not see has no papers. With it (editors'
+    preview), the day shows exactly what publishing would make public: the hits
+    `TopicHit.objects.listed_on(announce_date)` gives for the topic.
     Five queries whatever the number of papers: the page, the hits with their papers, the
     listings, and the cards' authors and institutions.
     """
-    # order_by(): at most one page, and the default ordering would join topic and area.
-    page = DailyPage.objects.filter(topic=topic, announce_date=announce_date).order_by().first()
+    page = (
+        DailyPage.objects.filter(topic=topic, announce_date=announce_date)
+        .annotate(is_public=Exists(DailyPage.objects.published().filter(pk=OuterRef("pk"))))
+        # At most one page, and the default ordering would join topic and area.
+        .order_by()
+        .first()
+    )
     day = TopicDay(topic=topic, announce_date=announce_date, page=page)
     if page is None or not (include_drafts or day.is_published):
         return day
 
-    listed = Announcement.objects.filter(announce_date=announce_date)
     entries = DailyPageEntry.objects.filter(page=page)
-    accepted = TopicHit.objects.filter(
-        topic=topic,
-        review_state=TopicHit.ReviewState.ACCEPTED,
-        # A pk subquery rather than a join: a paper listed in two categories is one row.
-        paper__in=listed.values("paper_id"),
-    )
+    shown = TopicHit.objects.filter(topic=topic).listed_on(announce_date)
     # The day's papers as a subquery for the queries that follow (not 200 literal ids).
-    paper_ids = accepted.values("paper_id")
+    paper_ids = shown.values("paper_id")
     hits = (
-        accepted.select_related("paper", "subtopic")
+        shown.select_related("paper", "subtopic")
         .annotate(
             # The editors' order: a paper without an entry comes after the entries' count.
             position=Subquery(entries.filter(paper=OuterRef("paper_id")).values("position")),
@@ -254,7 +192,7 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
         best.setdefault(hit.paper_id, hit)  # strongest first
     listings: dict[int, Announcement] = {}
     for listing in (
-        listed.filter(paper_id__in=paper_ids)
+        Announcement.objects.filter(announce_date=announce_date, paper_id__in=paper_ids)
         .order_by(ANNOUNCE_TYPE_RANK, "category")
         .only("paper", "announce_date", "category", "announce_type", "version")
     ):
@@ -275,87 +213,24 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
     return day
 
 
-# --- Published pages and papers: built on the published() QuerySets, never a rule of their own.
-
-
-def published_hits_queryset(
-    *, date_from: dt.date | None = None, date_to: dt.date | None = None
-) -> QuerySet[TopicHit]:
-    """Published hits, each row with `published_on`: the date of the page that published it.
-
-    The annotation reuses published()'s own join to the daily page, so a date bound applies to
-    the very page that made the hit public (a later filter() on the relation would join anew).
-    """
-    hits = TopicHit.objects.published().annotate(
-        published_on=F("topic__daily_pages__announce_date")
-    )
-    if date_from:
-        hits = hits.filter(published_on__gte=date_from)
-    if date_to:
-        hits = hits.filter(published_on__lte=date_to)
-    return hits
-
-
-def published_papers_queryset() -> QuerySet[Paper]:
-    """Published papers with card data and their published listings, newest listing first.
-
-    Each paper carries `published_hits` (rows of published_hits_queryset, oldest first) and
-    `last_published_on`; ordering is total (arxiv_id breaks ties), so pages never overlap.
-    """
-    listings = (
-        published_hits_queryset()
-        .select_related("topic", "subtopic")
-        .order_by("published_on", "topic__slug", "subtopic__slug", "pk")
-        .distinct()
-    )
-    newest = (
-        published_hits_queryset()
-        .filter(paper=OuterRef("pk"))
-        .order_by("-published_on")
-        .values("published_on")[:1]
-    )
-    return (
-        paper_card_queryset()
-        .published()
-        .annotate(last_published_on=Subquery(newest))
-        .prefetch_related(Prefetch("topic_hits", queryset=listings, to_attr="published_hits"))
-        .order_by("-last_published_on", "-arxiv_id")
-    )
-
-
-def published_paper_get(*, arxiv_id: str) -> Paper | None:
-    """One published paper by its arXiv id (without version), or None."""
-    return published_papers_queryset().filter(arxiv_id=arxiv_id).first()
-
-
-def published_announce_dates_list() -> QuerySet:
-    """Dates with at least one published daily page, newest first, with how many topics."""
-    return (
-        DailyPage.objects.published()
-        .values("announce_date")
-        .annotate(topic_count=Count("pk"))
-        .order_by("-announce_date")
-    )
+# --- Published pages and dates: DailyPage.objects.published(), counted by listed_on. --------
 
 
 def published_pages_queryset() -> QuerySet[DailyPage]:
-    """Published daily pages, each with `paper_count`: how many papers topic_day_get shows.
-
-    That is distinct papers with an accepted hit for the page's topic, listed on its date.
-    """
+    """Published daily pages, each with `paper_count`: how many papers topic_day_get shows
+    (distinct papers whose hits for the page's topic are `listed_on` its date)."""
+    shown = (
+        TopicHit.objects.filter(topic=OuterRef("topic"))
+        .listed_on(OuterRef("announce_date"))
+        .order_by()
+        .values("topic")
+        .annotate(count=Count("paper", distinct=True))
+        .values("count")
+    )
     return (
         DailyPage.objects.published()
         .select_related("topic__area")
-        .annotate(
-            paper_count=Count(
-                "topic__hits__paper",
-                filter=Q(
-                    topic__hits__review_state=TopicHit.ReviewState.ACCEPTED,
-                    topic__hits__paper__announcements__announce_date=F("announce_date"),
-                ),
-                distinct=True,
-            )
-        )
+        .annotate(paper_count=Coalesce(Subquery(shown), 0))
     )
 
 
@@ -373,7 +248,14 @@ def topic_pages_list(*, topic) -> QuerySet[DailyPage]:
     return published_pages_queryset().filter(topic=topic).order_by("-announce_date")
 
 
-# --- Dates, overviews, search and feeds ----------------------------------------------------
+def published_announce_dates_list() -> QuerySet:
+    """Dates with at least one published daily page, newest first, with how many topics."""
+    return (
+        DailyPage.objects.published()
+        .values("announce_date")
+        .annotate(topic_count=Count("pk"))
+        .order_by("-announce_date")
+    )
 
 
 def published_dates_around_get(
@@ -450,48 +332,205 @@ def date_overview_get(*, announce_date: dt.date) -> DateOverview:
     return DateOverview(announce_date=announce_date, areas=[a for a in areas if a.topics])
 
 
-def _public_cards(papers: QuerySet[Paper]) -> QuerySet[Paper]:
-    """Published papers with their published hits (each with its day) and all their listings."""
-    public_hits = (
+# --- Published papers: lists, search and the paper detail -----------------------------------
+
+
+def _published_listings() -> Prefetch:
+    """Each paper's `published_hits`: rows of TopicHit.objects.published() (a hit and the page
+    that shows it, `published_on` its date), with topic and subtopic, oldest page first."""
+    hits = (
         TopicHit.objects.published()
-        .annotate(day=F("topic__daily_pages__announce_date"))
         .select_related("topic", "subtopic")
-        .order_by("-confidence", "-day")
-        .distinct()
+        .order_by("published_on", "topic__slug", "subtopic__slug", "pk")
     )
-    return papers.published().prefetch_related(
-        Prefetch("topic_hits", queryset=public_hits, to_attr="public_hits"),
-        Prefetch(
-            "announcements",
-            queryset=Announcement.objects.order_by("-announce_date", ANNOUNCE_TYPE_RANK),
-            to_attr="listings",
-        ),
+    return Prefetch("topic_hits", queryset=hits, to_attr="published_hits")
+
+
+def _arxiv_listings() -> Prefetch:
+    """Each paper's `listings`: every arXiv listing, newest first, the strongest of a day first."""
+    listings = Announcement.objects.order_by("-announce_date", ANNOUNCE_TYPE_RANK, "category")
+    return Prefetch("announcements", queryset=listings, to_attr="listings")
+
+
+def _last_published_on() -> Subquery:
+    return Subquery(
+        TopicHit.objects.published()
+        .filter(paper=OuterRef("pk"))
+        .order_by("-published_on")
+        .values("published_on")[:1]
     )
 
 
-def public_cards_attach(papers) -> list[Paper]:
-    """Give each paper the `hit` and `announcement` a card shows (best hit, latest listing)
-    and its `card`."""
-    papers = list(papers)
-    for paper in papers:
-        paper.hit = paper.public_hits[0] if paper.public_hits else None
-        paper.announcement = paper.listings[0] if paper.listings else None
-    return paper_cards_attach(papers)
+def published_papers_queryset() -> QuerySet[Paper]:
+    """The API's paper list: published papers, newest published page first.
 
-
-def paper_public_get(*, arxiv_id: str) -> Paper | None:
-    """A published paper with everything its page shows; None when readers may not see it."""
-    paper = _public_cards(_paper_columns()).filter(arxiv_id=arxiv_id).first()
-    return public_cards_attach([paper])[0] if paper else None
+    Each paper carries its authors, `published_hits` (see _published_listings) and
+    `last_published_on`; ordering is total (arxiv_id breaks ties), so pages never overlap.
+    """
+    return (
+        _paper_columns()
+        .published()
+        .annotate(last_published_on=_last_published_on())
+        .prefetch_related(
+            Prefetch("authors", queryset=PaperAuthor.objects.order_by("position")),
+            _published_listings(),
+        )
+        .order_by("-last_published_on", "-arxiv_id")
+    )
 
 
 def paper_search_queryset() -> QuerySet[Paper]:
-    """What search filters: published papers, newest first, ready for cards.
+    """The site's search results: published papers, newest first, ready for public_cards_attach.
 
     Submission order has an index (paper_newest_first), so a common word is answered by
     reading the newest papers until a page is full instead of sorting every match.
     """
-    return _public_cards(_paper_columns()).order_by(*PAPER_NEWEST_FIRST)
+    return (
+        _paper_columns()
+        .published()
+        .prefetch_related(_published_listings(), _arxiv_listings())
+        .order_by(*PAPER_NEWEST_FIRST)
+    )
+
+
+def public_cards_attach(papers) -> list[Paper]:
+    """Give each paper (with `published_hits` and `listings`) the `hit` and `announcement` its
+    card shows, its strongest published hit (the newest page on a tie) and its latest
+    listing, and its `card`."""
+    papers = list(papers)
+    for paper in papers:
+        paper.hit = max(
+            paper.published_hits, key=lambda hit: (hit.confidence, hit.published_on), default=None
+        )
+        paper.announcement = paper.listings[0] if paper.listings else None
+    return paper_cards_attach(papers)
+
+
+def paper_detail_get(*, arxiv_id: str) -> Paper | None:
+    """One published paper by arXiv id (without version), as the paper page and the API's
+    paper detail show it; None when readers may not see it.
+
+    It carries `published_hits` (the pages that show it, oldest first), `listings` (every
+    arXiv listing, newest first), `last_published_on`, its versions (prefetched), and `hit`,
+    `announcement` and `card` (see public_cards_attach). Six queries.
+    """
+    paper = (
+        _paper_columns()
+        .published()
+        .annotate(last_published_on=_last_published_on())
+        .prefetch_related(_published_listings(), _arxiv_listings(), "versions")
+        .filter(arxiv_id=arxiv_id)
+        .first()
+    )
+    return public_cards_attach([paper])[0] if paper else None
+
+
+# --- One paper filter for the site's search form and the API's query -----------------------
+
+# Han characters: such a query is matched against the Chinese text, anything else as English.
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def paper_text_q(*, text: str, vendor: str) -> Q:
+    """The one text-matching rule: an arXiv id finds that paper; Han characters match the
+    public Chinese text (`Paper.search_zh`, what pages show) by substring (pg_trgm GIN); other
+    words match title, abstract and authors through the stored English tsvector (GIN).
+
+    Each query uses exactly one index, never an OR of them, so a million papers stay fast.
+    SQLite (`make run`) has neither index and falls back to case-insensitive substrings.
+    """
+    text = text.strip()
+    try:
+        return Q(arxiv_id=arxiv_id_parse(text).id)
+    except InvalidArxivId:
+        pass
+    if HAN.search(text):
+        return Q(search_zh__contains=text)
+    if vendor == "postgresql":
+        return Q(search_vector=SearchQuery(text, config="english", search_type="websearch"))
+    return Q(title__icontains=text) | Q(abstract__icontains=text) | Q(authors_text__icontains=text)
+
+
+def institutions_named(text: str) -> QuerySet[Institution]:
+    """Institutions whose English or Chinese name, normalized name, or an alias (as written
+    or normalized) contains `text`: "MIT", "麻省理工" and "Massachusetts Inst. of Tech." alike."""
+    normalized = institution_name_normalize(text)
+    names = Q(name__icontains=text) | Q(name_zh__icontains=text)
+    alias_names = Q(name__icontains=text)
+    if normalized:
+        names |= Q(normalized_name__contains=normalized)
+        alias_names |= Q(normalized_name__contains=normalized)
+    aliases = InstitutionAlias.objects.filter(alias_names, institution=OuterRef("pk"))
+    return Institution.objects.filter(names | Exists(aliases))
+
+
+@dataclass(frozen=True)
+class PaperQuery:
+    """One filter over published papers, whichever way it comes in (search form, API query).
+
+    Paper conditions: `q` (words, Chinese text or an arXiv id; see paper_text_q), `category`
+    (an arXiv category the paper is in), `institution` (see institutions_named), `updated`
+    (True: revised after v1, i.e. version > 1; False: v1 only; None: either).
+    Listing conditions, which ONE published listing (a published hit and the page showing it)
+    must meet together: `topic` and `subtopic` (slugs; a subtopic slug may recur under
+    several topics), `min_confidence` (0–1, the hit's), `date_from` / `date_to` (the page's
+    announce date, inclusive). Blank text counts as absent.
+    """
+
+    q: str | None = None
+    category: str | None = None
+    institution: str | None = None
+    updated: bool | None = None
+    topic: str | None = None
+    subtopic: str | None = None
+    min_confidence: float | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def paper_query_taxonomy_check(*, query: PaperQuery) -> None:
+    """Raise Http404 naming the query's topic or subtopic slug if no active topic has it."""
+    if query.topic:
+        topic_active_get(slug=query.topic)
+    active = Subtopic.objects.filter(topic__in=Topic.objects.active())
+    if query.subtopic and not active.filter(slug=query.subtopic).exists():
+        raise _unknown("subtopic", query.subtopic)
+
+
+def papers_query_apply(*, papers: QuerySet[Paper], query: PaperQuery) -> QuerySet[Paper]:
+    """`papers` (published ones: paper_search_queryset, published_papers_queryset) narrowed to
+    those meeting every condition of `query`. An unknown or inactive topic or subtopic
+    matches nothing (the API reports it first: paper_query_taxonomy_check)."""
+    if text := (query.q or "").strip():
+        papers = papers.filter(paper_text_q(text=text, vendor=connections[papers.db].vendor))
+    if category := (query.category or "").strip():
+        papers = papers.in_category(category)
+    if institution := (query.institution or "").strip():
+        linked = PaperInstitution.objects.filter(
+            paper=OuterRef("pk"), institution__in=institutions_named(institution)
+        )
+        papers = papers.filter(Exists(linked))
+    if query.updated is not None:
+        papers = papers.filter(version__gt=1) if query.updated else papers.filter(version=1)
+    listing = {
+        lookup: value
+        for lookup, value in (
+            ("topic__slug", query.topic),
+            ("subtopic__slug", query.subtopic),
+            ("confidence__gte", query.min_confidence),
+            ("published_on__gte", query.date_from),
+            ("published_on__lte", query.date_to),
+        )
+        if value not in (None, "")
+    }
+    if listing:
+        # One filter(): every condition holds for the same published listing.
+        hits = TopicHit.objects.published().filter(paper=OuterRef("pk"), **listing)
+        papers = papers.filter(Exists(hits))
+    return papers
+
+
+# --- Feeds ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -513,17 +552,18 @@ def feed_items_list(
     hits = TopicHit.objects.published()
     if topic is not None:
         hits = hits.filter(topic=topic)
-    hits = hits.annotate(day=F("topic__daily_pages__announce_date"))
-    dates = list(hits.order_by("-day").values_list("day", flat=True).distinct()[:days])
+    dates = list(
+        hits.order_by("-published_on").values_list("published_on", flat=True).distinct()[:days]
+    )
     if not dates:
         return []
     best: dict[tuple[int, dt.date], TopicHit] = {}
     for hit in (
-        hits.filter(day__in=dates)
+        hits.filter(published_on__in=dates)
         .select_related("topic", "subtopic")
-        .order_by("-day", "-confidence", "-paper__arxiv_id")
+        .order_by("-published_on", "-confidence", "-paper__arxiv_id")
     ):
-        best.setdefault((hit.paper_id, hit.day), hit)
+        best.setdefault((hit.paper_id, hit.published_on), hit)
     chosen = list(best.values())[:limit]
     papers = (
         _paper_columns()
@@ -541,6 +581,7 @@ def feed_items_list(
     items = []
     for hit in chosen:
         paper = papers[hit.paper_id]
-        listing = next((a for a in paper.day_announcements if a.announce_date == hit.day), None)
-        items.append(FeedItem(paper=paper, hit=hit, announce_date=hit.day, announcement=listing))
+        day = hit.published_on
+        listing = next((a for a in paper.day_announcements if a.announce_date == day), None)
+        items.append(FeedItem(paper=paper, hit=hit, announce_date=day, announcement=listing))
     return items

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
@@ -20,10 +20,11 @@ from public.search import PaperSearchFilter
 from public.selectors import (
     date_overview_get,
     latest_announce_date_get,
-    paper_public_get,
+    paper_detail_get,
     paper_search_queryset,
     public_cards_attach,
     published_dates_around_get,
+    topic_active_get,
     topic_day_get,
     topic_latest_date_get,
 )
@@ -98,7 +99,7 @@ def paper(request, arxiv_id: str):
         raise Http404("not an arXiv id") from error
     if parsed.version is not None or parsed.id != arxiv_id:
         return redirect("papers:paper", arxiv_id=parsed.id, permanent=True)
-    found = paper_public_get(arxiv_id=parsed.id)
+    found = paper_detail_get(arxiv_id=parsed.id)
     if found is None:
         raise Http404("no published paper with this id")
     return render(request, "papers/paper.html", {"paper": found})
@@ -120,10 +121,6 @@ def search(request):
 
 
 PREVIEW_PERMISSION = "papers.view_dailypage"
-
-
-def _topic_get(slug: str) -> Topic:
-    return get_object_or_404(Topic.objects.active().select_related("area"), slug=slug)
 
 
 def _subtopic_counts(papers) -> list[tuple[object, int]]:
@@ -158,7 +155,7 @@ def _topic_day_render(request, topic: Topic, announce_date: dt.date, *, preview:
 @public_page
 def topic_detail(request, slug: str):
     """The topic's latest published day."""
-    topic = _topic_get(slug)
+    topic = topic_active_get(slug=slug)
     latest = topic_latest_date_get(topic=topic)
     if latest is None:
         return render(request, "topics/day.html", {"topic": topic, "day": None})
@@ -168,7 +165,7 @@ def topic_detail(request, slug: str):
 @public_page
 def topic_day(request, slug: str, announce_date: dt.date):
     """One topic on one date; `?preview=1` shows the draft to editors who may view pages."""
-    topic = _topic_get(slug)
+    topic = topic_active_get(slug=slug)
     preview = "preview" in request.GET
     if preview and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -9,6 +9,7 @@ from papers.models import (
     Announcement,
     DailyPage,
     Institution,
+    InstitutionAlias,
     Paper,
     PaperAuthor,
     PaperInstitution,
@@ -85,6 +86,14 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
         model = Institution
 
     name = factory.Sequence(lambda n: f"University {n}")
+
+
+class InstitutionAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InstitutionAlias
+
+    institution = factory.SubFactory(InstitutionFactory)
+    name = factory.Sequence(lambda n: f"Univ. {n}")
 
 
 class AnnouncementFactory(factory.django.DjangoModelFactory):

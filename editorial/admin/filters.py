@@ -14,9 +14,7 @@ from topics.models import Topic
 SUGGESTED_HITS = Exists(
     TopicHit.objects.filter(paper=OuterRef("pk"), review_state=TopicHit.ReviewState.SUGGESTED)
 )
-ACCEPTED_HITS = Exists(
-    TopicHit.objects.filter(paper=OuterRef("pk"), review_state=TopicHit.ReviewState.ACCEPTED)
-)
+ACCEPTED_HITS = Exists(TopicHit.objects.accepted().filter(paper=OuterRef("pk")))
 # A paper needs a person while the machine's suggestions wait, or once it is accepted for a
 # page and its Chinese text is unreviewed. Papers no topic wants stay out of the queue.
 TO_REVIEW = SUGGESTED_HITS | (ACCEPTED_HITS & Q(zh_reviewed_at__isnull=True))

@@ -3,12 +3,7 @@
 import pytest
 
 from papers.models import TopicHit
-from public.selectors import (
-    day_pages_list,
-    published_hits_queryset,
-    topic_day_get,
-    topic_pages_list,
-)
+from public.selectors import day_pages_list, topic_day_get, topic_pages_list
 from tests.api.conftest import DAY, NEXT_DAY, page_published, paper_listed
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +36,7 @@ def test_published_on_is_the_date_of_the_page_that_published_the_hit(newsroom):
     # llm's next-day page is published too, but 2604.90002 was only listed on DAY.
     page_published(newsroom["topic"], day=NEXT_DAY)
 
-    later = published_hits_queryset(date_from=NEXT_DAY)
+    later = TopicHit.objects.published().filter(published_on__gte=NEXT_DAY)
 
     assert sorted(hit.paper.arxiv_id for hit in later) == ["2604.90006"]
     assert {hit.published_on for hit in later} == {NEXT_DAY}
@@ -54,9 +49,8 @@ def test_each_accepted_hit_has_a_row_per_published_day_of_the_paper(newsroom):
     )
 
     dates = sorted(
-        published_hits_queryset()
+        TopicHit.objects.published()
         .filter(paper=newsroom["low"])
-        .distinct()
         .values_list("published_on", flat=True)
     )
 

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from papers.models import DailyPage, Paper, TopicHit, ZhState
+from papers.models import ZH_FIELDS, DailyPage, Paper, TopicHit, ZhState
 from tests.factories import (
     AnnouncementFactory,
     DailyPageFactory,
@@ -11,6 +11,7 @@ from tests.factories import (
     TopicFactory,
     TopicHitFactory,
 )
+from topics.models import Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,23 @@ def test_zh_rejects_unknown_field():
         PaperFactory().zh("comments")
 
 
+@pytest.mark.parametrize("reviewed", [False, True], ids=["unreviewed", "reviewed"])
+@pytest.mark.parametrize("machine", ["", "机器"], ids=["no-machine", "machine"])
+@pytest.mark.parametrize("human", ["", "编辑"], ids=["no-human", "human"])
+def test_search_column_holds_exactly_the_chinese_text_readers_see(human, machine, reviewed):
+    paper = PaperFactory(
+        **{f"{field}_zh_human": human and f"{human}{field}" for field in ZH_FIELDS},
+        **{f"{field}_zh_machine": machine and f"{machine}{field}" for field in ZH_FIELDS},
+        zh_reviewed_at=timezone.now() if reviewed else None,
+    )
+
+    stored = Paper.objects.values_list("search_zh", flat=True).get(pk=paper.pk)
+
+    assert stored == " ".join(paper.zh(field).public or "" for field in ZH_FIELDS)
+    if human or (machine and reviewed):
+        assert stored.startswith(f"{human or machine}title ")
+
+
 def _published_setup(*, page_status, hit_state):
     topic = TopicFactory()
     paper = PaperFactory()
@@ -106,6 +124,30 @@ def test_published_page_of_another_date_does_not_publish_paper():
     TopicHitFactory(paper=paper, topic=topic, review_state=TopicHit.ReviewState.ACCEPTED)
     DailyPageFactory(topic=topic, announce_date="2026-04-28", status=DailyPage.Status.PUBLISHED)
     assert not Paper.objects.published().exists()
+
+
+def test_inactive_topics_publish_nothing():
+    paper = _published_setup(
+        page_status=DailyPage.Status.PUBLISHED, hit_state=TopicHit.ReviewState.ACCEPTED
+    )
+    Topic.objects.update(is_active=False)
+
+    assert not Paper.objects.published().exists()
+    assert not TopicHit.objects.published().exists()
+    assert not DailyPage.objects.published().exists()
+    assert TopicHit.objects.listed_on(paper.announcements.get().announce_date).exists()
+
+
+def test_listed_on_is_one_row_per_hit_whatever_the_listings():
+    paper = _published_setup(
+        page_status=DailyPage.Status.PUBLISHED, hit_state=TopicHit.ReviewState.ACCEPTED
+    )
+    day = paper.announcements.get().announce_date
+    AnnouncementFactory(paper=paper, announce_date=day, category="cs.AI")
+
+    assert TopicHit.objects.listed_on(day).count() == 1
+    assert list(TopicHit.objects.published().values_list("published_on", flat=True)) == [day]
+    assert not TopicHit.objects.listed_on("2026-04-28").exists()
 
 
 def test_in_category_matches_exact_category_only():

@@ -47,6 +47,11 @@ def test_unreviewed_chinese_text_does_not_match(client, topic):
     assert "Unreviewed" not in _found(client, q="未审校")
 
 
+def test_chinese_text_an_editor_wrote_matches_before_review(client, topic):
+    listed_paper(topic, title="Edited", summary_zh_human="编辑写的总结", reviewed=False)
+    assert "Edited" in _found(client, q="编辑写的")
+
+
 def test_arxiv_id_finds_the_paper(client, topic):
     paper = listed_paper(topic, title="Found by id")
     assert "Found by id" in _found(client, q=paper.arxiv_id)
@@ -76,7 +81,7 @@ def test_filters_by_category_topic_institution_dates_and_version_update(client, 
     )
     later_day = DAY + dt.timedelta(days=3)
     update = listed_paper(
-        topic, day=later_day, title="Paper v2", announce_type=Announcement.Type.REPLACE
+        topic, day=later_day, title="Paper v2", announce_type=Announcement.Type.REPLACE, version=2
     )
     page_publish(topic, later_day)
 

@@ -9,7 +9,7 @@ from papers.models import TopicHit
 from public.selectors import (
     date_overview_get,
     feed_items_list,
-    paper_public_get,
+    paper_detail_get,
     published_dates_around_get,
     topic_latest_date_get,
 )
@@ -55,7 +55,7 @@ def test_published_dates_around_skip_unpublished_days_and_other_topics():
     assert topic_latest_date_get(topic=topic) == dt.date(2026, 4, 29)
 
 
-def test_paper_public_get_only_finds_published_papers_with_their_best_hit():
+def test_paper_detail_get_only_finds_published_papers_with_their_best_hit():
     topic, draft_topic = TopicFactory(), TopicFactory()
     paper = listed_paper(topic, confidence=0.7)
     TopicHitFactory(paper=paper, topic=draft_topic, confidence=0.99)
@@ -63,15 +63,15 @@ def test_paper_public_get_only_finds_published_papers_with_their_best_hit():
     page_draft(draft_topic)
     hidden = listed_paper(draft_topic)
 
-    found = paper_public_get(arxiv_id=paper.arxiv_id)
+    found = paper_detail_get(arxiv_id=paper.arxiv_id)
 
     assert found == paper
     assert found.hit.topic == topic and found.announcement.announce_date == DAY
-    assert [hit.day for hit in found.public_hits] == [DAY]
-    assert paper_public_get(arxiv_id=hidden.arxiv_id) is None
+    assert [hit.published_on for hit in found.published_hits] == [DAY]
+    assert paper_detail_get(arxiv_id=hidden.arxiv_id) is None
 
 
-def test_public_hits_name_only_published_days_of_the_topic():
+def test_published_hits_name_only_published_days_of_the_topic():
     topic = TopicFactory()
     paper = listed_paper(topic)
     later = DAY + dt.timedelta(days=1)
@@ -79,9 +79,9 @@ def test_public_hits_name_only_published_days_of_the_topic():
     page_publish(topic)
     page_draft(topic, later)
 
-    found = paper_public_get(arxiv_id=paper.arxiv_id)
+    found = paper_detail_get(arxiv_id=paper.arxiv_id)
 
-    assert [hit.day for hit in found.public_hits] == [DAY]
+    assert [hit.published_on for hit in found.published_hits] == [DAY]
     assert [item.announce_date for item in feed_items_list(topic=topic)] == [DAY]
 
 
