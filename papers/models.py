@@ -11,51 +11,17 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf
 from simple_history import register as history_register
 
-
-def institution_name_normalize(name: str) -> str:
-    """Key that makes 'Univ. of Oxford,' and 'univ of oxford' the same institution."""
-    cleaned = "".join(ch.lower() if ch.isalnum() else " " for ch in name)
-    return " ".join(cleaned.split())
-
-
-class Institution(models.Model):
-    name = models.CharField(max_length=300, help_text="Canonical English name.")
-    name_zh = models.CharField("中文名", max_length=300, blank=True)
-    normalized_name = models.CharField(max_length=300, unique=True, editable=False)
-    country = models.CharField(max_length=100, blank=True)
-    url = models.URLField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "机构 / Institution"
-        verbose_name_plural = "机构 / Institutions"
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
-
-    def save(self, *args, **kwargs):
-        self.normalized_name = institution_name_normalize(self.name)
-        super().save(*args, **kwargs)
-
-
-class InstitutionAlias(models.Model):
-    """Another spelling that resolves to the same institution (editable by editors)."""
-
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=300)
-    normalized_name = models.CharField(max_length=300, unique=True, editable=False)
-
-    class Meta:
-        verbose_name = "机构别名 / Institution alias"
-        verbose_name_plural = "机构别名 / Institution aliases"
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.normalized_name = institution_name_normalize(self.name)
-        super().save(*args, **kwargs)
+# Models of this app that live in their own modules; imported here so that `papers.models`
+# stays the one place to import any of them from (the "X as X" form marks a re-export).
+from papers.affiliations import Institution, PaperInstitution
+from papers.affiliations import InstitutionAlias as InstitutionAlias
+from papers.affiliations import PaperAuthor as PaperAuthor
+from papers.affiliations import institution_name_normalize as institution_name_normalize
+from papers.listings import Announcement
+from papers.listings import PaperVersion as PaperVersion
+from papers.runs import EnrichmentRun as EnrichmentRun
+from papers.runs import IngestRun as IngestRun
+from papers.runs import RunStatus as RunStatus
 
 
 class ZhState(models.TextChoices):
@@ -277,128 +243,9 @@ class Paper(models.Model):
         return self.zh("abstract")
 
 
-class PaperAuthor(models.Model):
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authors")
-    position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=300)
-    affiliation = models.TextField(blank=True, help_text="As arXiv gives it, if at all.")
-    institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="authors"
-    )
-
-    class Meta:
-        ordering = ["paper", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["paper", "position"], name="author_unique_position")
-        ]
-        verbose_name = "作者 / Author"
-        verbose_name_plural = "作者 / Authors"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class PaperInstitution(models.Model):
-    class Origin(models.TextChoices):
-        ARXIV = "arxiv", "arXiv affiliation"
-        MACHINE = "machine", "机器识别 / machine"
-        EDITOR = "editor", "编辑 / editor"
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_institutions")
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="paper_links"
-    )
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["paper", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["paper", "institution"], name="paper_institution_unique"
-            )
-        ]
-        verbose_name = "论文机构 / Paper institution"
-        verbose_name_plural = "论文机构 / Paper institutions"
-
-    def __str__(self) -> str:
-        return str(self.institution)
-
-
-class PaperVersion(models.Model):
-    """One arXiv version of a paper, with what changed against the previous one."""
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="versions")
-    version = models.PositiveSmallIntegerField()
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    title = models.TextField(blank=True)
-    abstract = models.TextField(blank=True)
-    title_changed = models.BooleanField(default=False)
-    abstract_changed = models.BooleanField(default=False)
-    seen_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["paper", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["paper", "version"], name="paper_version_unique")
-        ]
-        verbose_name = "版本 / Version"
-        verbose_name_plural = "版本 / Versions"
-
-    def __str__(self) -> str:
-        return f"{self.paper.arxiv_id}v{self.version}"
-
-
-class Announcement(models.Model):
-    """A paper in arXiv's listing of one category on one announce date."""
-
-    class Type(models.TextChoices):
-        NEW = "new", "new"
-        CROSS = "cross", "cross-list"
-        REPLACE = "replace", "replacement"
-        REPLACE_CROSS = "replace-cross", "replacement of cross-list"
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="announcements")
-    announce_date = models.DateField(help_text="arXiv's listing date (America/New_York).")
-    category = models.CharField(max_length=40)
-    announce_type = models.CharField(max_length=15, choices=Type.choices)
-    version = models.PositiveSmallIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-announce_date", "category"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["paper", "announce_date", "category"], name="announcement_unique"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["announce_date", "category"], name="announcement_date_cat"),
-        ]
-        verbose_name = "公告 / Announcement"
-        verbose_name_plural = "公告 / Announcements"
-
-    def __str__(self) -> str:
-        return f"{self.paper.arxiv_id} {self.announce_date} {self.category} {self.announce_type}"
-
-    @property
-    def is_replacement(self) -> bool:
-        return self.announce_type in (self.Type.REPLACE, self.Type.REPLACE_CROSS)
-
-
-def _one_level_down(value):
-    """`value` as a subquery nested one level deeper sees it: a date stays a date, F("x") of
-    this query becomes OuterRef("x"), OuterRef("x") of the enclosing one OuterRef(OuterRef)."""
-    if isinstance(value, OuterRef):
-        return OuterRef(value)
-    if isinstance(value, F):
-        return OuterRef(value.name)
-    return value
-
-
 class TopicHitQuerySet(models.QuerySet):
-    """What readers may see is decided here, in one chain:
-    accepted() → listed_on(date) → published() (on a DailyPage.objects.published() page)."""
+    """What readers may see is decided here, in one chain: accepted() → listed_on(date) →
+    published() (on a page DailyPage.objects.published() holds: see _page_is_public)."""
 
     def accepted(self):
         """Hits an editor accepted (or added): the only ones a daily page ever shows."""
@@ -408,25 +255,33 @@ class TopicHitQuerySet(models.QuerySet):
         """Accepted hits whose paper arXiv listed on `announce_date`: what the topic's daily
         page of that date shows, drafts included.
 
-        `announce_date` is a date, F("name") of a date these hits carry, or OuterRef("name")
-        of one in the query these hits are nested in (a daily page's date). The listing is an
-        EXISTS, not a join: a paper listed in two categories that day is still one row.
+        `announce_date` is one of:
+        - a date, or OuterRef("name") of a date in the query these hits are nested in (a
+          daily page's): an EXISTS on the listings, one row per hit;
+        - F("name") of a date these hits carry (a joined page's): a join through the
+          listings, so PostgreSQL reaches that page from the paper's few listings by its
+          (topic, date) index (under an EXISTS it scans every page of the topic). A paper
+          listed in several categories that day then gives a row per listing: distinct()
+          where rows are shown.
         """
-        listings = Announcement.objects.filter(
-            paper=OuterRef("paper"), announce_date=_one_level_down(announce_date)
-        )
+        if isinstance(announce_date, F) and not isinstance(announce_date, OuterRef):
+            return self.accepted().filter(paper__announcements__announce_date=announce_date)
+        if isinstance(announce_date, OuterRef):
+            announce_date = OuterRef(announce_date)  # seen from the EXISTS below
+        listings = Announcement.objects.filter(paper=OuterRef("paper"), announce_date=announce_date)
         return self.accepted().filter(Exists(listings))
 
     def published(self):
-        """Hits readers may see: listed_on the date of a page DailyPage.objects.published()
-        holds for their topic (so never one of an inactive topic).
+        """Hits readers may see: listed_on the date of a page of their topic that
+        DailyPage.objects.published() holds (so never one of an inactive topic).
 
-        One row per hit and page that shows it, with `published_on`, that page's date. Filters
-        on `published_on` (and on the hit's topic, subtopic, confidence) in one filter() all
-        apply to the same published listing.
+        Each row carries `published_on`, the date of a page that shows the hit; a hit shown on
+        several pages has a row for each (and, see listed_on, one per arXiv listing of that
+        day). Conditions on `published_on` and on the hit in one filter() all hold for the
+        same published listing.
         """
         return (
-            self.filter(topic__daily_pages__in=DailyPage.objects.published())
+            self.filter(_page_is_public(page="topic__daily_pages__", topic="topic__"))
             # The annotation reuses the join above: `published_on` is that page's own date.
             .annotate(published_on=F("topic__daily_pages__announce_date"))
             .listed_on(F("published_on"))
@@ -510,10 +365,17 @@ class TopicHit(models.Model):
             raise ValidationError({"subtopic": "This subtopic belongs to another topic."})
 
 
+def _page_is_public(*, page: str, topic: str) -> Q:
+    """The one definition of a daily page readers may see: published, of an active topic.
+    `page` and `topic` are the lookup paths to the page and to its topic (a hit's topic is
+    its pages' topic: conditions on joined rows, no subquery for the planner to weigh)."""
+    return Q(**{f"{page}status": DailyPage.Status.PUBLISHED, f"{topic}is_active": True})
+
+
 class DailyPageQuerySet(models.QuerySet):
     def published(self):
         """Pages readers may see: published, of a topic that is still active."""
-        return self.filter(status=DailyPage.Status.PUBLISHED, topic__is_active=True)
+        return self.filter(_page_is_public(page="", topic="topic__"))
 
 
 class DailyPage(models.Model):
@@ -580,78 +442,6 @@ class DailyPageEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} #{self.position} {self.paper.arxiv_id}"
-
-
-class RunStatus(models.TextChoices):
-    RUNNING = "running", "运行中 / running"
-    OK = "ok", "成功 / ok"
-    PARTIAL = "partial", "部分完成，待重试 / partial, will retry"
-    FAILED = "failed", "失败 / failed"
-    NO_ANNOUNCEMENT = "no_announcement", "arXiv 当日无公告 / no announcement"
-
-
-class IngestRun(models.Model):
-    class Source(models.TextChoices):
-        FEED = "feed", "listing feed + API"
-        BACKFILL = "backfill", "API backfill"
-        DIRECTORY = "directory", "recorded files"
-        METADATA = "metadata", "pending metadata retry"
-
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FEED)
-    announce_date = models.DateField(null=True, blank=True)
-    categories = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    new_count = models.PositiveIntegerField(default=0)
-    cross_count = models.PositiveIntegerField(default=0)
-    replaced_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
-    pending_count = models.PositiveIntegerField(default=0)
-    failed_count = models.PositiveIntegerField(default=0)
-    requests_count = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    # Celery task that ran it: the same task delivered again after its
-    # worker died closes the run the dead worker left "running".
-    task_id = models.CharField(max_length=64, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["-started_at"]
-        verbose_name = "抓取记录 / Ingest run"
-        verbose_name_plural = "抓取记录 / Ingest runs"
-
-    def __str__(self) -> str:
-        return f"ingest {self.announce_date or ''} {self.status}"
-
-
-class EnrichmentRun(models.Model):
-    backend = models.CharField(max_length=20)
-    model = models.CharField(max_length=100, blank=True)
-    prompt_version = models.CharField(max_length=20, blank=True)
-    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    papers_total = models.PositiveIntegerField(default=0)
-    papers_done = models.PositiveIntegerField(default=0)
-    papers_cached = models.PositiveIntegerField(default=0)
-    papers_failed = models.PositiveIntegerField(default=0)
-    papers_deferred = models.PositiveIntegerField(default=0, help_text="Left for budget reasons.")
-    llm_calls = models.PositiveIntegerField(default=0)
-    prompt_tokens = models.PositiveIntegerField(default=0)
-    completion_tokens = models.PositiveIntegerField(default=0)
-    cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=0)
-    error = models.TextField(blank=True)
-    # Celery task that ran it: the same task delivered again after its
-    # worker died closes the run the dead worker left "running".
-    task_id = models.CharField(max_length=64, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["-started_at"]
-        verbose_name = "AI 处理记录 / Enrichment run"
-        verbose_name_plural = "AI 处理记录 / Enrichment runs"
-
-    def __str__(self) -> str:
-        return f"enrich {self.backend} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
 # ---- review queue and audit history ----

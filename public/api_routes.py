@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 
 from papers.arxiv_ids import ID_PATTERN, arxiv_id_parse
+from public.dates import latest_announce_date_get, published_announce_dates_list
 from public.filters import SLUG_PATTERN, IsoDate, PaperFilter
 from public.schemas import (
     ERROR_RESPONSES,
@@ -22,9 +23,7 @@ from public.schemas import (
 )
 from public.selectors import (
     day_pages_list,
-    latest_announce_date_get,
     paper_detail_get,
-    published_announce_dates_list,
     published_papers_queryset,
     topic_active_get,
     topic_day_get,

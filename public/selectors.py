@@ -3,24 +3,20 @@
 That rule is `TopicHit.objects.published()` (papers/models.py) and what derives from it:
 `Paper.objects.published()`, `DailyPage.objects.published()`, `TopicHit.objects.listed_on()`.
 Every read here goes through them; the site, the feeds and the API call the same functions,
-so they give the same answers.
+so they give the same answers. Beside this module: public.dates (which dates readers can
+open), public.cards (what a paper card shows), public.matching (how words and names match).
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery
 from django.db import connections
 from django.db.models import (
     Case,
     Count,
     Exists,
-    Max,
-    Min,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -29,24 +25,20 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 from papers.models import (
     PAPER_NEWEST_FIRST,
     ZH_FIELDS,
     Announcement,
     DailyPage,
     DailyPageEntry,
-    Institution,
-    InstitutionAlias,
     Paper,
     PaperAuthor,
     PaperInstitution,
     TopicHit,
-    institution_name_normalize,
 )
 from public.cards import paper_cards_attach
-from topics.models import Area, Subtopic, Topic
-from topics.selectors import area_tree_list
+from public.matching import institutions_named, paper_text_q
+from topics.models import Subtopic, Topic
 
 
 def _unknown(kind: str, slug: str) -> Http404:
@@ -61,16 +53,6 @@ def topic_active_get(*, slug: str) -> Topic:
     if topic is None:
         raise _unknown("topic", slug)
     return topic
-
-
-def latest_announce_date_get() -> dt.date | None:
-    """The newest date with a published daily page."""
-    return (
-        DailyPage.objects.published()
-        .order_by("-announce_date")
-        .values_list("announce_date", flat=True)
-        .first()
-    )
 
 
 def announce_dates_list() -> QuerySet:
@@ -213,7 +195,7 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
     return day
 
 
-# --- Published pages and dates: DailyPage.objects.published(), counted by listed_on. --------
+# --- Published pages: DailyPage.objects.published(), counted by listed_on. -----------------
 
 
 def published_pages_queryset() -> QuerySet[DailyPage]:
@@ -248,90 +230,6 @@ def topic_pages_list(*, topic) -> QuerySet[DailyPage]:
     return published_pages_queryset().filter(topic=topic).order_by("-announce_date")
 
 
-def published_announce_dates_list() -> QuerySet:
-    """Dates with at least one published daily page, newest first, with how many topics."""
-    return (
-        DailyPage.objects.published()
-        .values("announce_date")
-        .annotate(topic_count=Count("pk"))
-        .order_by("-announce_date")
-    )
-
-
-def published_dates_around_get(
-    *, announce_date: dt.date, topic: Topic | None = None
-) -> tuple[dt.date | None, dt.date | None]:
-    """The published dates just before and after a date (of one topic, or of any topic)."""
-    pages = DailyPage.objects.published()
-    if topic is not None:
-        pages = pages.filter(topic=topic)
-    around = pages.aggregate(
-        before=Max("announce_date", filter=Q(announce_date__lt=announce_date)),
-        after=Min("announce_date", filter=Q(announce_date__gt=announce_date)),
-    )
-    return around["before"], around["after"]
-
-
-def topic_latest_date_get(*, topic: Topic) -> dt.date | None:
-    """The topic's newest published day."""
-    return (
-        DailyPage.objects.published()
-        .filter(topic=topic)
-        .order_by("-announce_date")
-        .values_list("announce_date", flat=True)
-        .first()
-    )
-
-
-@dataclass
-class TopicCount:
-    topic: Topic
-    is_published: bool
-    count: int
-
-
-@dataclass
-class AreaOverview:
-    area: Area
-    topics: list[TopicCount]
-
-
-@dataclass
-class DateOverview:
-    """Every area and topic with how many papers it published on one announce date."""
-
-    announce_date: dt.date
-    areas: list[AreaOverview]
-
-    @property
-    def total(self) -> int:
-        return sum(entry.count for area in self.areas for entry in area.topics)
-
-    @property
-    def is_published(self) -> bool:
-        return any(entry.is_published for area in self.areas for entry in area.topics)
-
-
-def date_overview_get(*, announce_date: dt.date) -> DateOverview:
-    """The date page: every topic with the count its published page shows (as the API's)."""
-    counts = {
-        page.topic_id: page.paper_count for page in day_pages_list(announce_date=announce_date)
-    }
-    areas = [
-        AreaOverview(
-            area=area,
-            topics=[
-                TopicCount(
-                    topic=topic, is_published=topic.pk in counts, count=counts.get(topic.pk, 0)
-                )
-                for topic in area.topics.all()
-            ],
-        )
-        for area in area_tree_list()
-    ]
-    return DateOverview(announce_date=announce_date, areas=[a for a in areas if a.topics])
-
-
 # --- Published papers: lists, search and the paper detail -----------------------------------
 
 
@@ -342,6 +240,7 @@ def _published_listings() -> Prefetch:
         TopicHit.objects.published()
         .select_related("topic", "subtopic")
         .order_by("published_on", "topic__slug", "subtopic__slug", "pk")
+        .distinct()  # a paper listed in two categories that day: one row (see listed_on)
     )
     return Prefetch("topic_hits", queryset=hits, to_attr="published_hits")
 
@@ -417,51 +316,18 @@ def paper_detail_get(*, arxiv_id: str) -> Paper | None:
     paper = (
         _paper_columns()
         .published()
-        .annotate(last_published_on=_last_published_on())
         .prefetch_related(_published_listings(), _arxiv_listings(), "versions")
         .filter(arxiv_id=arxiv_id)
         .first()
     )
-    return public_cards_attach([paper])[0] if paper else None
+    if paper is None:
+        return None
+    # The listings are at hand: no subquery (as the paper list needs) for their newest date.
+    paper.last_published_on = paper.published_hits[-1].published_on
+    return public_cards_attach([paper])[0]
 
 
 # --- One paper filter for the site's search form and the API's query -----------------------
-
-# Han characters: such a query is matched against the Chinese text, anything else as English.
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def paper_text_q(*, text: str, vendor: str) -> Q:
-    """The one text-matching rule: an arXiv id finds that paper; Han characters match the
-    public Chinese text (`Paper.search_zh`, what pages show) by substring (pg_trgm GIN); other
-    words match title, abstract and authors through the stored English tsvector (GIN).
-
-    Each query uses exactly one index, never an OR of them, so a million papers stay fast.
-    SQLite (`make run`) has neither index and falls back to case-insensitive substrings.
-    """
-    text = text.strip()
-    try:
-        return Q(arxiv_id=arxiv_id_parse(text).id)
-    except InvalidArxivId:
-        pass
-    if HAN.search(text):
-        return Q(search_zh__contains=text)
-    if vendor == "postgresql":
-        return Q(search_vector=SearchQuery(text, config="english", search_type="websearch"))
-    return Q(title__icontains=text) | Q(abstract__icontains=text) | Q(authors_text__icontains=text)
-
-
-def institutions_named(text: str) -> QuerySet[Institution]:
-    """Institutions whose English or Chinese name, normalized name, or an alias (as written
-    or normalized) contains `text`: "MIT", "麻省理工" and "Massachusetts Inst. of Tech." alike."""
-    normalized = institution_name_normalize(text)
-    names = Q(name__icontains=text) | Q(name_zh__icontains=text)
-    alias_names = Q(name__icontains=text)
-    if normalized:
-        names |= Q(normalized_name__contains=normalized)
-        alias_names |= Q(normalized_name__contains=normalized)
-    aliases = InstitutionAlias.objects.filter(alias_names, institution=OuterRef("pk"))
-    return Institution.objects.filter(names | Exists(aliases))
 
 
 @dataclass(frozen=True)

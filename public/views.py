@@ -16,17 +16,19 @@ from django.utils.functional import cached_property
 from ingest.schedule import is_listing_date
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 from public.caching import public_page
-from public.search import PaperSearchFilter
-from public.selectors import (
+from public.dates import (
     date_overview_get,
     latest_announce_date_get,
+    published_dates_around_get,
+    topic_latest_date_get,
+)
+from public.search import PaperSearchFilter
+from public.selectors import (
     paper_detail_get,
     paper_search_queryset,
     public_cards_attach,
-    published_dates_around_get,
     topic_active_get,
     topic_day_get,
-    topic_latest_date_get,
 )
 from topics.models import Topic
 

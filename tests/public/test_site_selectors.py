@@ -6,13 +6,8 @@ import pytest
 
 from ingest.schedule import is_listing_date
 from papers.models import TopicHit
-from public.selectors import (
-    date_overview_get,
-    feed_items_list,
-    paper_detail_get,
-    published_dates_around_get,
-    topic_latest_date_get,
-)
+from public.dates import date_overview_get, published_dates_around_get, topic_latest_date_get
+from public.selectors import feed_items_list, paper_detail_get
 from tests.factories import AnnouncementFactory, AreaFactory, TopicFactory, TopicHitFactory
 from tests.site_data import DAY, listed_paper, page_draft, page_publish
 
