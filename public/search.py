@@ -35,9 +35,7 @@ class PaperSearchFilter(django_filters.FilterSet):
         label=_("Topic"),
         empty_label=_("All topics"),
     )
-    subtopic = django_filters.ChoiceFilter(
-        choices=subtopic_choices, label=_("Subtopic"), empty_label=_("All subtopics")
-    )
+    subtopic = django_filters.ChoiceFilter(label=_("Subtopic"), empty_label=_("All subtopics"))
     min_confidence = django_filters.NumberFilter(
         label=_("Minimum confidence"), min_value=0, max_value=1
     )
@@ -45,6 +43,11 @@ class PaperSearchFilter(django_filters.FilterSet):
     version_update = django_filters.BooleanFilter(
         label=_("Version updates only"), widget=forms.CheckboxInput
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A list, not a callable: validating and rendering the form read it with one query.
+        self.filters["subtopic"].extra["choices"] = subtopic_choices()
 
     @property
     def has_criteria(self) -> bool:
