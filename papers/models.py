@@ -78,9 +78,15 @@ def zh_public_expression(field: str) -> Case:
 
 
 class PaperQuerySet(models.QuerySet):
-    def published(self):
-        """Papers on at least one published daily page: the only papers readers may see."""
-        return self.filter(Exists(TopicHit.objects.published().filter(paper=OuterRef("pk"))))
+    def published(self, **listing):
+        """Papers on at least one published daily page: the only papers readers may see.
+
+        `listing`: lookups on TopicHit.objects.published() rows (topic_id=…,
+        published_on__gte=…) that one such published listing must meet, all in the same
+        EXISTS (a second EXISTS for "published" would double the work per paper read).
+        """
+        hits = TopicHit.objects.published().filter(paper=OuterRef("pk"), **listing)
+        return self.filter(Exists(hits))
 
     def in_category(self, category: str):
         # SQLite (make run) has no JSON containment; matching the quoted item is exact enough.
@@ -282,9 +288,14 @@ class TopicHitQuerySet(models.QuerySet):
         """
         return (
             self.filter(_page_is_public(page="topic__daily_pages__", topic="topic__"))
-            # The annotation reuses the join above: `published_on` is that page's own date.
-            .annotate(published_on=F("topic__daily_pages__announce_date"))
-            .listed_on(F("published_on"))
+            # alias() and annotate() reuse the joins made before them (a later filter() on a
+            # page or listing would join anew): `page_date` is that page's date, and
+            # `published_on` the same date read off the listing listed_on matched to it.
+            # PostgreSQL reads a paper's listings first, so a bound on `published_on` drops
+            # a listing before its hit and page are looked up.
+            .alias(page_date=F("topic__daily_pages__announce_date"))
+            .listed_on(F("page_date"))
+            .annotate(published_on=F("paper__announcements__announce_date"))
         )
 
 

@@ -133,7 +133,8 @@ def day_detail(request, announce_date: DatePath):
 @papers_router.get("", response=_responses(PaperPageOut), summary="Published papers")
 def paper_list(request, filters: Query[PaperFilter], paging: Query[PageParams]):
     """Published papers, newest listing first; every filter narrows the result."""
-    return page_get(queryset=filters.filter(published_papers_queryset()), params=paging)
+    papers = published_papers_queryset(query=filters.paper_query())
+    return page_get(queryset=papers, params=paging)
 
 
 @papers_router.get(

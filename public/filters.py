@@ -5,11 +5,10 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from django.db.models import QuerySet
 from ninja import Field, FilterSchema
 from pydantic import BeforeValidator
 
-from public.selectors import PaperQuery, paper_query_taxonomy_check, papers_query_apply
+from public.selectors import PaperQuery, paper_query_taxonomy_check
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 CATEGORY_PATTERN = r"^[a-zA-Z-]+(\.[a-zA-Z-]+)?$"
@@ -75,12 +74,10 @@ class PaperFilter(FilterSchema):
     )
 
     def paper_query(self) -> PaperQuery:
-        """These parameters as the one query public.selectors understands (same names)."""
-        return PaperQuery(**self.model_dump())
+        """These parameters as the one query public.selectors understands (same names).
 
-    def filter(self, queryset: QuerySet) -> QuerySet:
-        """Published papers meeting every parameter; Http404 for an unknown or inactive topic
-        or subtopic: a mistake to report, not a filter that matches nothing."""
-        query = self.paper_query()
+        Raises Http404 for an unknown or inactive topic or subtopic: a mistake to report,
+        not a filter that matches nothing."""
+        query = PaperQuery(**self.model_dump())
         paper_query_taxonomy_check(query=query)
-        return papers_query_apply(papers=queryset, query=query)
+        return query

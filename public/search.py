@@ -1,14 +1,16 @@
 """The site's search form: django-filter builds and validates it; public.selectors filters.
 
 The form's fields only map onto PaperQuery (the URL parameter names stay the site's own);
-what a filter means is decided once, by papers_query_apply, for the site and the API alike.
+what a filter means is decided once, by papers_query_apply, for the site and the API alike:
+the search view reads public.selectors.paper_search_queryset(query=filterset.paper_query()).
 """
 
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from public.selectors import PaperQuery, papers_query_apply
+from papers.models import Paper
+from public.selectors import PaperQuery
 from topics.models import Subtopic, Topic
 
 
@@ -44,6 +46,10 @@ class PaperSearchFilter(django_filters.FilterSet):
         label=_("Version updates only"), widget=forms.CheckboxInput
     )
 
+    class Meta:
+        model = Paper  # the form alone: results come from paper_search_queryset, not `qs`
+        fields = []
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A list, not a callable: validating and rendering the form read it with one query.
@@ -69,6 +75,3 @@ class PaperSearchFilter(django_filters.FilterSet):
             updated=True if data.get("version_update") else None,
             min_confidence=None if confidence is None else float(confidence),
         )
-
-    def filter_queryset(self, queryset):
-        return papers_query_apply(papers=queryset, query=self.paper_query())

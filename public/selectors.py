@@ -230,103 +230,6 @@ def topic_pages_list(*, topic) -> QuerySet[DailyPage]:
     return published_pages_queryset().filter(topic=topic).order_by("-announce_date")
 
 
-# --- Published papers: lists, search and the paper detail -----------------------------------
-
-
-def _published_listings() -> Prefetch:
-    """Each paper's `published_hits`: rows of TopicHit.objects.published() (a hit and the page
-    that shows it, `published_on` its date), with topic and subtopic, oldest page first."""
-    hits = (
-        TopicHit.objects.published()
-        .select_related("topic", "subtopic")
-        .order_by("published_on", "topic__slug", "subtopic__slug", "pk")
-        .distinct()  # a paper listed in two categories that day: one row (see listed_on)
-    )
-    return Prefetch("topic_hits", queryset=hits, to_attr="published_hits")
-
-
-def _arxiv_listings() -> Prefetch:
-    """Each paper's `listings`: every arXiv listing, newest first, the strongest of a day first."""
-    listings = Announcement.objects.order_by("-announce_date", ANNOUNCE_TYPE_RANK, "category")
-    return Prefetch("announcements", queryset=listings, to_attr="listings")
-
-
-def _last_published_on() -> Subquery:
-    return Subquery(
-        TopicHit.objects.published()
-        .filter(paper=OuterRef("pk"))
-        .order_by("-published_on")
-        .values("published_on")[:1]
-    )
-
-
-def published_papers_queryset() -> QuerySet[Paper]:
-    """The API's paper list: published papers, newest published page first.
-
-    Each paper carries its authors, `published_hits` (see _published_listings) and
-    `last_published_on`; ordering is total (arxiv_id breaks ties), so pages never overlap.
-    """
-    return (
-        _paper_columns()
-        .published()
-        .annotate(last_published_on=_last_published_on())
-        .prefetch_related(
-            Prefetch("authors", queryset=PaperAuthor.objects.order_by("position")),
-            _published_listings(),
-        )
-        .order_by("-last_published_on", "-arxiv_id")
-    )
-
-
-def paper_search_queryset() -> QuerySet[Paper]:
-    """The site's search results: published papers, newest first, ready for public_cards_attach.
-
-    Submission order has an index (paper_newest_first), so a common word is answered by
-    reading the newest papers until a page is full instead of sorting every match.
-    """
-    return (
-        _paper_columns()
-        .published()
-        .prefetch_related(_published_listings(), _arxiv_listings())
-        .order_by(*PAPER_NEWEST_FIRST)
-    )
-
-
-def public_cards_attach(papers) -> list[Paper]:
-    """Give each paper (with `published_hits` and `listings`) the `hit` and `announcement` its
-    card shows, its strongest published hit (the newest page on a tie) and its latest
-    listing, and its `card`."""
-    papers = list(papers)
-    for paper in papers:
-        paper.hit = max(
-            paper.published_hits, key=lambda hit: (hit.confidence, hit.published_on), default=None
-        )
-        paper.announcement = paper.listings[0] if paper.listings else None
-    return paper_cards_attach(papers)
-
-
-def paper_detail_get(*, arxiv_id: str) -> Paper | None:
-    """One published paper by arXiv id (without version), as the paper page and the API's
-    paper detail show it; None when readers may not see it.
-
-    It carries `published_hits` (the pages that show it, oldest first), `listings` (every
-    arXiv listing, newest first), `last_published_on`, its versions (prefetched), and `hit`,
-    `announcement` and `card` (see public_cards_attach). Six queries.
-    """
-    paper = (
-        _paper_columns()
-        .published()
-        .prefetch_related(_published_listings(), _arxiv_listings(), "versions")
-        .filter(arxiv_id=arxiv_id)
-        .first()
-    )
-    if paper is None:
-        return None
-    # The listings are at hand: no subquery (as the paper list needs) for their newest date.
-    paper.last_published_on = paper.published_hits[-1].published_on
-    return public_cards_attach([paper])[0]
-
-
 # --- One paper filter for the site's search form and the API's query -----------------------
 
 
@@ -363,10 +266,14 @@ def paper_query_taxonomy_check(*, query: PaperQuery) -> None:
         raise _unknown("subtopic", query.subtopic)
 
 
-def papers_query_apply(*, papers: QuerySet[Paper], query: PaperQuery) -> QuerySet[Paper]:
-    """`papers` (published ones: paper_search_queryset, published_papers_queryset) narrowed to
-    those meeting every condition of `query`. An unknown or inactive topic or subtopic
-    matches nothing (the API reports it first: paper_query_taxonomy_check)."""
+def papers_query_apply(*, query: PaperQuery, papers: QuerySet[Paper]) -> QuerySet[Paper]:
+    """The papers of `papers` that readers may see and that meet every condition of `query`.
+
+    `papers` only shapes the result (columns, prefetches, order): whatever it holds, only
+    published papers come out, as Paper.objects.published(**listing) decides: being
+    published and the listing conditions are one EXISTS. An unknown or inactive topic or
+    subtopic matches nothing (the API reports it first: paper_query_taxonomy_check).
+    """
     if text := (query.q or "").strip():
         papers = papers.filter(paper_text_q(text=text, vendor=connections[papers.db].vendor))
     if category := (query.category or "").strip():
@@ -378,22 +285,119 @@ def papers_query_apply(*, papers: QuerySet[Paper], query: PaperQuery) -> QuerySe
         papers = papers.filter(Exists(linked))
     if query.updated is not None:
         papers = papers.filter(version__gt=1) if query.updated else papers.filter(version=1)
-    listing = {
-        lookup: value
-        for lookup, value in (
-            ("topic__slug", query.topic),
-            ("subtopic__slug", query.subtopic),
-            ("confidence__gte", query.min_confidence),
-            ("published_on__gte", query.date_from),
-            ("published_on__lte", query.date_to),
+    listing = {}
+    # Slugs become ids first (a subquery run once), so a hit of another topic is dropped as
+    # soon as it is read rather than after its listings and page are looked up.
+    if query.topic:
+        listing["topic_id"] = Subquery(Topic.objects.filter(slug=query.topic).values("pk"))
+    if query.subtopic:
+        listing["subtopic__in"] = Subtopic.objects.filter(slug=query.subtopic).values("pk")
+    if query.min_confidence is not None:
+        listing["confidence__gte"] = query.min_confidence
+    if query.date_from:
+        listing["published_on__gte"] = query.date_from
+    if query.date_to:
+        listing["published_on__lte"] = query.date_to
+    return papers.published(**listing)
+
+
+# --- Published papers: lists, search and the paper detail -----------------------------------
+
+
+def _published_listings() -> Prefetch:
+    """Each paper's `published_hits`: rows of TopicHit.objects.published() (a hit and the page
+    that shows it, `published_on` its date), with topic and subtopic, oldest page first."""
+    hits = (
+        TopicHit.objects.published()
+        .select_related("topic", "subtopic")
+        .order_by("published_on", "topic__slug", "subtopic__slug", "pk")
+        .distinct()  # a paper listed in two categories that day: one row (see listed_on)
+    )
+    return Prefetch("topic_hits", queryset=hits, to_attr="published_hits")
+
+
+def _arxiv_listings() -> Prefetch:
+    """Each paper's `listings`: every arXiv listing, newest first, the strongest of a day first."""
+    listings = Announcement.objects.order_by("-announce_date", ANNOUNCE_TYPE_RANK, "category")
+    return Prefetch("announcements", queryset=listings, to_attr="listings")
+
+
+def _last_published_on() -> Subquery:
+    return Subquery(
+        TopicHit.objects.published()
+        .filter(paper=OuterRef("pk"))
+        .order_by("-published_on")
+        .values("published_on")[:1]
+    )
+
+
+def published_papers_queryset(*, query: PaperQuery) -> QuerySet[Paper]:
+    """The API's paper list: the published papers meeting `query`, newest published page
+    first (see papers_query_apply).
+
+    Each paper carries its authors, `published_hits` (see _published_listings) and
+    `last_published_on`; ordering is total (arxiv_id breaks ties), so pages never overlap.
+    """
+    papers = (
+        _paper_columns()
+        .annotate(last_published_on=_last_published_on())
+        .prefetch_related(
+            Prefetch("authors", queryset=PaperAuthor.objects.order_by("position")),
+            _published_listings(),
         )
-        if value not in (None, "")
-    }
-    if listing:
-        # One filter(): every condition holds for the same published listing.
-        hits = TopicHit.objects.published().filter(paper=OuterRef("pk"), **listing)
-        papers = papers.filter(Exists(hits))
-    return papers
+        .order_by("-last_published_on", "-arxiv_id")
+    )
+    return papers_query_apply(query=query, papers=papers)
+
+
+def paper_search_queryset(*, query: PaperQuery) -> QuerySet[Paper]:
+    """The site's search results: the published papers meeting `query` (see
+    papers_query_apply), newest first, ready for public_cards_attach.
+
+    Submission order has an index (paper_newest_first), so a common word is answered by
+    reading the newest papers until a page is full instead of sorting every match.
+    """
+    papers = (
+        _paper_columns()
+        .prefetch_related(_published_listings(), _arxiv_listings())
+        .order_by(*PAPER_NEWEST_FIRST)
+    )
+    return papers_query_apply(query=query, papers=papers)
+
+
+def public_cards_attach(papers) -> list[Paper]:
+    """Give each paper (with `published_hits` and `listings`) the `hit` and `announcement` its
+    card shows, its strongest published hit (the newest page on a tie) and its latest
+    listing, and its `card`."""
+    papers = list(papers)
+    for paper in papers:
+        paper.hit = max(
+            paper.published_hits, key=lambda hit: (hit.confidence, hit.published_on), default=None
+        )
+        paper.announcement = paper.listings[0] if paper.listings else None
+    return paper_cards_attach(papers)
+
+
+def paper_detail_get(*, arxiv_id: str) -> Paper | None:
+    """One published paper by arXiv id (without version), as the paper page and the API's
+    paper detail show it; None when readers may not see it.
+
+    It carries `published_hits` (the pages that show it, oldest first), `listings` (every
+    arXiv listing, newest first), `last_published_on`, its versions (prefetched), and `hit`,
+    `announcement` and `card` (see public_cards_attach). Six queries.
+    """
+    paper = (
+        _paper_columns()
+        .published()
+        .prefetch_related(_published_listings(), _arxiv_listings(), "versions")
+        .filter(arxiv_id=arxiv_id)
+        .first()
+    )
+    if paper is None:
+        return None
+    # The listings are at hand: no subquery (as the paper list needs) for their newest date.
+    paper.last_published_on = paper.published_hits[-1].published_on
+    return public_cards_attach([paper])[0]
 
 
 # --- Feeds ---------------------------------------------------------------------------------

@@ -110,10 +110,11 @@ def paper(request, arxiv_id: str):
 @public_page
 def search(request):
     """Full-text and filtered search over published papers, paginated."""
-    filterset = PaperSearchFilter(request.GET or None, queryset=paper_search_queryset())
+    filterset = PaperSearchFilter(request.GET or None)
     context = {"filterset": filterset, "page_obj": None, "papers": []}
     if filterset.is_bound and filterset.is_valid() and filterset.has_criteria:
-        paginator = CappedPaginator(filterset.qs, SEARCH_PAGE_SIZE)
+        papers = paper_search_queryset(query=filterset.paper_query())
+        paginator = CappedPaginator(papers, SEARCH_PAGE_SIZE)
         page_obj = paginator.get_page(request.GET.get("page"))
         context.update(page_obj=page_obj, papers=public_cards_attach(page_obj.object_list))
         query = request.GET.copy()
