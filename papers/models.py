@@ -11,51 +11,17 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf
 from simple_history import register as history_register
 
-
-def institution_name_normalize(name: str) -> str:
-    """Key that makes 'Univ. of Oxford,' and 'univ of oxford' the same institution."""
-    cleaned = "".join(ch.lower() if ch.isalnum() else " " for ch in name)
-    return " ".join(cleaned.split())
-
-
-class Institution(models.Model):
-    name = models.CharField(max_length=300, help_text="Canonical English name.")
-    name_zh = models.CharField("中文名", max_length=300, blank=True)
-    normalized_name = models.CharField(max_length=300, unique=True, editable=False)
-    country = models.CharField(max_length=100, blank=True)
-    url = models.URLField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "机构 / Institution"
-        verbose_name_plural = "机构 / Institutions"
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.name_zh})" if self.name_zh else self.name
-
-    def save(self, *args, **kwargs):
-        self.normalized_name = institution_name_normalize(self.name)
-        super().save(*args, **kwargs)
-
-
-class InstitutionAlias(models.Model):
-    """Another spelling that resolves to the same institution (editable by editors)."""
-
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=300)
-    normalized_name = models.CharField(max_length=300, unique=True, editable=False)
-
-    class Meta:
-        verbose_name = "机构别名 / Institution alias"
-        verbose_name_plural = "机构别名 / Institution aliases"
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.normalized_name = institution_name_normalize(self.name)
-        super().save(*args, **kwargs)
+# Models of this app that live in their own modules; imported here so that `papers.models`
+# stays the one place to import any of them from (the "X as X" form marks a re-export).
+from papers.affiliations import Institution, PaperInstitution
+from papers.affiliations import InstitutionAlias as InstitutionAlias
+from papers.affiliations import PaperAuthor as PaperAuthor
+from papers.affiliations import institution_name_normalize as institution_name_normalize
+from papers.listings import Announcement
+from papers.listings import PaperVersion as PaperVersion
+from papers.runs import EnrichmentRun as EnrichmentRun
+from papers.runs import IngestRun as IngestRun
+from papers.runs import RunStatus as RunStatus
 
 
 class ZhState(models.TextChoices):
@@ -283,115 +249,6 @@ class Paper(models.Model):
         return self.zh("abstract")
 
 
-class PaperAuthor(models.Model):
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authors")
-    position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=300)
-    affiliation = models.TextField(blank=True, help_text="As arXiv gives it, if at all.")
-    institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.SET_NULL, related_name="authors"
-    )
-
-    class Meta:
-        ordering = ["paper", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["paper", "position"], name="author_unique_position")
-        ]
-        verbose_name = "作者 / Author"
-        verbose_name_plural = "作者 / Authors"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class PaperInstitution(models.Model):
-    class Origin(models.TextChoices):
-        ARXIV = "arxiv", "arXiv affiliation"
-        MACHINE = "machine", "机器识别 / machine"
-        EDITOR = "editor", "编辑 / editor"
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="paper_institutions")
-    institution = models.ForeignKey(
-        Institution, on_delete=models.CASCADE, related_name="paper_links"
-    )
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["paper", "position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["paper", "institution"], name="paper_institution_unique"
-            )
-        ]
-        verbose_name = "论文机构 / Paper institution"
-        verbose_name_plural = "论文机构 / Paper institutions"
-
-    def __str__(self) -> str:
-        return str(self.institution)
-
-
-class PaperVersion(models.Model):
-    """One arXiv version of a paper, with what changed against the previous one."""
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="versions")
-    version = models.PositiveSmallIntegerField()
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    title = models.TextField(blank=True)
-    abstract = models.TextField(blank=True)
-    title_changed = models.BooleanField(default=False)
-    abstract_changed = models.BooleanField(default=False)
-    seen_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["paper", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["paper", "version"], name="paper_version_unique")
-        ]
-        verbose_name = "版本 / Version"
-        verbose_name_plural = "版本 / Versions"
-
-    def __str__(self) -> str:
-        return f"{self.paper.arxiv_id}v{self.version}"
-
-
-class Announcement(models.Model):
-    """A paper in arXiv's listing of one category on one announce date."""
-
-    class Type(models.TextChoices):
-        NEW = "new", "new"
-        CROSS = "cross", "cross-list"
-        REPLACE = "replace", "replacement"
-        REPLACE_CROSS = "replace-cross", "replacement of cross-list"
-
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="announcements")
-    announce_date = models.DateField(help_text="arXiv's listing date (America/New_York).")
-    category = models.CharField(max_length=40)
-    announce_type = models.CharField(max_length=15, choices=Type.choices)
-    version = models.PositiveSmallIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-announce_date", "category"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["paper", "announce_date", "category"], name="announcement_unique"
-            )
-        ]
-        indexes = [
-            models.Index(fields=["announce_date", "category"], name="announcement_date_cat"),
-        ]
-        verbose_name = "公告 / Announcement"
-        verbose_name_plural = "公告 / Announcements"
-
-    def __str__(self) -> str:
-        return f"{self.paper.arxiv_id} {self.announce_date} {self.category} {self.announce_type}"
-
-    @property
-    def is_replacement(self) -> bool:
-        return self.announce_type in (self.Type.REPLACE, self.Type.REPLACE_CROSS)
-
-
 class TopicHitQuerySet(models.QuerySet):
     """What readers may see is decided here, in one chain: accepted() → listed_on(date) →
     published() (on a page DailyPage.objects.published() holds: see _page_is_public)."""
@@ -596,78 +453,6 @@ class DailyPageEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} #{self.position} {self.paper.arxiv_id}"
-
-
-class RunStatus(models.TextChoices):
-    RUNNING = "running", "运行中 / running"
-    OK = "ok", "成功 / ok"
-    PARTIAL = "partial", "部分完成，待重试 / partial, will retry"
-    FAILED = "failed", "失败 / failed"
-    NO_ANNOUNCEMENT = "no_announcement", "arXiv 当日无公告 / no announcement"
-
-
-class IngestRun(models.Model):
-    class Source(models.TextChoices):
-        FEED = "feed", "listing feed + API"
-        BACKFILL = "backfill", "API backfill"
-        DIRECTORY = "directory", "recorded files"
-        METADATA = "metadata", "pending metadata retry"
-
-    source = models.CharField(max_length=10, choices=Source.choices, default=Source.FEED)
-    announce_date = models.DateField(null=True, blank=True)
-    categories = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    new_count = models.PositiveIntegerField(default=0)
-    cross_count = models.PositiveIntegerField(default=0)
-    replaced_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
-    pending_count = models.PositiveIntegerField(default=0)
-    failed_count = models.PositiveIntegerField(default=0)
-    requests_count = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    # Celery task that ran it: the same task delivered again after its
-    # worker died closes the run the dead worker left "running".
-    task_id = models.CharField(max_length=64, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["-started_at"]
-        verbose_name = "抓取记录 / Ingest run"
-        verbose_name_plural = "抓取记录 / Ingest runs"
-
-    def __str__(self) -> str:
-        return f"ingest {self.announce_date or ''} {self.status}"
-
-
-class EnrichmentRun(models.Model):
-    backend = models.CharField(max_length=20)
-    model = models.CharField(max_length=100, blank=True)
-    prompt_version = models.CharField(max_length=20, blank=True)
-    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    papers_total = models.PositiveIntegerField(default=0)
-    papers_done = models.PositiveIntegerField(default=0)
-    papers_cached = models.PositiveIntegerField(default=0)
-    papers_failed = models.PositiveIntegerField(default=0)
-    papers_deferred = models.PositiveIntegerField(default=0, help_text="Left for budget reasons.")
-    llm_calls = models.PositiveIntegerField(default=0)
-    prompt_tokens = models.PositiveIntegerField(default=0)
-    completion_tokens = models.PositiveIntegerField(default=0)
-    cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=0)
-    error = models.TextField(blank=True)
-    # Celery task that ran it: the same task delivered again after its
-    # worker died closes the run the dead worker left "running".
-    task_id = models.CharField(max_length=64, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["-started_at"]
-        verbose_name = "AI 处理记录 / Enrichment run"
-        verbose_name_plural = "AI 处理记录 / Enrichment runs"
-
-    def __str__(self) -> str:
-        return f"enrich {self.backend} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
 # ---- review queue and audit history ----
