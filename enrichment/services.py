@@ -42,7 +42,6 @@ from papers.models import (
     TopicHit,
     institution_name_normalize,
 )
-from papers.services import runs_interrupted_close
 from papers.signals import public_content_changed_if_published
 
 log = logging.getLogger(__name__)
@@ -341,7 +340,7 @@ def papers_enrich(
         prompt_version=backend.prompt_version,
         task_id=task_id,
     )
-    runs_interrupted_close(run=run)
+    run.earlier_deliveries_close()
     jobs = []
     for paper in papers:
         run.papers_total += 1

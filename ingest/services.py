@@ -29,7 +29,6 @@ from papers.models import (
     Paper,
     RunStatus,
 )
-from papers.services import runs_interrupted_close
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +249,7 @@ def announcement_ingest(
         categories=list(categories),
         task_id=task_id,
     )
-    runs_interrupted_close(run=run)
+    run.earlier_deliveries_close()
     log = RunLog(run)
     listed: set[str] = set()
     if not schedule.is_listing_date(announce_date):  # weekend or arXiv holiday: ask nothing
@@ -301,7 +300,7 @@ def pending_metadata_ingest(*, session: ArxivSession | None = None, task_id: str
     """Retry every paper still waiting for API metadata."""
     session = session or ArxivSession()
     log = RunLog(IngestRun.objects.create(source=IngestRun.Source.METADATA, task_id=task_id))
-    runs_interrupted_close(run=log.run)
+    log.run.earlier_deliveries_close()
     papers_metadata_complete(session=session, log=log)
     log.finish(session=session)
     return log.run

@@ -1,6 +1,7 @@
 """What each ingest and enrichment run did, shown read-only in the admin."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class RunStatus(models.TextChoices):
@@ -11,7 +12,34 @@ class RunStatus(models.TextChoices):
     NO_ANNOUNCEMENT = "no_announcement", "arXiv 当日无公告 / no announcement"
 
 
-class IngestRun(models.Model):
+class CeleryRunMixin:
+    """What ingest and enrichment runs share: the Celery task that ran them (`task_id`)."""
+
+    def earlier_deliveries_close(self) -> int:
+        """Mark failed the runs an earlier delivery of this run's task left "running"; returns
+        how many.
+
+        A worker killed mid-run never finishes its run record; the broker hands the task out
+        again (acks_late), and the new run closes the old one with the reason, so every run
+        ends with a status.
+        """
+        if not self.task_id:
+            return 0
+        return (
+            type(self)
+            .objects.filter(task_id=self.task_id, status=RunStatus.RUNNING)
+            .exclude(pk=self.pk)
+            .update(
+                status=RunStatus.FAILED,
+                finished_at=timezone.now(),
+                error=(
+                    f"interrupted: the worker stopped mid-run; the task ran again as run {self.pk}"
+                ),
+            )
+        )
+
+
+class IngestRun(CeleryRunMixin, models.Model):
     class Source(models.TextChoices):
         FEED = "feed", "listing feed + API"
         BACKFILL = "backfill", "API backfill"
@@ -45,7 +73,7 @@ class IngestRun(models.Model):
         return f"ingest {self.announce_date or ''} {self.status}"
 
 
-class EnrichmentRun(models.Model):
+class EnrichmentRun(CeleryRunMixin, models.Model):
     backend = models.CharField(max_length=20)
     model = models.CharField(max_length=100, blank=True)
     prompt_version = models.CharField(max_length=20, blank=True)
