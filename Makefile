@@ -16,8 +16,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-## make run: SQLite under var/, tasks in-process, the bundled real sample, a local editor login.
+## make run: SQLite and a file cache under var/, tasks in-process, the bundled real sample,
+## a local editor login.
 run: install
+	rm -rf var/cache  # pages cached by an earlier run may show another database
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_taxonomy
 	$(MANAGE) ingest --from-dir papers/sample

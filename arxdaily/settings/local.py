@@ -1,4 +1,4 @@
-"""`make run`: embedded SQLite, in-process tasks, in-memory cache. Not for production."""
+"""`make run`: embedded SQLite, in-process tasks, a file cache. Not for production."""
 
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
@@ -6,10 +6,17 @@ from .base import BASE_DIR, env
 DEBUG = env.bool("DEBUG", default=True)
 (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var/db.sqlite3'}")}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A file cache, not local memory: runserver's process and a `manage.py shell` must see the same
+# page-cache version, or a write from the shell would leave the server's pages stale.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": BASE_DIR / "var" / "cache",
+    }
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 # Serve static files from the apps and static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# The local-memory cache has no pub/sub.
+# The file cache has no pub/sub: every request reads the version (one small file).
 PUBLIC_CACHE_VERSION_LISTEN = False
