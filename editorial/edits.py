@@ -25,7 +25,7 @@ from papers.models import (
     PaperVersion,
     TopicHit,
 )
-from papers.signals import public_content_changed_if_published, public_content_changed_on_commit
+from papers.signals import papers_any_published, public_content_changed_on_commit
 from topics.models import Area, Subtopic, Topic
 
 # Shown or searched on many pages at once (names, aliases, the topic tree): any edit counts.
@@ -50,20 +50,14 @@ def audited_save(row: models.Model, *, user, update_fields: Iterable[str] | None
     row.save(update_fields=update_fields)
 
 
-def _papers_public(paper_ids: Collection[int]) -> bool:
-    return Paper.objects.published().filter(pk__in=paper_ids).exists()
-
-
 @contextmanager
 def public_change_watch(*, paper_ids: Collection[int]) -> Iterator[None]:
     """Send public_content_changed (after commit) if any of these papers is published before
     or after the block: a write that publishes or withdraws a paper changes pages too."""
-    was_public = _papers_public(paper_ids)
+    was_public = papers_any_published(paper_ids=paper_ids)
     yield
-    if was_public:
+    if was_public or papers_any_published(paper_ids=paper_ids):
         public_content_changed_on_commit(sender=Paper)
-    else:
-        public_content_changed_if_published(paper_ids=paper_ids, sender=Paper)
 
 
 def _row_public(row: models.Model) -> bool:
@@ -75,9 +69,9 @@ def _row_public(row: models.Model) -> bool:
     if isinstance(row, DailyPageEntry):
         return DailyPage.objects.published().filter(pk=row.page_id).exists()
     if isinstance(row, Paper):
-        return _papers_public([row.pk])
+        return papers_any_published(paper_ids=[row.pk])
     if isinstance(row, PAPER_ROWS):
-        return _papers_public([row.paper_id])
+        return papers_any_published(paper_ids=[row.paper_id])
     raise TypeError(f"no rule says whether readers see a {type(row).__name__}")
 
 

@@ -20,6 +20,11 @@ def public_content_changed_on_commit(*, sender: object) -> None:
     transaction.on_commit(lambda: public_content_changed.send(sender=sender))
 
 
+def papers_any_published(*, paper_ids: Collection[int] | QuerySet) -> bool:
+    """Whether readers can see any of these papers (pks, or a values("pk") QuerySet)."""
+    return Paper.objects.published().filter(pk__in=paper_ids).exists()
+
+
 def public_content_changed_if_published(
     *, paper_ids: Collection[int] | QuerySet, sender: object
 ) -> bool:
@@ -28,7 +33,7 @@ def public_content_changed_if_published(
     `paper_ids`: paper pks, or a values("pk") QuerySet (read as a subquery). Call it after the
     write, in the writer's transaction, so the write itself is seen. Returns whether it sent.
     """
-    published = Paper.objects.published().filter(pk__in=paper_ids).exists()
+    published = papers_any_published(paper_ids=paper_ids)
     if published:
         public_content_changed_on_commit(sender=sender)
     return published
