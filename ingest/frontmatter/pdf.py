@@ -35,7 +35,27 @@ ORG_HEAD = r"(?:Department|Dept\.|School|Faculty|University|Univ\.|Institute|Cen
 FOOTNOTE = re.compile(rf"(?:^|(?<=\.\s))(?:{MARKS})\s?(?={ORG_HEAD})")
 FOOTNOTE_END = re.compile(rf"\.\s+(?=(?:{MARKS})\S)")
 ADDRESSES = re.compile(r"^Authors?[’']?\s+address(?:es)?\s*:", re.I)
-STOPWORDS = frozenset(["the", "of", "and", "in", "to", "a", "for", "is", "on", "with", "we", "that", "by", "this", "are", "from", "as"])
+STOPWORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "in",
+        "to",
+        "a",
+        "for",
+        "is",
+        "on",
+        "with",
+        "we",
+        "that",
+        "by",
+        "this",
+        "are",
+        "from",
+        "as",
+    ]
+)
 PROSE_WORDS = 12
 MAX_HEADER_LINES = 60
 
@@ -65,7 +85,7 @@ def page_lines(content: bytes) -> list[tuple[str, float]]:
     lines: list[tuple[str, float]] = []
     chars: list[str] = []
     line_sizes: list[float] = []
-    for char, size in zip(text + "\n", sizes + [0.0], strict=True):
+    for char, size in zip(text + "\n", [*sizes, 0.0], strict=True):
         if char == "\n":
             line = " ".join("".join(chars).replace("\ufffe", "-").split())
             if line:
