@@ -72,7 +72,7 @@ def text_of(element, *, skip=("ltx_note", "ltx_contact_name", "ltx_note_mark")) 
 def clean(text: str) -> str:
     """One line: marks and runs of spaces (LaTeXML writes EM and no-break spaces) squeezed."""
     text = text.replace(MARK, " ")
-    text = " ".join(text.split())
+    text = re.sub(r"\s*,(?:\s*,)+", ",", " ".join(text.split()))
     return text.strip(" ,;")
 
 

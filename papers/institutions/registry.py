@@ -324,7 +324,7 @@ class Registry:
         ranked.sort(key=lambda c: (HOW_RANK[c.how], c.layer, -prominence(c.org)))
         first, second = ranked[0], ranked[1]
         tied = (HOW_RANK[first.how], first.layer) == (HOW_RANK[second.how], second.layer)
-        if first.how == "acronym" and tied and prominence(first.org) - prominence(second.org) < 1:
+        if first.how == "acronym" and tied and prominence(first.org) - prominence(second.org) < 0.5:
             return None
         return first.org
 

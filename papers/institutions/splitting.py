@@ -16,7 +16,7 @@ URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w\-]+\.(?:com|org|net|edu|io|ai|cn
 BRACED = re.compile(r"\{[^{}]*\}?")
 NOTE = re.compile(
     r"(?:equal(?:ly)? contribut\w*|contributed equally|corresponding authors?|"
-    r"work (?:done|performed) (?:while|during|at)|project lead|these authors)[^,;]*",
+    r"work (?:done|performed) (?:while|during|at)|project lead|these authors)[^,;.]*",
     re.I,
 )
 MARKS = "*∗†‡§¶‖♯♮♭⋆★☆✉#±∓⊥⊤♠♣♥♦"
@@ -117,6 +117,61 @@ US_STATES = {
     "tennessee", "texas", "utah", "vermont", "virginia", "washington", "west virginia",
     "wisconsin", "wyoming", "district of columbia",
 }  # fmt: skip
+US_STATE_ABBREVIATIONS = frozenset(
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "DC",
+    ]
+)
 US_STATE_CODES = re.compile(r"\b[A-Z]{2}\s+\d{5}\b|,\s*(?:CA|NY|MA|WA|PA|IL|TX|NJ|GA|MD)\b")
 CHINESE_CITIES = {
     "beijing", "shanghai", "shenzhen", "hangzhou", "guangzhou", "nanjing", "wuhan", "chengdu",
@@ -161,7 +216,7 @@ def place_country(segment: str) -> str:
     folded = re.sub(r"\s*\d[\d\- ]*$", "", folded)
     if folded in COUNTRIES:
         return COUNTRIES[folded]
-    if folded in US_STATES:
+    if folded in US_STATES or segment.strip() in US_STATE_ABBREVIATIONS:
         return "US"
     if folded in CHINESE_CITIES:
         return "CN"
