@@ -88,59 +88,34 @@ def run(fulltext: Path = FULLTEXT, rounds: int = 5) -> list[Result]:
     line_ms = per_call_ms(registry.organisations_in, lines * 20)
     names = [org.name for org in registry.organisations()]
     name_ms = per_call_ms(registry.match, random.Random(15).sample(names, NAME_SAMPLE))
+    rows = [
+        # (what, target, measured, unit, higher is better, note)
+        (f"extraction + matching, {len(files)} fixture files", 20, papers_per_s, "papers/s",
+         True, f"{rounds} rounds, files in memory"),
+        (f"registry load ({len(registry):,} organisations)", 3, load_s, "s", False,
+         "shipped extract + curated supplement, one core"),
+        ("registry memory", 300, held_mb, "MB", False,
+         "held after load, name cache included (tracemalloc)"),
+        (f"one affiliation line, p99 ({len(line_ms):,} real lines)", 10, p99(line_ms), "ms",
+         False, f"mean {statistics.mean(line_ms):.3f} ms"),
+        (f"match one name, p99 ({NAME_SAMPLE:,} registry names)", 10, p99(name_ms), "ms",
+         False, f"mean {statistics.mean(name_ms):.3f} ms"),
+    ]  # fmt: skip
     return [
-        Result(
-            name=f"institutions: extraction + matching, {len(files)} fixture files",
-            target=20,
-            measured=papers_per_s,
-            unit="papers/s",
-            higher_is_better=True,
-            note=f"{rounds} rounds, files in memory",
-        ),
-        Result(
-            name=f"institutions: registry load ({len(registry):,} organisations)",
-            target=3,
-            measured=load_s,
-            unit="s",
-            higher_is_better=False,
-            note="shipped extract + curated supplement, one core",
-        ),
-        Result(
-            name="institutions: registry memory",
-            target=300,
-            measured=held_mb,
-            unit="MB",
-            higher_is_better=False,
-            note="held after load, name cache included (tracemalloc)",
-        ),
-        Result(
-            name=f"institutions: one affiliation line, p99 ({len(line_ms):,} real lines)",
-            target=10,
-            measured=p99(line_ms),
-            unit="ms",
-            higher_is_better=False,
-            note=f"mean {statistics.mean(line_ms):.3f} ms",
-        ),
-        Result(
-            name=f"institutions: match one name, p99 ({NAME_SAMPLE:,} registry names)",
-            target=10,
-            measured=p99(name_ms),
-            unit="ms",
-            higher_is_better=False,
-            note=f"mean {statistics.mean(name_ms):.3f} ms",
-        ),
+        Result(f"institutions: {what}", target, measured, unit, higher, note)
+        for what, target, measured, unit, higher, note in rows
     ]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fulltext", type=Path, default=FULLTEXT)
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
     import os
 
     import django
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fulltext", type=Path, default=FULLTEXT)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "arxdaily.settings.bench")
     django.setup()  # settings only: this benchmark touches no database
     from bench.run import table

@@ -7,10 +7,7 @@ from papers.institutions import registry_reset, ror_dump_convert
 
 
 class Command(BaseCommand):
-    help = (
-        "Convert a full ROR data dump (schema v1 or v2, .zip or .json) into the registry "
-        "file named by INSTITUTION_REGISTRY_PATH (or --output)."
-    )
+    help = "Convert a full ROR dump (schema v1/v2, .zip/.json) into the registry file."
 
     def add_arguments(self, parser):
         parser.add_argument("dump", type=Path, help="ROR dump, e.g. v1.60-...-ror-data.zip")

@@ -15,7 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("folder", type=Path, metavar="DIR")
 
     def handle(self, *args, folder: Path, **options):
-        if not (folder / "expected.json").is_file():
-            raise CommandError(f"{folder}/expected.json not found")
-        for line in evaluation_report(institutions_evaluate(folder)):
-            self.stdout.write(line)
+        try:
+            result = institutions_evaluate(folder)
+        except FileNotFoundError as error:
+            raise CommandError(f"{folder}: {error}") from error
+        self.stdout.write("\n".join(evaluation_report(result)))
