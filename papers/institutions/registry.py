@@ -138,8 +138,9 @@ class Registry:
     `organisations_in(line)` for a whole affiliation line; `with_extra(orgs)` gives a registry
     where `orgs` (e.g. editors' institutions) come first, without re-indexing the base.
 
-    `preferred_acronyms` maps an ambiguous acronym to the record key a paper most likely means
-    ("MIT" → Massachusetts Institute of Technology) when the line names no country."""
+    `preferred_acronyms` maps an ambiguous acronym or name to the record key a paper most
+    likely means ("MIT" → Massachusetts Institute of Technology, "NVIDIA" → its US record) when
+    the line names no country."""
 
     def __init__(
         self,
@@ -149,7 +150,8 @@ class Registry:
         _layers: tuple[_Index, ...] = (),
     ):
         self._layers = _layers or (_Index(organisations),)
-        self._preferred = dict(preferred_acronyms or {})
+        preferred = dict(preferred_acronyms or {})
+        self._preferred = preferred | {name_key(text): key for text, key in preferred.items()}
 
     def with_extra(self, organisations: Iterable[Organisation]) -> "Registry":
         """A registry whose extra records win over this one's (same key: the extra record)."""
@@ -317,7 +319,8 @@ class Registry:
             ranked = [c for c in ranked if c.org.country in hints]
         if len(ranked) == 1:
             return ranked[0].org
-        if preferred := self._preferred.get(text.strip()):
+        preferred = self._preferred.get(text.strip()) or self._preferred.get(name_key(text))
+        if preferred:
             for c in ranked:
                 if c.org.key == preferred:
                     return c.org
