@@ -104,15 +104,17 @@ def ror_dump_convert(src: Path, dest: Path) -> int:
     ValueError when `src` is not a ROR dump. `dest` is replaced only once complete."""
     src, dest = Path(src), Path(dest)
     partial = dest.with_name(dest.name + ".partial")
-    count = 0
-    with gzip.open(partial, "wt", encoding="utf-8") as out:
-        if zipfile.is_zipfile(src):
-            with zipfile.ZipFile(src) as archive, archive.open(_dump_member(archive)) as raw:
-                records = json_array_items(io.TextIOWrapper(raw, encoding="utf-8"))
-                count = _write(records, out)
-        else:
-            with open(src, encoding="utf-8") as stream:
-                count = _write(json_array_items(stream), out)
+    try:
+        with gzip.open(partial, "wt", encoding="utf-8") as out:
+            if zipfile.is_zipfile(src):
+                with zipfile.ZipFile(src) as archive, archive.open(_dump_member(archive)) as raw:
+                    count = _write(json_array_items(io.TextIOWrapper(raw, encoding="utf-8")), out)
+            else:
+                with open(src, encoding="utf-8") as stream:
+                    count = _write(json_array_items(stream), out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(dest)
     return count
 
