@@ -40,12 +40,36 @@ SUBUNIT_START = re.compile(
 # Words that say nothing about which organisation a string names: an inside match must not
 # be one of them alone.
 GENERIC = frozenset(
-    "university institute college school laboratory laboratories center research science "
-    "sciences engineering technology department of and for the ai group team national "
-    "international academy computer data".split()
+    [
+        "university",
+        "institute",
+        "college",
+        "school",
+        "laboratory",
+        "laboratories",
+        "center",
+        "research",
+        "science",
+        "sciences",
+        "engineering",
+        "technology",
+        "department",
+        "of",
+        "and",
+        "for",
+        "the",
+        "ai",
+        "group",
+        "team",
+        "national",
+        "international",
+        "academy",
+        "computer",
+        "data",
+    ]
 )
 KIND_WORDS = frozenset(
-    "university institute college school academy laboratory center hospital".split()
+    ["university", "institute", "college", "school", "academy", "laboratory", "center", "hospital"]
 )
 HOW_RANK = {"name": 0, "zh": 0, "alias": 1, "swap": 1, "acronym": 2, "inside": 3}
 SCORE = {"name": 1.0, "alias": 1.0, "zh": 1.0, "swap": 0.9, "acronym": 0.9, "inside": 0.8}
@@ -259,10 +283,10 @@ class Registry:
         "Tencent AI Lab". One-word names count only for companies and curated records (a
         surname or a common word must not become an organisation)."""
         words = text.replace("-", " ").split()
-        if not 2 <= len(words) <= MAX_INSIDE_WORDS:
-            return None
+        if not 2 <= len(words) <= MAX_INSIDE_WORDS or not all(w[0].isupper() for w in words):
+            return None  # prose ("Google hereby grants …") and lists ("META and TESLA")
         for size in range(len(words) - 1, 0, -1):
-            for part in {" ".join(words[:size]), " ".join(words[-size:])}:
+            for part in dict.fromkeys((" ".join(words[:size]), " ".join(words[-size:]))):
                 key = name_key(part)
                 if not key or all(w in GENERIC for w in key.split()):
                     continue
