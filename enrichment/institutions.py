@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from enrichment.backends.base import InstitutionSuggestion
-from papers.institutions import InstitutionMatch, Organisation, registry_get
+from papers.institutions import InstitutionMatch, Organisation, Registry, registry_get
 from papers.models import (
     Institution,
     InstitutionAlias,
@@ -88,9 +88,9 @@ def _registry_institution(organisation: Organisation) -> Institution:
     if not ror_id or found.ror_id in ("", ror_id):
         return found
     # Another registry record of the same short name ("Amazon (Germany)"): its full name.
+    defaults = {"name": _clean(organisation.name), "source": source}
     return Institution.objects.get_or_create(
-        ror_id=ror_id,
-        defaults={"name": _clean(organisation.name), "source": source, "country": organisation.country},
+        ror_id=ror_id, defaults={**defaults, "country": organisation.country}
     )[0]
 
 
@@ -125,7 +125,6 @@ def institution_from_match(*, match: InstitutionMatch, name_zh: str = "") -> Ins
         institution.save(update_fields=["name_zh", "name_zh_source"])
         _published_changed(institution)
     return institution
-
 
 
 def editor_organisations_list() -> list[Organisation]:
@@ -191,31 +190,38 @@ def paper_institutions_apply(
     return changed
 
 
+def institutions_registry() -> Registry:
+    """The shared registry (papers.institutions) with the institutions editors added on top."""
+    return registry_get().with_extra(editor_organisations_list())
+
+
 def enrichment_institutions_apply(
     *, paper: Paper, suggestions: list[InstitutionSuggestion] | None
 ) -> None:
-    """arXiv's affiliations (each author's, split at ";") and the backend's institutions, each
-    through the registry matcher; `suggestions` None (a cached run) keeps the machine's links.
+    """arXiv's affiliations (each author's, split at ";", each part read like a front-matter
+    line) and the backend's institutions, all through the registry matcher; `suggestions`
+    None (a cached run) keeps the machine's links.
 
     An author without an institution gets the first one its affiliation names.
     """
-    registry = registry_get()
+    registry = institutions_registry()
     from_arxiv: list[tuple[Institution, str]] = []
     for author in paper.authors.all():
         for part in author.affiliation.split(";"):
-            institution = institution_from_match(match=registry.match(part))
-            if institution is None:
-                continue
-            from_arxiv.append((institution, part.strip()))
-            if author.institution_id is None:
-                author.institution = institution
-                author.save(update_fields=["institution"])
+            for match in registry.organisations_in(part):
+                institution = institution_from_match(match=match)
+                if institution is None:
+                    continue
+                from_arxiv.append((institution, part.strip()))
+                if author.institution_id is None:
+                    author.institution = institution
+                    author.save(update_fields=["institution"])
     paper_institutions_apply(paper=paper, institutions=from_arxiv, origin=Origin.ARXIV)
     if suggestions is None:
         return
     proposed = []
     for suggestion in suggestions:
-        match = registry.match(suggestion.name)
+        match = InstitutionMatch(suggestion.name, registry.match(suggestion.name))
         institution = institution_from_match(match=match, name_zh=suggestion.name_zh)
         if institution is not None:
             proposed.append((institution, ""))

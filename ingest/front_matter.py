@@ -18,16 +18,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from enrichment.institutions import (
-    editor_organisations_list,
     institution_from_match,
+    institutions_registry,
     paper_institutions_apply,
 )
-from ingest.frontmatter import PARSER_VERSION, FrontMatter, front_matter_institutions
+from ingest.frontmatter import FrontMatter, front_matter_institutions
 from ingest.selectors import papers_front_matter_due
 from ingest.sources.fulltext import FullTextFault, FullTextRead, full_text_download
 from ingest.sources.http import ArxivError, ArxivSession, redis_client
 from ingest.sources.recorded import recorded_full_text_read, recorded_full_texts
-from papers.institutions import registry_get
 from papers.models import FrontMatter as FrontMatterRow
 from papers.models import Paper, PaperInstitution
 
@@ -36,7 +35,9 @@ logger = logging.getLogger(__name__)
 State = FrontMatterRow.State
 # States that are final for a version: a re-run makes no request and writes nothing.
 SETTLED = (State.DONE, State.UNREADABLE)
-TEXT_MAX = 4000  # characters of the front matter kept for editors (and the LLM prompt)
+# Stored on each row; change it when ingest/frontmatter reads files differently, so that the
+# same file stored again (ingest --from-dir) is read again.
+PARSER_VERSION = "2026.12-1"
 _SWEEP_LOCK = "arxdaily:front-matter-sweep"
 
 
@@ -61,7 +62,7 @@ class FrontMatterTally:
 
 
 def _institutions_link(paper: Paper, front: FrontMatter) -> None:
-    registry = registry_get(extra=editor_organisations_list())
+    registry = institutions_registry()
     links = []
     for match in front_matter_institutions(front, registry):
         institution = institution_from_match(match=match)
@@ -73,14 +74,17 @@ def _institutions_link(paper: Paper, front: FrontMatter) -> None:
     )
 
 
-def _row_for_attempt(paper: Paper) -> FrontMatterRow:
-    """The paper's row, locked, with `attempts` counting this version's attempts before this one."""
+def _locked_row(paper: Paper) -> FrontMatterRow:
+    """The paper's row, locked for this transaction, or a new one for its version."""
     row = FrontMatterRow.objects.select_for_update().filter(paper=paper).first()
-    if row is None:
-        return FrontMatterRow(paper=paper, version=paper.version)
+    return row or FrontMatterRow(paper=paper, version=paper.version)
+
+
+def _attempt_count(row: FrontMatterRow, paper: Paper) -> None:
+    """Count one more attempt at the paper's current version (a new version starts at 1)."""
     if row.version != paper.version:
         row.version, row.attempts = paper.version, 0
-    return row
+    row.attempts += 1
 
 
 @transaction.atomic
@@ -92,25 +96,21 @@ def front_matter_store(*, paper: Paper, read: FullTextRead) -> FrontMatterRow:
     (the institutions of an earlier version stay linked). Storing the same file again for a
     settled version writes nothing.
     """
-    row = _row_for_attempt(paper)
-    if (
-        row.pk
-        and row.state in SETTLED
-        and (row.content_sha256, row.parser_version) == (read.sha256, PARSER_VERSION)
-    ):
+    row = _locked_row(paper)
+    stored = (row.version, row.content_sha256, row.parser_version)
+    if row.state in SETTLED and stored == (paper.version, read.sha256, PARSER_VERSION):
         return row
     front = read.front
-    row.attempts += 1
+    _attempt_count(row, paper)
     row.kind, row.url, row.content_sha256 = read.kind, read.url[:300], read.sha256
     row.parser_version = PARSER_VERSION
     row.fetched_at, row.next_attempt_at = timezone.now(), None
     row.state = State.DONE if front else State.UNREADABLE
     row.error = "" if front else read.unreadable[:2000]
-    row.authors = [
-        {"name": author.name, "lines": list(author.lines)} for author in (front.authors if front else ())
-    ]
+    authors = front.authors if front else ()
+    row.authors = [{"name": author.name, "lines": list(author.lines)} for author in authors]
     row.lines = list(front.lines) if front else []
-    row.text = front.text[:TEXT_MAX] if front else ""
+    row.text = front.text if front else ""
     row.save()
     if front is not None:
         _institutions_link(paper, front)
@@ -122,8 +122,8 @@ def front_matter_failure_store(*, paper: Paper, reason: str) -> FrontMatterRow:
     """Mark `paper`'s current version failed with `reason`, due again after a delay doubling
     from FRONT_MATTER_RETRY_MINUTES; after FRONT_MATTER_MAX_ATTEMPTS attempts not due again
     (until a new version). What an earlier version gave stays."""
-    row = _row_for_attempt(paper)
-    row.attempts += 1
+    row = _locked_row(paper)
+    _attempt_count(row, paper)
     row.state, row.error = State.FAILED, reason[:2000]
     if row.attempts < settings.FRONT_MATTER_MAX_ATTEMPTS:
         delay = settings.FRONT_MATTER_RETRY_MINUTES * 2 ** (row.attempts - 1)
@@ -174,9 +174,7 @@ def front_matters_fetch(
                 raise  # the task's time is up: the rest stays due for the next sweep
             except Exception as exc:  # a parser bug on one paper must not stop the sweep
                 logger.exception("front matter of %s crashed", paper.arxiv_id)
-                row = front_matter_failure_store(
-                    paper=paper, reason=f"{type(exc).__name__}: {exc}"
-                )
+                row = front_matter_failure_store(paper=paper, reason=f"{type(exc).__name__}: {exc}")
             tally.count(row, where=paper.versioned_id)
     finally:
         lock.release()
