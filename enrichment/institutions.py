@@ -199,8 +199,8 @@ def enrichment_institutions_apply(
     *, paper: Paper, suggestions: list[InstitutionSuggestion] | None
 ) -> None:
     """arXiv's affiliations (each author's, split at ";", each part read like a front-matter
-    line) and the backend's institutions, all through the registry matcher; `suggestions`
-    None (a cached run) keeps the machine's links.
+    line) and the backend's institutions, all through the registry matcher, as links of
+    origin arxiv and machine; `suggestions` None (a cached run) keeps the machine's links.
 
     An author without an institution gets the first one its affiliation names.
     """
@@ -208,7 +208,12 @@ def enrichment_institutions_apply(
     from_arxiv: list[tuple[Institution, str]] = []
     for author in paper.authors.all():
         for part in author.affiliation.split(";"):
-            for match in registry.organisations_in(part):
+            # arXiv's field is an affiliation by definition: when no part of it reads like an
+            # organisation ("Ohio State"), the whole of it is kept.
+            found = registry.organisations_in(part) or [
+                InstitutionMatch(part, registry.match(part))
+            ]
+            for match in found:
                 institution = institution_from_match(match=match)
                 if institution is None:
                     continue
