@@ -12,8 +12,9 @@ from ingest import services
 from ingest.front_matter import front_matter_fetch, front_matters_fetch
 from ingest.selectors import papers_front_matter_due
 from ingest.sources.http import ArxivSession
-from ingest.tasks import front_matter_sweep
+from ingest.tasks import front_matter_sweep, ingest_announcement
 from papers.models import FrontMatter, Institution, Paper, PaperInstitution
+from papers.signals import public_content_changed
 from tests.factories import (
     InstitutionFactory,
     PaperFactory,
@@ -21,7 +22,8 @@ from tests.factories import (
     TopicFactory,
     TopicHitFactory,
 )
-from tests.fakes.arxiv_server import FULLTEXT
+from tests.fakes.arxiv_server import FEED_DATE, FEED_IDS, FULLTEXT
+from tests.site_data import listed_paper, page_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +228,35 @@ def test_recorded_full_texts_load_with_ingest_from_dir():
     assert "front matter: 2 done, 1 failed" in run.error
     assert "no paper 1307.8133 in the database" in run.error
     assert run.requests_count == 0
+
+
+def test_a_published_papers_new_institutions_empty_the_public_cache(
+    fake_arxiv, watched, django_capture_on_commit_callbacks
+):
+    published = listed_paper(watched, arxiv_id=HTML_PAPER, categories=["cs.CL"])
+    page_publish(watched)
+    sent = []
+    public_content_changed.connect(receiver := lambda sender, **kw: sent.append(sender))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            fetch(published)
+        assert PaperInstitution in sent
+        sent.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            fetch(published)  # settled: nothing written, nothing sent
+        assert sent == []
+    finally:
+        public_content_changed.disconnect(receiver)
+
+
+def test_an_announcement_ingest_queues_the_sweep(fake_arxiv, django_capture_on_commit_callbacks):
+    TopicFactory(categories=["cs.AI"])
+    fake_arxiv.feed_ids_serve()
+    with django_capture_on_commit_callbacks(execute=True):  # tasks run eagerly
+        ingest_announcement.delay(categories=["cs.AI"], announce_date=FEED_DATE.isoformat())
+    due_later = list(papers_front_matter_due(now=timezone.now() + dt.timedelta(days=1)))
+    rows = FrontMatter.objects.filter(paper__arxiv_id__in=FEED_IDS)
+    # The feed's papers in a watched category have no full text here: failed, to be retried.
+    assert rows.count() == len(due_later) >= 1
+    assert set(rows.values_list("state", flat=True)) == {"failed"}
+    assert {r.path.split("/")[1] for r in fake_arxiv.requests} >= {"html", "pdf"}
