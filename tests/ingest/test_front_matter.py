@@ -260,3 +260,10 @@ def test_an_announcement_ingest_queues_the_sweep(fake_arxiv, django_capture_on_c
     assert rows.count() == len(due_later) >= 1
     assert set(rows.values_list("state", flat=True)) == {"failed"}
     assert {r.path.split("/")[1] for r in fake_arxiv.requests} >= {"html", "pdf"}
+
+
+def test_a_reply_over_the_size_limit_is_not_read(fake_arxiv, settings):
+    settings.ARXIV_FULLTEXT_MAX_BYTES = 10_000
+    row = fetch(paper(HTML_PAPER))
+    assert row.state == FrontMatter.State.UNREADABLE
+    assert "longer than 10000 bytes" in row.error
