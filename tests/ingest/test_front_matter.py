@@ -263,7 +263,7 @@ def test_an_announcement_ingest_queues_the_sweep(fake_arxiv, django_capture_on_c
 
 
 def test_a_reply_over_the_size_limit_is_not_read(fake_arxiv, settings):
-    settings.ARXIV_FULLTEXT_MAX_BYTES = 10_000
+    settings.ARXIV_FULLTEXT_MAX_BYTES = 1_000
     row = fetch(paper(HTML_PAPER))
     assert row.state == FrontMatter.State.UNREADABLE
-    assert "longer than 10000 bytes" in row.error
+    assert "longer than 1000 bytes" in row.error
