@@ -23,24 +23,21 @@ from enrichment.backends.base import (
     Backend,
     Enrichment,
     EnrichmentFailed,
-    InstitutionSuggestion,
     PaperSource,
     Usage,
     usage_cost,
 )
 from enrichment.backends.offline import summary_en_extract
 from enrichment.backends.taxonomy import Taxonomy
+from enrichment.institutions import enrichment_institutions_apply
 from enrichment.selectors import llm_spent_today, taxonomy_snapshot
 from papers.models import (
     ZH_FIELDS,
     EnrichmentRun,
-    Institution,
-    InstitutionAlias,
+    FrontMatter,
     Paper,
-    PaperInstitution,
     RunStatus,
     TopicHit,
-    institution_name_normalize,
 )
 from papers.signals import public_content_changed_if_published
 
@@ -105,71 +102,16 @@ def paper_source_get(*, paper: Paper) -> PaperSource:
     affiliations = dict.fromkeys(
         author.affiliation.strip() for author in paper.authors.all() if author.affiliation.strip()
     )
+    front = FrontMatter.objects.filter(paper=paper, state=FrontMatter.State.DONE).first()
     return PaperSource(
         arxiv_id=paper.arxiv_id,
         title=paper.title,
         abstract=paper.abstract,
         categories=tuple(category for category in categories if category),
         affiliations=tuple(affiliations),
+        # The paper's own affiliation lines, then its first page as extracted (ingest).
+        first_page_text="\n".join([*front.lines, front.text]).strip() if front else "",
     )
-
-
-def institution_resolve(*, name: str, name_zh: str = "") -> Institution | None:
-    """The institution a spelling stands for (via aliases), created if nobody knows it yet."""
-    name = " ".join(name.split()).strip(" ,;.")[:300]
-    normalized = institution_name_normalize(name)
-    if not normalized:
-        return None
-    alias = InstitutionAlias.objects.filter(normalized_name=normalized).first()
-    if alias:
-        institution = alias.institution
-    else:
-        institution, _ = Institution.objects.get_or_create(
-            normalized_name=normalized, defaults={"name": name, "name_zh": name_zh[:300]}
-        )
-    if name_zh and not institution.name_zh:
-        institution.name_zh = name_zh[:300]
-        institution.save(update_fields=["name_zh"])
-        # Its published papers show the new Chinese name.
-        public_content_changed_if_published(
-            paper_ids=institution.papers.values("pk"), sender=Institution
-        )
-    return institution
-
-
-def _institutions_apply(*, paper: Paper, suggestions: list[InstitutionSuggestion] | None) -> None:
-    """arXiv affiliations, then the backend's institutions; editors' links are left alone.
-
-    With `suggestions` None (a cached run) the machine's earlier links are kept as they are.
-    """
-    wanted: dict[int, str] = {}
-    for author in paper.authors.all():
-        for part in author.affiliation.split(";"):
-            institution = institution_resolve(name=part)
-            if institution is None:
-                continue
-            wanted.setdefault(institution.pk, PaperInstitution.Origin.ARXIV)
-            if author.institution_id is None:
-                author.institution = institution
-                author.save(update_fields=["institution"])
-    for suggestion in suggestions or []:
-        institution = institution_resolve(name=suggestion.name, name_zh=suggestion.name_zh)
-        if institution is not None:
-            wanted.setdefault(institution.pk, PaperInstitution.Origin.MACHINE)
-    links = {link.institution_id: link for link in paper.paper_institutions.all()}
-    keep = {PaperInstitution.Origin.EDITOR}
-    if suggestions is None:
-        keep.add(PaperInstitution.Origin.MACHINE)
-    for institution_id, link in links.items():
-        if link.origin not in keep and institution_id not in wanted:
-            link.delete()
-    position = max((link.position for link in links.values()), default=-1) + 1
-    for institution_id, origin in wanted.items():
-        if institution_id not in links:
-            PaperInstitution.objects.create(
-                paper=paper, institution_id=institution_id, origin=origin, position=position
-            )
-            position += 1
 
 
 def _editor_touched(hit: TopicHit) -> bool:
@@ -270,7 +212,7 @@ def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -
     _hits_apply(paper=paper, enrichment=result, taxonomy=backend.taxonomy)
     # Institutions named by a model that saw no affiliation and no first page are guesses.
     grounded = job.source.affiliations or job.source.first_page_text
-    _institutions_apply(paper=paper, suggestions=result.institutions if grounded else [])
+    enrichment_institutions_apply(paper=paper, suggestions=result.institutions if grounded else [])
     # Only a paper readers see empties the page cache; the day's drafts keep it.
     public_content_changed_if_published(paper_ids=[paper.pk], sender=Paper)
     return EnrichOutcome(
@@ -283,7 +225,7 @@ def _cached(job: _Job) -> EnrichOutcome | None:
     if job.key != job.paper.enrichment_key:
         return None
     with transaction.atomic():
-        _institutions_apply(paper=job.paper, suggestions=None)
+        enrichment_institutions_apply(paper=job.paper, suggestions=None)
         Paper.objects.filter(pk=job.paper.pk).update(
             enrichment_state=Paper.EnrichmentState.DONE, enrichment_error=""
         )

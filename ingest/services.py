@@ -18,6 +18,7 @@ from redis.exceptions import LockError
 
 from enrichment.tasks import papers_enrichment_queue
 from ingest import schedule
+from ingest.front_matter import front_matters_record
 from ingest.sources.api import ApiIdList, ApiWindow
 from ingest.sources.base import Batch, Source, SourceError
 from ingest.sources.http import ArxivSession, redis_client
@@ -193,16 +194,20 @@ def source_ingest(
     categories: Sequence[str] = (),
     session: ArxivSession | None = None,
     empty_status: str = RunStatus.OK,
+    then: Callable[[RunLog], None] | None = None,
 ) -> IngestRun:
     """One IngestRun of `kind` that stores everything `source` yields (source_store).
 
     `session` is the one the source talks to arXiv with, for the run's request count.
     `empty_status` is the run's status when the source yielded nothing and failed nowhere.
+    `then(log)` runs after the source, before the run is finished, for more of its work.
     Returns the finished run: failed when nothing was stored and something went wrong,
     partial when papers still wait for API metadata or some part failed.
     """
     log = RunLog(IngestRun.objects.create(source=kind, categories=list(categories)))
     source_store(source=source, log=log)
+    if then:
+        then(log)
     log.finish(session=session, empty_status=empty_status)
     return log.run
 
@@ -337,15 +342,26 @@ def backfill_run(
 
 
 def directory_ingest(*, path: Path, categories: Sequence[str] = ()) -> IngestRun:
-    """Load recorded listing feeds and API replies through the same parsers and upsert.
+    """Load recorded listing feeds, API replies and full texts through the same parsers.
 
     Feeds first (they carry the listing and its date), then API replies (which complete
     them, or add papers whose listing date is derived from their submission time); see
-    RecordedFiles. Nothing announced is "no announcement".
+    RecordedFiles. Then full-text files (`<id>.html`, `<id>.pdf`) become their papers' front
+    matter (front_matters_record): a summary line in the run, an error line per file that
+    failed. Nothing announced is "no announcement".
     """
+
+    def full_texts_store(log: RunLog) -> None:
+        tally = front_matters_record(path=path)
+        for error in tally.errors:
+            log.error(error)
+        if tally.states:
+            log.note(tally.summary)
+
     return source_ingest(
         source=RecordedFiles(path=path, categories=categories),
         kind=IngestRun.Source.DIRECTORY,
         categories=categories,
         empty_status=RunStatus.NO_ANNOUNCEMENT,
+        then=full_texts_store,
     )

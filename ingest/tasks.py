@@ -4,9 +4,11 @@ import datetime as dt
 
 import redis
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from ingest import services
+from ingest.front_matter import front_matters_fetch
 from ingest.sources.http import ArxivError
 from papers.models import IngestRun, RunStatus
 from topics.selectors import watched_categories_list
@@ -40,13 +42,35 @@ def ingest_announcement(
     )
     if run.status == RunStatus.FAILED:
         raise IngestIncomplete(run.error)
+    front_matter_sweep.delay_on_commit()
     return run.pk
 
 
 @shared_task(name="papers.ingest_pending_metadata", bind=True, **_INGEST_RETRY)
 def ingest_pending_metadata(self):
     """Complete papers the API had not returned yet (it often lags the listing)."""
-    return services.pending_metadata_ingest(task_id=self.request.id).pk
+    run = services.pending_metadata_ingest(task_id=self.request.id)
+    front_matter_sweep.delay_on_commit()
+    return run.pk
+
+
+# A paper's own fault is stored on its FrontMatter row and retried by the next sweep; only a
+# lost database or Redis is worth retrying the task for.
+@shared_task(
+    name="papers.front_matter_sweep",
+    acks_late=True,
+    autoretry_for=(OperationalError, redis.ConnectionError),
+    retry_backoff=60,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=4,
+    soft_time_limit=25 * 60,
+    time_limit=30 * 60,
+)
+def front_matter_sweep() -> str:
+    """Fetch the front matter of due papers (new, new versions, failures due again), topic
+    hits first, FRONT_MATTER_SWEEP_BATCH at most; returns the tally's summary."""
+    return front_matters_fetch(limit=settings.FRONT_MATTER_SWEEP_BATCH).summary
 
 
 def ingest_run_retry(*, run: IngestRun) -> bool:

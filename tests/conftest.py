@@ -39,6 +39,8 @@ def fake_arxiv(settings):
     server = FakeArxiv().start()
     settings.ARXIV_RSS_URL = server.rss_url
     settings.ARXIV_API_URL = server.api_url
+    settings.ARXIV_HTML_URL = server.html_url
+    settings.ARXIV_PDF_URL = server.pdf_url
     settings.ARXIV_RETRY_BACKOFF = 0.01
     settings.ARXIV_HTTP_TIMEOUT = 5.0
     yield server

@@ -182,6 +182,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # alike (messages still carry UTC times).
 CELERY_TIMEZONE = ARXIV_TIMEZONE
 ENRICH_SWEEP_MINUTES = env.int("ARXDAILY_ENRICH_SWEEP_MINUTES", default=30)
+FRONT_MATTER_SWEEP_MINUTES = env.int("FRONT_MATTER_SWEEP_MINUTES", default=20)
 CELERY_BEAT_SCHEDULE = {
     # Shortly after each announcement (Sun–Thu 20:00 New York), catch-up runs later that night
     # and the next morning, and a retry of papers whose API metadata was still missing.
@@ -203,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Failed and pending enrichment, retried.
     "papers.enrich_sweep": {"task": "papers.enrich_sweep", "schedule": ENRICH_SWEEP_MINUTES * 60},
+    # Papers' front matter (institutions): new papers, new versions and failed fetches due again.
+    "papers.front_matter_sweep": {
+        "task": "papers.front_matter_sweep",
+        "schedule": FRONT_MATTER_SWEEP_MINUTES * 60,
+    },
     # Drafts of auto-publish topics whose time has come.
     "papers.daily_pages_autopublish": {
         "task": "papers.daily_pages_autopublish",
@@ -214,7 +220,18 @@ CELERY_BEAT_SCHEDULE = {
 # Endpoints are settings so tests can point them at loopback fakes.
 ARXIV_API_URL = env("ARXIV_API_URL", default="https://export.arxiv.org/api/query")
 ARXIV_RSS_URL = env("ARXIV_RSS_URL", default="https://rss.arxiv.org/rss/")
-ARXIV_PDF_URL = env("ARXIV_PDF_URL", default="https://arxiv.org/pdf/")
+# A paper's full text, for its front matter (institutions): the HTML rendering of a version,
+# else its PDF. arXiv asks robots to use export.arxiv.org at the same pace as the API.
+ARXIV_HTML_URL = env("ARXIV_HTML_URL", default="https://export.arxiv.org/html/")
+ARXIV_PDF_URL = env("ARXIV_PDF_URL", default="https://export.arxiv.org/pdf/")
+# A bigger reply is not read (the paper is marked unreadable with the reason).
+ARXIV_FULLTEXT_MAX_BYTES = env.int("ARXIV_FULLTEXT_MAX_BYTES", default=40 * 1024 * 1024)
+# Front-matter sweep (every FRONT_MATTER_SWEEP_MINUTES): papers per run, and a failed paper's
+# retries (the delay doubles from FRONT_MATTER_RETRY_MINUTES; after FRONT_MATTER_MAX_ATTEMPTS
+# attempts it stays failed, with its reason, for an editor).
+FRONT_MATTER_SWEEP_BATCH = env.int("FRONT_MATTER_SWEEP_BATCH", default=100)
+FRONT_MATTER_RETRY_MINUTES = env.int("FRONT_MATTER_RETRY_MINUTES", default=60)
+FRONT_MATTER_MAX_ATTEMPTS = env.int("FRONT_MATTER_MAX_ATTEMPTS", default=6)
 ARXIV_MIN_INTERVAL = env.float("ARXIV_MIN_INTERVAL", default=3.0)
 ARXIV_HTTP_TIMEOUT = env.float("ARXIV_HTTP_TIMEOUT", default=30.0)
 ARXIV_USER_AGENT = env(

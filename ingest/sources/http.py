@@ -49,6 +49,10 @@ class ArxivHTTPError(ArxivError):
         self.status = status
 
 
+class ArxivReplyTooLarge(ArxivHTTPError):
+    """A 200 reply longer than the caller's limit: not read to its end."""
+
+
 class ArxivFeedError(ArxivError):
     """A reply that is not a well-formed feed (truncated, HTML error page, ...)."""
 
@@ -140,13 +144,14 @@ class ArxivSession(requests.Session):
             time.sleep(wait)
         raise ArxivHTTPError(f"gave up after {attempt + 1} attempt(s): {reason}", status=status)
 
-    def fetch(self, url: str) -> bytes:
-        """The body of a GET that must succeed with 200.
+    def fetch(self, url: str, *, max_bytes: int | None = None) -> bytes:
+        """The body of a GET that must succeed with 200, at most `max_bytes` long if given.
 
-        Raises ArxivHTTPError with the reason (arXiv's own for a 400) on any other status, or
-        when the retries are spent.
+        Raises ArxivHTTPError with the reason (arXiv's own for a 400) on any other status, when
+        the retries are spent, or when a bounded body is cut off; ArxivReplyTooLarge when it is
+        longer than `max_bytes` (announced or read).
         """
-        response = self.get(url)
+        response = self.get(url, stream=max_bytes is not None)
         if response.status_code != 200:
             # arXiv's API explains a 400 in the <summary> of an error entry.
             detail = re.search(rb"<summary>(.{0,300}?)</summary>", response.content, re.S)
@@ -154,4 +159,23 @@ class ArxivSession(requests.Session):
             if detail:
                 message += f": {detail.group(1).decode('utf-8', 'replace').strip()}"
             raise ArxivHTTPError(message, status=response.status_code)
-        return response.content
+        if max_bytes is None:
+            return response.content
+        with response:
+            return _body_read(response, url=url, max_bytes=max_bytes)
+
+
+def _body_read(response: requests.Response, *, url: str, max_bytes: int) -> bytes:
+    too_large = f"the reply from {url} is longer than {max_bytes} bytes"
+    announced = response.headers.get("Content-Length", "")
+    if announced.isdigit() and int(announced) > max_bytes:
+        raise ArxivReplyTooLarge(too_large, status=200)
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(chunk_size=64 * 1024):
+            body += chunk
+            if len(body) > max_bytes:
+                raise ArxivReplyTooLarge(too_large, status=200)
+    except requests.RequestException as exc:
+        raise ArxivHTTPError(f"reply from {url} cut off: {exc}", status=200) from exc
+    return bytes(body)

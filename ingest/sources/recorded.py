@@ -1,7 +1,8 @@
-"""Recorded arXiv replies (`manage.py ingest --from-dir`) as a source.
+"""Recorded arXiv replies (`manage.py ingest --from-dir`) as a source, and recorded full texts.
 
 Files are raw XML or arxiv.py's JSON recordings; each goes to the same parser as a live reply
-of its kind (ingest/sources/rss.py, ingest/sources/api.py).
+of its kind (ingest/sources/rss.py, ingest/sources/api.py). Full-text files (`<id>.html`,
+`<id>.pdf`) go to the reader of fetched ones (ingest/sources/fulltext.py).
 """
 
 import json
@@ -9,12 +10,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.frontmatter import FrontMatterUnavailable
 from ingest.sources.api import api_batch, api_page_parse
 from ingest.sources.base import Batch
+from ingest.sources.fulltext import HTML, PDF, FullTextFault, FullTextRead, full_text_read
 from ingest.sources.http import ArxivError
 from ingest.sources.rss import listing_batch, listing_parse
+from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 
 SUFFIXES = (".xml", ".json")
+FULL_TEXT_SUFFIXES = (f".{HTML}", f".{PDF}")  # in the order they are read
 
 
 def recorded_file_read(path: Path) -> bytes:
@@ -82,3 +87,35 @@ class RecordedFiles:
         if not listing.items or (self.categories and listing.category not in self.categories):
             return None
         return listing_batch(listing)
+
+
+def recorded_full_texts(path: Path) -> tuple[dict[str, list[Path]], list[str]]:
+    """The full-text files in `path` by arXiv id (file names write "/" as "_"), HTML first;
+    and one error line ("<file>: <why>") per full-text file not named after an arXiv id."""
+    files: dict[str, list[Path]] = {}
+    errors = []
+    for file in sorted(p for p in path.iterdir() if p.suffix in FULL_TEXT_SUFFIXES):
+        try:
+            arxiv_id = arxiv_id_parse(file.stem.replace("_", "/")).id
+        except InvalidArxivId as exc:
+            errors.append(f"{file.name}: {exc}")
+            continue
+        files.setdefault(arxiv_id, []).append(file)
+    for group in files.values():
+        group.sort(key=lambda file: FULL_TEXT_SUFFIXES.index(file.suffix))
+    return files, errors
+
+
+def recorded_full_text_read(files: list[Path]) -> FullTextRead:
+    """Read one paper's recorded full text: the first of `files` that is its HTML rendering,
+    else the PDF; raises FullTextFault when none is (a "No HTML" page and no PDF, an error
+    page, a cut-off PDF)."""
+    reason = "no full-text file"
+    for file in files:
+        try:
+            return full_text_read(
+                kind=file.suffix[1:], url=file.resolve().as_uri(), body=file.read_bytes()
+            )
+        except FrontMatterUnavailable as exc:
+            reason = f"{file.name}: {exc}"
+    raise FullTextFault(f"{reason}; no PDF recorded")

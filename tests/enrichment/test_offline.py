@@ -117,11 +117,13 @@ def test_institutions_from_arxiv_affiliations_are_normalised(db):
     (record,) = records(AFFILIATIONS)
     paper, _ = enriched(record)
     links = list(paper.paper_institutions.select_related("institution"))
+    # CfA is in ROR: the editors' record of it becomes the registry's, with ROR's name.
     assert [link.institution.name for link in links] == [
         "Ohio State",
-        "Center for Astrophysics | Harvard & Smithsonian",
+        "Center for Astrophysics Harvard & Smithsonian",
         "Warsaw University Observatory",
     ]
+    assert Institution.objects.get(pk=cfa.pk).ror_id == "03c3r2d17"
     assert {link.origin for link in links} == {PaperInstitution.Origin.ARXIV}
     # Two authors from Ohio State: one institution, no duplicate records.
     assert Institution.objects.count() == 3

@@ -189,7 +189,5 @@ def test_institutions_named_by_the_model_need_a_source(fake_llm, paper):
         link.institution.name: (link.origin, link.institution.name_zh)
         for link in paper.paper_institutions.select_related("institution")
     }
-    assert origins == {
-        "Dept. of CS, Tsinghua University": (PaperInstitution.Origin.ARXIV, ""),
-        "Tsinghua University": (PaperInstitution.Origin.MACHINE, "清华大学"),
-    }
+    # Both go through the registry: one institution, named by arXiv's field, ROR's Chinese name.
+    assert origins == {"Tsinghua University": (PaperInstitution.Origin.ARXIV, "清华大学")}

@@ -3,8 +3,11 @@
 Listing feeds are served per category from recorded RSS files. The API answers `id_list`
 queries from every <entry> found in the recorded API replies (unknown ids are simply absent,
 malformed ids get arXiv's recorded HTTP 400), replays recorded searches by their exact
-parameters, and pages through `search_ids` for any other search. `faults` injects, one per
-request, what a bad day at arXiv looks like. Every request is logged with its arrival time.
+parameters, and pages through `search_ids` for any other search. Full texts
+(`/html/<id>v<n>`, `/pdf/<id>v<n>`) come from the shared recorded fixtures (FULLTEXT); a
+paper without a file gets a 404. `faults` injects, one per request, what a bad day at arXiv
+looks like; `full_text_faults` makes one full-text path answer wrongly every time. Every
+request is logged with its arrival time.
 """
 
 import datetime as dt
@@ -21,6 +24,14 @@ from urllib.parse import parse_qs, urlsplit
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "arxiv"
+# Real recorded arXiv HTML pages and PDFs (see its SOURCES.md), shared beside the repository.
+FULLTEXT = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "fulltext"
+NO_HTML_PAGE = FULLTEXT / "2601.17668.html"  # what arXiv answers for a paper without HTML
+# What a proxy or an overloaded arXiv may send with a 200 instead of the paper.
+ERROR_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Error | arXiv e-print repository</title></head>"
+    b"<body><h1>Something went wrong</h1><p>Please try again later.</p></body></html>"
+)
 RSS_CS_AI = FIXTURES / "rss2026_cs.AI_new_format_3_items_trimmed.distill.xml"
 RSS_WEEKEND = FIXTURES / "rss2026_cs.CL_weekend_empty_channel.allnewsai.xml"
 ERROR_400 = FIXTURES / "api2026_error_incorrect_id_format_http400.arxivpy.json"
@@ -92,6 +103,9 @@ class FakeArxiv:
         self.hidden_ids: set[str] = set()  # ids "not in the API yet"
         self.search_ids: list[str] = []
         self.faults: deque[str] = deque()  # "429", "503", "slow", "truncate", "drop"
+        # path -> "404", "no_html" (arXiv's "No HTML" page), "error_page" (200), "truncate"
+        self.full_text_faults: dict[str, str] = {}
+        self.no_html_status = 404
         self.retry_after = "1"
         self.slow_seconds = 1.0
         self.requests: list[LoggedRequest] = []
@@ -111,6 +125,14 @@ class FakeArxiv:
     @property
     def api_url(self) -> str:
         return f"{self.base_url}/api/query"
+
+    @property
+    def html_url(self) -> str:
+        return f"{self.base_url}/html/"
+
+    @property
+    def pdf_url(self) -> str:
+        return f"{self.base_url}/pdf/"
 
     def start(self) -> "FakeArxiv":
         self._thread.start()
@@ -132,6 +154,26 @@ class FakeArxiv:
     def api_requests(self) -> list[LoggedRequest]:
         return [r for r in self.requests if r.path.startswith("/api/")]
 
+    def full_text_answer(self, path: str) -> tuple[int, dict, bytes]:
+        html = {"Content-Type": "text/html; charset=utf-8"}
+        fault = self.full_text_faults.get(path, "")
+        if fault == "404":
+            return 404, html, b"<html><title>Not Found</title></html>"
+        if fault == "error_page":
+            return 200, html, ERROR_PAGE
+        kind, _, versioned = path.removeprefix("/").partition("/")
+        if fault == "no_html":
+            return self.no_html_status, html, NO_HTML_PAGE.read_bytes()
+        file = FULLTEXT / f"{arxiv_id_parse(versioned).id.replace('/', '_')}.{kind}"
+        if not file.is_file():
+            return 404, html, b"<html><title>Not Found</title></html>"
+        body = file.read_bytes()
+        if file == NO_HTML_PAGE:
+            return self.no_html_status, html, body
+        if fault == "truncate":
+            body = body[: len(body) // 2]
+        return 200, html if kind == "html" else {"Content-Type": "application/pdf"}, body
+
     # ------------------------------------------------------------------ answers
 
     def answer(self, path: str, query: dict[str, list[str]]) -> tuple[int, dict, bytes]:
@@ -140,6 +182,8 @@ class FakeArxiv:
             if feed is None:
                 return 404, {}, b"no such feed"
             return 200, {"Content-Type": "application/rss+xml"}, feed
+        if path.startswith(("/html/", "/pdf/")):
+            return self.full_text_answer(path)
         if path != "/api/query":
             return 404, {}, b"not found"
         atom = {"Content-Type": "application/atom+xml; charset=utf-8"}

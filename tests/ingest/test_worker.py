@@ -27,6 +27,8 @@ def worker(fake_arxiv, transactional_db):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "ARXIV_RSS_URL": fake_arxiv.rss_url,
         "ARXIV_API_URL": fake_arxiv.api_url,
+        "ARXIV_HTML_URL": fake_arxiv.html_url,
+        "ARXIV_PDF_URL": fake_arxiv.pdf_url,
     }
     command = [sys.executable, "-m", "celery", "-A", "arxdaily", "worker", "--pool=solo"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"]
