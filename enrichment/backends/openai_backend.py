@@ -208,7 +208,12 @@ class OpenAIBackend:
             return chat_reply_read(completion)
 
     def _failed(self, exc: openai.APIError, usage: Usage) -> EnrichmentFailed:
-        return EnrichmentFailed(f"LLM request failed: {type(exc).__name__}: {exc}", usage)
+        message = f"LLM request failed: {type(exc).__name__}: {exc}"
+        response = getattr(exc, "response", None)
+        text = response.text.strip()[:300] if response is not None else ""
+        if text and not isinstance(getattr(exc, "body", None), dict) and text not in message:  # a body that is not JSON (an edge proxy's text/plain)
+            message += f" - {text}"
+        return EnrichmentFailed(message, usage)
 
     def _back_off(self, exc: openai.APIError, attempt: int, usage: Usage) -> None:
         """Wait what the server asked (Retry-After, retry-after-ms, x-ratelimit-reset-*), else
