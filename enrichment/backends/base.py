@@ -5,6 +5,7 @@ from typing import Protocol
 
 from enrichment.backends.taxonomy import Taxonomy
 
+
 @dataclass(frozen=True)
 class PaperSource:
     """Everything a backend may read about one paper (no model instance: backends run threaded)."""

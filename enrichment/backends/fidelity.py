@@ -54,7 +54,9 @@ class FidelityReport:
     @property
     def problems(self) -> list[str]:
         """Every problem as "<field>: <problem>", for a repair request."""
-        return [f"{name}: {problem}" for name, problems in self.flags.items() for problem in problems]
+        return [
+            f"{name}: {problem}" for name, problems in self.flags.items() for problem in problems
+        ]
 
 
 @cache

@@ -36,7 +36,12 @@ from enrichment.backends.replies import (
     retry_delay_read,
     usage_read,
 )
-from enrichment.backends.schema import AnswerError, EnrichmentAnswer, answer_json_schema, answer_parse
+from enrichment.backends.schema import (
+    AnswerError,
+    EnrichmentAnswer,
+    answer_json_schema,
+    answer_parse,
+)
 from enrichment.backends.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
@@ -191,7 +196,11 @@ class OpenAIBackend:
                 fmt = RESPONSE_FORMATS[RESPONSE_FORMATS.index(fmt) + 1]
                 log.warning("%s refused structured output, trying %s: %s", self.model, fmt, exc)
                 continue
-            except (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError) as exc:
+            except (
+                openai.RateLimitError,
+                openai.InternalServerError,
+                openai.APIConnectionError,
+            ) as exc:
                 if attempt >= settings.LLM_MAX_RETRIES:
                     raise self._failed(exc, usage) from exc
                 self._back_off(exc, attempt, usage)
@@ -211,7 +220,9 @@ class OpenAIBackend:
         message = f"LLM request failed: {type(exc).__name__}: {exc}"
         response = getattr(exc, "response", None)
         text = response.text.strip()[:300] if response is not None else ""
-        if text and not isinstance(getattr(exc, "body", None), dict) and text not in message:  # a body that is not JSON (an edge proxy's text/plain)
+        if (
+            text and not isinstance(getattr(exc, "body", None), dict) and text not in message
+        ):  # a body that is not JSON (an edge proxy's text/plain)
             message += f" - {text}"
         return EnrichmentFailed(message, usage)
 
@@ -222,7 +233,7 @@ class OpenAIBackend:
         asked = retry_delay_read(response.headers) if response is not None else None
         if asked is None:
             backoff = settings.LLM_RETRY_BACKOFF * 2**attempt
-            asked = min(backoff, settings.LLM_RETRY_MAX_WAIT) * random.uniform(0.5, 1.0)
+            asked = min(backoff, settings.LLM_RETRY_MAX_WAIT) * random.uniform(0.5, 1.0)  # noqa: S311 (jitter)
         rate_limited = isinstance(exc, openai.RateLimitError)
         if rate_limited:
             provider_pause(provider=self.provider, seconds=asked)

@@ -29,7 +29,7 @@ PROVIDER_HOSTS = {
     "router.huggingface.co": "huggingface",
     "api.cerebras.ai": "cerebras",
 }
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 # `response_format` per provider when LLM_RESPONSE_FORMAT is empty (README lists them).
 # json_schema where the endpoint constrains output to a schema for every model (OpenAI;
@@ -61,9 +61,7 @@ def provider_name() -> str:
     host = urlsplit(settings.LLM_BASE_URL).hostname or ""
     if host in LOCAL_HOSTS:
         return "local"
-    return next(
-        (name for suffix, name in PROVIDER_HOSTS.items() if host.endswith(suffix)), "other"
-    )
+    return next((name for suffix, name in PROVIDER_HOSTS.items() if host.endswith(suffix)), "other")
 
 
 def response_format_get(provider: str) -> str:
@@ -71,7 +69,9 @@ def response_format_get(provider: str) -> str:
     ValueError for a value outside RESPONSE_FORMATS."""
     wanted = settings.LLM_RESPONSE_FORMAT or RESPONSE_FORMAT_DEFAULTS.get(provider, "json_object")
     if wanted not in RESPONSE_FORMATS:
-        raise ValueError(f"LLM_RESPONSE_FORMAT {wanted!r}: use one of {', '.join(RESPONSE_FORMATS)}")
+        raise ValueError(
+            f"LLM_RESPONSE_FORMAT {wanted!r}: use one of {', '.join(RESPONSE_FORMATS)}"
+        )
     return wanted
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from enrichment.tasks import enrich_papers, enrich_sweep
 from papers.models import EnrichmentRun, Paper, TopicHit, ZhState
 from tests.factories import PaperFactory, UserFactory
-from tests.fakes.llm_server import Reply, answer_json
+from tests.fakes.llm_server import Reply
 from topics.services import taxonomy_load
 
 pytestmark = pytest.mark.django_db
@@ -47,10 +47,10 @@ def test_editor_edit_survives_reenrichment_of_a_changed_abstract(fake_llm):
     new_summary = "本文研究新的问题。提出新的方法。得到对数遗憾界。"
     fake_llm.push(
         Reply.answer(
-                summary_zh=new_summary,
-                abstract_zh=r"我们证明了 $\mathcal{O}(\log T)$ 的遗憾界。",
-                hits=[{**hit, "confidence": 0.2, "reason": "机器改变了主意"}],
-            )
+            summary_zh=new_summary,
+            abstract_zh=r"我们证明了 $\mathcal{O}(\log T)$ 的遗憾界。",
+            hits=[{**hit, "confidence": 0.2, "reason": "机器改变了主意"}],
+        )
     )
     enrich_sweep.delay()
     paper.refresh_from_db()

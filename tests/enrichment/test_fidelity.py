@@ -39,7 +39,9 @@ def test_a_faithful_translation_passes():
 
 
 def test_names_are_tokens_with_digits_or_inner_capitals():
-    assert names_find("We train GPT-4o, LLaMA-3 and BERT on ImageNet with AI and LLMs in 2x time.") == [
+    assert names_find(
+        "We train GPT-4o, LLaMA-3 and BERT on ImageNet with AI and LLMs in 2x time."
+    ) == [
         "GPT-4o",
         "LLaMA-3",
         "BERT",
@@ -98,7 +100,9 @@ def test_a_lost_name_and_url_are_flagged():
 def test_a_translation_far_shorter_than_the_abstract_is_flagged():
     abstract = "We study how models learn. " * 12
     translations = {**GOOD, "abstract": "我们研究模型。"}
-    report = fidelity_check(title=TITLE, abstract=abstract, translations=translations, unknown_slugs=[])
+    report = fidelity_check(
+        title=TITLE, abstract=abstract, translations=translations, unknown_slugs=[]
+    )
     assert report.flags == {"abstract": ["length 0.03x the English (expected 0.15-1.1x)"]}
 
 
@@ -118,7 +122,10 @@ def test_a_flagged_reply_gets_one_repair_naming_the_problem(fake_llm, paper):
     outcome = paper_enrich(paper=paper)
     paper.refresh_from_db()
     assert outcome.outcome == Outcome.DONE and outcome.usage.calls == 2
-    assert "abstract: numbers missing or changed: 12.5%" in fake_llm.requests[1]["messages"][-1]["content"]
+    assert (
+        "abstract: numbers missing or changed: 12.5%"
+        in fake_llm.requests[1]["messages"][-1]["content"]
+    )
     assert paper.abstract_zh_machine == GOOD["abstract"] and paper.enrichment_flags == {}
 
 

@@ -31,15 +31,16 @@ def enrich(paper):
 
 def test_valid_answer_fills_machine_fields_hits_and_usage(fake_llm, paper):
     fake_llm.push(
-        Reply.answer(hits=[
-                    {
-                        "topic": "llm",
-                        "subtopic": "reasoning",
-                        "confidence": 0.85,
-                        "reason": "研究大语言模型的推理",
-                    }
-                ],
-            )
+        Reply.answer(
+            hits=[
+                {
+                    "topic": "llm",
+                    "subtopic": "reasoning",
+                    "confidence": 0.85,
+                    "reason": "研究大语言模型的推理",
+                }
+            ],
+        )
     )
     outcome = enrich(paper)
     assert outcome.outcome == Outcome.DONE
@@ -126,7 +127,9 @@ def test_invented_topic_slugs_get_a_repair_then_are_dropped_and_flagged(fake_llm
     repair = fake_llm.requests[1]["messages"][-1]["content"]
     assert "unknown topic slugs: no-such-topic, llm/no-such-sub" in repair
     assert outcome.rejected_hits == ["no-such-topic", "llm/no-such-sub"]
-    assert paper.enrichment_flags == {"hits": ["unknown topic slugs: no-such-topic, llm/no-such-sub"]}
+    assert paper.enrichment_flags == {
+        "hits": ["unknown topic slugs: no-such-topic, llm/no-such-sub"]
+    }
     assert list(paper.topic_hits.values_list("topic__slug", "subtopic", "reason")) == [
         ("llm", None, "研究大语言模型")
     ]

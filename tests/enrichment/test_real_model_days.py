@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from enrichment.services import Outcome, paper_enrich, papers_enrich
 from enrichment.tasks import enrich_sweep

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 ABSTRACT = r"We fine-tune LLaMA-3 on ImageNet and gain 12.5% at $\mathcal{O}(n \log n)$ cost."
 ANSWER = answer_dict(
     title_zh="大语言模型推理研究",
-    abstract_zh=r"我们在 ImageNet 上微调 LLaMA-3，准确率提高 12.5%，代价为 $\mathcal{O}(n \log n)$。",
+    abstract_zh=r"我们在 ImageNet 上微调 LLaMA-3，准确率提高 12.5%，"
+    r"代价为 $\mathcal{O}(n \log n)$。",
 )
 ANSWER_JSON = json.dumps(ANSWER, ensure_ascii=False)
 

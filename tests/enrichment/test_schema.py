@@ -53,7 +53,9 @@ def test_a_real_newline_escape_stays_a_newline():
 def test_latex_commands_that_start_like_json_escapes_survive_whatever_the_source():
     # The hole of issue 16: \t, \n, \b, \f, \r and \u are JSON escapes, so a single backslash
     # before times, nabla, beta, frac, rho or uparrow used to become a control character.
-    abstract = r"$n \times m$，$\nabla f$，$\theta$，$\beta$，$\frac{1}{2}$，$\rho$，$\uparrow$，$\tau$"
+    abstract = (
+        r"$n \times m$，$\nabla f$，$\theta$，$\beta$，$\frac{1}{2}$，$\rho$，$\uparrow$，$\tau$"
+    )
     raw = answer_json(abstract_zh="placeholder").replace('"placeholder"', f'"{abstract}"')
     answer = answer_parse(raw)
     assert answer.abstract_zh == abstract

@@ -11,7 +11,7 @@ from enrichment.services import Outcome, paper_enrich, papers_enrich
 from enrichment.tasks import enrich_papers, enrich_sweep
 from papers.models import EnrichmentRun, Paper, RunStatus, TopicHit, ZhState
 from tests.factories import PaperFactory, SubtopicFactory, TopicHitFactory, UserFactory
-from tests.fakes.llm_server import Reply, answer_json, requested_arxiv_id
+from tests.fakes.llm_server import Reply, requested_arxiv_id
 
 pytestmark = pytest.mark.django_db
 
@@ -116,12 +116,12 @@ def test_machine_hits_are_replaced_editor_hits_never_touched(fake_llm, llm_taxon
     )
     fake_llm.push(
         Reply.answer(
-                hits=[
-                    hit("llm", "reasoning", 0.8, "涉及推理"),
-                    hit("agents-topic", None, 0.1, "机器想改"),
-                    hit("rejected-topic", None, 0.99, "机器想再提"),
-                ]
-            )
+            hits=[
+                hit("llm", "reasoning", 0.8, "涉及推理"),
+                hit("agents-topic", None, 0.1, "机器想改"),
+                hit("rejected-topic", None, 0.99, "机器想再提"),
+            ]
+        )
     )
     paper_enrich(paper=paper)
     hits = {h.topic.slug: h for h in paper.topic_hits.select_related("topic", "subtopic")}

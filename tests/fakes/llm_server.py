@@ -132,7 +132,9 @@ def faithful_answer_json(request: dict, **overrides) -> str:
     kept = " ".join(abstract_kept)
     padding = "内容" * (len("".join(abstract.split())) // 8 + len(kept) // 2)
     fields = {
-        "title_zh": " ".join(filter(None, ["测试用中文标题", requested_arxiv_id(request), *title_kept])),
+        "title_zh": " ".join(
+            filter(None, ["测试用中文标题", requested_arxiv_id(request), *title_kept])
+        ),
         "abstract_zh": f"这是测试服务器返回的中文摘要，保留原文要素：{kept}。{padding}",
     }
     return answer_json(**{**fields, **overrides})
