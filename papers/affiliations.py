@@ -13,15 +13,54 @@ def institution_name_normalize(name: str) -> str:
 
 
 class Institution(models.Model):
+    """An organisation papers come from: a registry (ROR) record, or a string nobody matched yet.
+
+    `source` says how far it can be trusted: readers are shown a registry match only for
+    ROR, curated and editor-confirmed institutions; `unmatched` ones wait for an editor.
+    `name_zh_source` follows the Chinese-text rule of papers: an editor's name wins, ROR's
+    label beats the machine's proposal, and a machine name only fills an empty one.
+    """
+
+    class Source(models.TextChoices):
+        ROR = "ror", "ROR 注册机构 / ROR registry"
+        CURATED = "curated", "补充名录 / curated supplement"
+        EDITOR = "editor", "编辑确认 / editor"
+        UNMATCHED = "unmatched", "未匹配 / unmatched"
+
+    class NameZhSource(models.TextChoices):
+        NONE = "", "—"
+        ROR = "ror", "ROR"
+        MACHINE = "machine", "机器 / machine"
+        EDITOR = "editor", "编辑 / editor"
+
     name = models.CharField(max_length=300, help_text="Canonical English name.")
     name_zh = models.CharField("中文名", max_length=300, blank=True)
+    name_zh_source = models.CharField(
+        "中文名来源 / Chinese name from",
+        max_length=10,
+        choices=NameZhSource.choices,
+        default=NameZhSource.NONE,
+        blank=True,
+    )
     normalized_name = models.CharField(max_length=300, unique=True, editable=False)
-    country = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True, help_text="ISO 3166 alpha-2, e.g. CN.")
     url = models.URLField(blank=True)
+    ror_id = models.CharField(
+        "ROR id", max_length=20, blank=True, help_text="The id part of https://ror.org/<id>."
+    )
+    source = models.CharField(
+        "来源 / source", max_length=10, choices=Source.choices, default=Source.UNMATCHED
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ror_id"], condition=~models.Q(ror_id=""), name="institution_unique_ror"
+            )
+        ]
+        indexes = [models.Index(fields=["source"], name="institution_source")]
         verbose_name = "机构 / Institution"
         verbose_name_plural = "机构 / Institutions"
 
@@ -31,6 +70,14 @@ class Institution(models.Model):
     def save(self, *args, **kwargs):
         self.normalized_name = institution_name_normalize(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def ror_url(self) -> str:
+        return f"https://ror.org/{self.ror_id}" if self.ror_id else ""
+
+    @property
+    def is_matched(self) -> bool:
+        return self.source != self.Source.UNMATCHED
 
 
 class InstitutionAlias(models.Model):
@@ -76,6 +123,7 @@ class PaperAuthor(models.Model):
 class PaperInstitution(models.Model):
     class Origin(models.TextChoices):
         ARXIV = "arxiv", "arXiv affiliation"
+        FRONT_MATTER = "frontmatter", "论文首页 / front matter"
         MACHINE = "machine", "机器识别 / machine"
         EDITOR = "editor", "编辑 / editor"
 
@@ -85,8 +133,11 @@ class PaperInstitution(models.Model):
     institution = models.ForeignKey(
         Institution, on_delete=models.CASCADE, related_name="paper_links"
     )
-    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
+    origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.MACHINE)
     position = models.PositiveSmallIntegerField(default=0)
+    source_line = models.TextField(
+        "原文 / as written", blank=True, help_text="The affiliation line this was read from."
+    )
 
     class Meta:
         ordering = ["paper", "position"]
@@ -100,3 +151,53 @@ class PaperInstitution(models.Model):
 
     def __str__(self) -> str:
         return str(self.institution)
+
+
+class FrontMatter(models.Model):
+    """What the paper's own first page says about its authors, fetched once per version.
+
+    `authors` is `[{"name": str, "lines": [str, ...]}, ...]` in print order and `lines` every
+    affiliation line as written; `text` is a bounded excerpt of the front matter for editors.
+    `content_sha256` is the hash of the fetched HTML or PDF. A row in state `done` or
+    `unreadable` for the paper's current version is never fetched again; `failed` rows are
+    retried by the sweep from `next_attempt_at` on.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待获取 / pending"
+        DONE = "done", "已提取 / extracted"
+        FAILED = "failed", "失败待重试 / failed, will retry"
+        UNREADABLE = "unreadable", "无法读取 / unreadable"
+
+    class Kind(models.TextChoices):
+        NONE = "", "—"
+        HTML = "html", "HTML"
+        PDF = "pdf", "PDF"
+
+    paper = models.OneToOneField(
+        "papers.Paper", on_delete=models.CASCADE, related_name="front_matter"
+    )
+    version = models.PositiveSmallIntegerField(help_text="The paper version this was read from.")
+    state = models.CharField(
+        "状态 / state", max_length=10, choices=State.choices, default=State.PENDING
+    )
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.NONE, blank=True)
+    url = models.URLField(max_length=300, blank=True)
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    parser_version = models.CharField(max_length=20, blank=True)
+    authors = models.JSONField(default=list, blank=True)
+    lines = models.JSONField(default=list, blank=True)
+    text = models.TextField(blank=True)
+    error = models.TextField("原因 / reason", blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="front_matter_due")]
+        verbose_name = "论文首页 / Front matter"
+        verbose_name_plural = "论文首页 / Front matter"
+
+    def __str__(self) -> str:
+        return f"front matter of paper {self.paper_id} v{self.version} ({self.state})"

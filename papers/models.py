@@ -13,6 +13,7 @@ from simple_history import register as history_register
 
 # Models of this app that live in their own modules; imported here so that `papers.models`
 # stays the one place to import any of them from (the "X as X" form marks a re-export).
+from papers.affiliations import FrontMatter as FrontMatter
 from papers.affiliations import Institution, PaperInstitution
 from papers.affiliations import InstitutionAlias as InstitutionAlias
 from papers.affiliations import PaperAuthor as PaperAuthor

@@ -61,7 +61,7 @@ class FidelityReport:
 
 @cache
 def _t2s() -> OpenCC:
-    return OpenCC("t2s")
+    return OpenCC("t2s.json")
 
 
 @cache
