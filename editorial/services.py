@@ -33,13 +33,35 @@ logger = logging.getLogger(__name__)
 PUBLISH = "papers.publish_dailypage"
 
 
+class FlagsOpen(Exception):
+    """Marking reviewed would pass machine text the fidelity checks flagged: confirm first."""
+
+    def __init__(self, flags: dict[str, list[str]]):
+        super().__init__("; ".join(f"{name}: {', '.join(items)}" for name, items in flags.items()))
+        self.flags = flags
+
+
+def paper_flags_open(*, paper: Paper) -> dict[str, list[str]]:
+    """The fidelity flags ({field: problems}) of Chinese fields that still show the machine's
+    text: an editor's own text for a field closes its flags."""
+    return {
+        name: problems
+        for name, problems in paper.enrichment_flags.items()
+        if name in ZH_FIELDS and problems and not getattr(paper, f"{name}_zh_human")
+    }
+
+
 @transaction.atomic
-def paper_review_mark(*, paper: Paper, user) -> Paper:
+def paper_review_mark(*, paper: Paper, user, flags_confirmed: bool = False) -> Paper:
     """A person has read the Chinese text against the current source: it may go public.
 
     Saves the paper as given (with the editor's pending edits). Needs papers.change_paper.
+    Raises FlagsOpen (nothing written) when flagged machine text would pass unless the editor
+    confirmed (`flags_confirmed`) having checked it.
     """
     permission_require(user=user, permissions=["papers.change_paper"])
+    if not flags_confirmed and (flags := paper_flags_open(paper=paper)):
+        raise FlagsOpen(flags)
     paper.zh_reviewed_at = timezone.now()
     paper.zh_reviewed_by = user
     for name in ZH_FIELDS:

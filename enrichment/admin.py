@@ -26,6 +26,7 @@ class EnrichmentRunAdmin(RunAdminMixin, admin.ModelAdmin):
         "llm_calls",
         "prompt_tokens",
         "completion_tokens",
+        "cache_hit_tokens",
         "cost_usd",
         "error_excerpt",
     ]

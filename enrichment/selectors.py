@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from enrichment.backends.taxonomy import SubtopicSpec, Taxonomy, TopicSpec
@@ -17,9 +17,12 @@ def llm_spent_today() -> Decimal:
 
 
 def papers_to_enrich() -> QuerySet[Paper]:
-    """What the sweep retries: pending and failed papers, oldest attempts first."""
+    """What the sweep takes up: pending papers, and failed ones whose retry time has come,
+    fewest attempts first. Papers that need an editor are left alone."""
+    due = Q(enrichment_retry_at__isnull=True) | Q(enrichment_retry_at__lte=timezone.now())
     return Paper.objects.filter(
-        enrichment_state__in=[Paper.EnrichmentState.PENDING, Paper.EnrichmentState.FAILED]
+        due,
+        enrichment_state__in=[Paper.EnrichmentState.PENDING, Paper.EnrichmentState.FAILED],
     ).order_by("enrichment_attempts", F("enriched_at").asc(nulls_first=True), "pk")
 
 

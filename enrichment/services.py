@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -25,9 +26,9 @@ from enrichment.backends.base import (
     EnrichmentFailed,
     PaperSource,
     Usage,
-    usage_cost,
 )
 from enrichment.backends.offline import summary_en_extract
+from enrichment.backends.providers import usage_cost
 from enrichment.backends.taxonomy import Taxonomy
 from enrichment.institutions import enrichment_institutions_apply
 from enrichment.selectors import llm_spent_today, taxonomy_snapshot
@@ -175,14 +176,14 @@ def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -
     usage = result.usage
     if paper is None:  # deleted while the backend was working on it
         return EnrichOutcome(job.paper.arxiv_id, Outcome.FAILED, usage, error="paper deleted")
-    cost = usage_cost(usage, backend.model)
+    cost = usage_cost(usage, model=backend.model, provider=backend.provider)
     paper.enrichment_attempts += 1
     paper.enrichment_prompt_tokens += usage.prompt_tokens
     paper.enrichment_completion_tokens += usage.completion_tokens
+    paper.enrichment_cache_hit_tokens += usage.cache_hit_tokens
     paper.enrichment_cost_usd += cost
     if isinstance(result, EnrichmentFailed):
-        paper.enrichment_state = Paper.EnrichmentState.FAILED
-        paper.enrichment_error = str(result)[:2000]
+        _failure_record(paper, str(result))
         paper.save()
         return EnrichOutcome(paper.arxiv_id, Outcome.FAILED, usage, cost, error=str(result))
 
@@ -204,8 +205,11 @@ def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -
         paper.zh_reviewed_at = None
         paper.zh_reviewed_by = None
     paper.summary_en = summary_en_extract(paper.abstract)
+    paper.enrichment_flags = result.flags
     paper.enrichment_state = Paper.EnrichmentState.DONE
     paper.enrichment_error = ""
+    paper.enrichment_failures = 0
+    paper.enrichment_retry_at = None
     paper.enrichment_key = job.key
     paper.enriched_at = timezone.now()
     paper.save()
@@ -218,6 +222,20 @@ def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -
     return EnrichOutcome(
         paper.arxiv_id, Outcome.DONE, usage, cost, rejected_hits=list(result.rejected_hits)
     )
+
+
+def _failure_record(paper: Paper, error: str) -> None:
+    """Failed: the sweep retries after ENRICH_RETRY_MINUTES, doubling per failure in a row;
+    after ENRICH_MAX_ATTEMPTS the paper waits for an editor and costs no more calls."""
+    paper.enrichment_failures += 1
+    paper.enrichment_error = error[:2000]
+    if paper.enrichment_failures >= settings.ENRICH_MAX_ATTEMPTS:
+        paper.enrichment_state = Paper.EnrichmentState.NEEDS_EDITOR
+        paper.enrichment_retry_at = None
+        return
+    paper.enrichment_state = Paper.EnrichmentState.FAILED
+    delay = timedelta(minutes=settings.ENRICH_RETRY_MINUTES * 2 ** (paper.enrichment_failures - 1))
+    paper.enrichment_retry_at = timezone.now() + delay
 
 
 def _cached(job: _Job) -> EnrichOutcome | None:
@@ -251,6 +269,7 @@ def _run_count(run: EnrichmentRun, outcome: EnrichOutcome) -> None:
     run.llm_calls += outcome.usage.calls
     run.prompt_tokens += outcome.usage.prompt_tokens
     run.completion_tokens += outcome.usage.completion_tokens
+    run.cache_hit_tokens += outcome.usage.cache_hit_tokens
     run.cost_usd += outcome.cost_usd
     if outcome.error and run.error.count("\n") < 20:
         run.error += f"{outcome.arxiv_id}: {outcome.error[:300]}\n"
@@ -351,13 +370,17 @@ def papers_enrichment_reset(*, papers: Iterable[Paper]) -> list[int]:
     pks (enrichment.tasks.papers_enrichment_rerun queues them).
 
     The cached part of the key is blanked, so the next run calls the backend again; the
-    source parts are kept, so a later run can still tell whether the source text changed.
+    source parts are kept, so a later run can still tell whether the source text changed. A
+    paper that needed an editor gets a fresh count of attempts.
     """
     paper_ids = []
     for paper in papers:
         blank = paper.enrichment_key[: 2 * KEY_PART].ljust(64, "0") if paper.enrichment_key else ""
         Paper.objects.filter(pk=paper.pk).update(
-            enrichment_key=blank, enrichment_state=Paper.EnrichmentState.PENDING
+            enrichment_key=blank,
+            enrichment_state=Paper.EnrichmentState.PENDING,
+            enrichment_failures=0,
+            enrichment_retry_at=None,
         )
         paper_ids.append(paper.pk)
     return paper_ids

@@ -105,6 +105,7 @@ class Paper(models.Model):
         PENDING = "pending", "待处理 / pending"
         DONE = "done", "完成 / done"
         FAILED = "failed", "失败待重试 / failed, will retry"
+        NEEDS_EDITOR = "needs_editor", "需要编辑处理 / needs an editor"
 
     arxiv_id = models.CharField(
         max_length=40, unique=True, help_text="Without version: 2604.00626 or hep-th/9901001."
@@ -149,10 +150,19 @@ class Paper(models.Model):
     )
 
     enrichment_state = models.CharField(
-        max_length=10, choices=EnrichmentState.choices, default=EnrichmentState.PENDING
+        max_length=20, choices=EnrichmentState.choices, default=EnrichmentState.PENDING
     )
     enrichment_error = models.TextField(blank=True)
     enrichment_attempts = models.PositiveSmallIntegerField(default=0)
+    enrichment_failures = models.PositiveSmallIntegerField(default=0, help_text="In a row.")
+    enrichment_retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="The sweep leaves a failed paper alone until then."
+    )
+    enrichment_flags = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Fidelity problems of the machine text per field (editors only).",
+    )
     enrichment_key = models.CharField(
         max_length=64, blank=True, help_text="Hash of source text, prompt version and model."
     )
@@ -160,6 +170,7 @@ class Paper(models.Model):
     # What enriching this paper has cost so far, every attempt included.
     enrichment_prompt_tokens = models.PositiveIntegerField(default=0)
     enrichment_completion_tokens = models.PositiveIntegerField(default=0)
+    enrichment_cache_hit_tokens = models.PositiveIntegerField(default=0)
     enrichment_cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=0)
 
     institutions = models.ManyToManyField(

@@ -88,6 +88,9 @@ class EnrichmentRun(CeleryRunMixin, models.Model):
     llm_calls = models.PositiveIntegerField(default=0)
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
+    cache_hit_tokens = models.PositiveIntegerField(
+        default=0, help_text="Prompt tokens served from the provider's cache."
+    )
     cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=0)
     error = models.TextField(blank=True)
     # Celery task that ran it: the same task delivered again after its

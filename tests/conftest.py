@@ -1,6 +1,8 @@
 import pytest
+import redis
 from django.core.cache import cache
 
+from enrichment.backends.openai_backend import accepted_formats
 from tests.fakes.arxiv_server import FakeArxiv
 from tests.fakes.llm_server import FakeLLM
 
@@ -47,9 +49,17 @@ def fake_arxiv(settings):
     server.stop()
 
 
+def _llm_pauses_delete(settings) -> None:
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter(f"{settings.LLM_PAUSE_KEY_PREFIX}*"):
+        client.delete(key)
+
+
 @pytest.fixture
 def fake_llm(settings):
-    """A running fake LLM, with settings pointing the openai backend at it."""
+    """A running fake LLM, with settings pointing the openai backend at it (as a local
+    server: structured output json_schema), quick backoff, no pauses or remembered
+    structured-output refusals left from other tests."""
     server = FakeLLM().start()
     settings.LLM_BACKEND = "openai"
     settings.LLM_BASE_URL = server.base_url
@@ -57,5 +67,10 @@ def fake_llm(settings):
     settings.LLM_MODEL = "gpt-4o-mini"
     settings.LLM_TIMEOUT = 5.0
     settings.LLM_MAX_RETRIES = 2
+    settings.LLM_RETRY_BACKOFF = 0.01
+    accepted_formats.clear()
+    _llm_pauses_delete(settings)
     yield server
     server.stop()
+    accepted_formats.clear()
+    _llm_pauses_delete(settings)

@@ -263,17 +263,37 @@ LLM_MODEL = env("ARXDAILY_LLM_MODEL", default="gpt-4o-mini")
 LLM_TIMEOUT = env.float("ARXDAILY_LLM_TIMEOUT", default=60.0)
 LLM_CONCURRENCY = env.int("ARXDAILY_LLM_CONCURRENCY", default=16)
 LLM_DAILY_BUDGET_USD = env.float("ARXDAILY_LLM_DAILY_BUDGET_USD", default=5.0)
-# The openai client retries 429/5xx/timeouts this often, backing off exponentially and
-# honouring Retry-After; then the paper is marked failed and the sweep tries again later.
+# Which provider LLM_BASE_URL is (openai, deepseek, dashscope, zhipu, groq, local, …); empty:
+# guessed from its host (enrichment/backends/providers.py).
+LLM_PROVIDER = env("ARXDAILY_LLM_PROVIDER", default="")
+# Structured output: json_schema, json_object or none; empty: the provider's default (README).
+LLM_RESPONSE_FORMAT = env("ARXDAILY_LLM_RESPONSE_FORMAT", default="")
+# 429/5xx/timeouts are retried this often, waiting what the server asks (Retry-After,
+# retry-after-ms, x-ratelimit-reset-*) or backing off exponentially from LLM_RETRY_BACKOFF
+# seconds; a wait over LLM_RETRY_MAX_WAIT fails the paper for the sweep instead.
 LLM_MAX_RETRIES = env.int("ARXDAILY_LLM_MAX_RETRIES", default=4)
+LLM_RETRY_BACKOFF = env.float("ARXDAILY_LLM_RETRY_BACKOFF", default=2.0)
+LLM_RETRY_MAX_WAIT = env.float("ARXDAILY_LLM_RETRY_MAX_WAIT", default=120.0)
+# A 429 pauses every worker of the provider: a Redis key under this prefix, on REDIS_URL.
+LLM_PAUSE_KEY_PREFIX = "arxdaily:llm-pause:"
 LLM_MAX_TOKENS = env.int("ARXDAILY_LLM_MAX_TOKENS", default=4096)
-# USD per million tokens (input, output); unknown models cost 0 and are logged.
+# The output budget of the one retry after a reply was cut off (finish_reason "length").
+LLM_MAX_TOKENS_RETRY = env.int("ARXDAILY_LLM_MAX_TOKENS_RETRY", default=2 * LLM_MAX_TOKENS)
+# USD per million tokens: (input, output) or (input, output, cache-hit input), keyed
+# "<provider>/<model>" or "<model>"; unknown models cost 0 and are logged. List prices as
+# published by the providers (2026); check them before relying on the budget.
 LLM_PRICES = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "deepseek-chat": (0.27, 1.10),
+    "gpt-4o-mini": (0.15, 0.60, 0.075),
+    "gpt-4o": (2.50, 10.00, 1.25),
+    "gpt-4.1-mini": (0.40, 1.60, 0.10),
+    "deepseek/deepseek-chat": (0.28, 0.42, 0.028),
+    "deepseek/deepseek-reasoner": (0.28, 0.42, 0.028),
     "qwen-plus": (0.40, 1.20),
 }
+# A paper whose enrichment failed is retried by the sweep after ENRICH_RETRY_MINUTES, doubling
+# per failure; after ENRICH_MAX_ATTEMPTS failures in a row it waits for an editor.
+ENRICH_RETRY_MINUTES = env.int("ARXDAILY_ENRICH_RETRY_MINUTES", default=30)
+ENRICH_MAX_ATTEMPTS = env.int("ARXDAILY_ENRICH_MAX_ATTEMPTS", default=5)
 # Papers the sweep takes per run (how often it runs: ENRICH_SWEEP_MINUTES, under Celery).
 ENRICH_SWEEP_BATCH = env.int("ARXDAILY_ENRICH_SWEEP_BATCH", default=500)
 

@@ -22,6 +22,8 @@ AXES_ENABLED = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ARXIV_MIN_INTERVAL = 0.0
 LLM_BACKEND = "offline"
+# Shared LLM pauses of this test run: tests delete the keys under this prefix.
+LLM_PAUSE_KEY_PREFIX = "arxdaily-test:llm-pause:"
 # Serve static files from the apps and static/ without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

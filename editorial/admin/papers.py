@@ -93,11 +93,21 @@ class AnnouncementInline(admin.TabularInline):
 
 
 NOT_TRANSLATED = "尚未翻译 / not yet translated"
+FLAGS_CONFIRM = (
+    "未标记为已审：机器译文有检查标记，请在论文页核对并勾选确认 / not marked reviewed: the "
+    "machine text has open flags; check it on the paper page and tick the confirmation"
+)
 ZH_LABELS = {
     "title": "标题 / Title",
     "summary": "AI总结 / Summary",
     "abstract": "摘要 / Abstract",
 }
+
+
+def _flags_html(flags: list[str]):
+    """Fidelity problems of the machine text (editors only; readers never see them)."""
+    items = format_html_join("", "<li>{}</li>", ((flag,) for flag in flags))
+    return format_html('<ul class="zh-warning zh-flags">{}</ul>', items)
 
 
 def _zh_machine_display(field: str):
@@ -107,6 +117,8 @@ def _zh_machine_display(field: str):
     def display(self, paper):
         text = getattr(paper, f"{field}_zh_machine") or NOT_TRANSLATED
         parts = [format_html('<div class="zh-machine">{}</div>', text)]
+        if flags := paper.enrichment_flags.get(field):
+            parts.append(_flags_html(flags))
         if getattr(paper, f"{field}_zh_source_changed"):
             parts.append(
                 format_html(
@@ -153,10 +165,13 @@ ENRICHMENT_FIELDS = [
     "enrichment_error",
     "enrichment_attempts",
     "enriched_at",
+    "enrichment_failures",
+    "enrichment_retry_at",
     "enrichment_key",
     # What enrichment has cost so far: a record, not something to edit.
     "enrichment_prompt_tokens",
     "enrichment_completion_tokens",
+    "enrichment_cache_hit_tokens",
     "enrichment_cost_usd",
 ]
 
@@ -175,6 +190,7 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         "confidence",
         "hits_summary",
         "enrichment_status",
+        "flags_summary",
         "zh_reviewed_at",
     ]
     list_filter = [
@@ -270,9 +286,17 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     def enrichment_status(self, paper):
         """A failed paper shows why in the list, not only on its page."""
         state = paper.get_enrichment_state_display()
-        if paper.enrichment_state != Paper.EnrichmentState.FAILED or not paper.enrichment_error:
+        failed = {Paper.EnrichmentState.FAILED, Paper.EnrichmentState.NEEDS_EDITOR}
+        if paper.enrichment_state not in failed or not paper.enrichment_error:
             return state
         return f"{state}: {paper.enrichment_error.splitlines()[0][:120]}"
+
+    @admin.display(description="检查标记 / flags")
+    def flags_summary(self, paper):
+        """Which fields the fidelity checks flagged, and how many problems each."""
+        flags = paper.enrichment_flags
+        order = [name for name in (*ZH_FIELDS, "hits") if flags.get(name)]
+        return ", ".join(f"{name} {len(flags[name])}" for name in order)
 
     @admin.display(description="专题命中 / topic hits")
     def hits_summary(self, paper):
@@ -298,13 +322,26 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
             '<button type="submit" class="button default" name="_mark_reviewed">{}</button>',
             "保存并标记为已审 / save and mark reviewed",
         )
-        return format_html("<p>{}</p><p>{}</p>{}", states, reviewed, button)
+        flags = paper.enrichment_flags.get("hits", [])
+        if services.paper_flags_open(paper=paper):
+            button = format_html(
+                '<label><input type="checkbox" name="_flags_confirmed"> {}</label> {}',
+                "已核对标记的机器译文 / I have checked the flagged machine text",
+                button,
+            )
+        hits_flags = _flags_html(flags) if flags else ""
+        return format_html("<p>{}</p><p>{}</p>{}{}", states, reviewed, hits_flags, button)
 
     def save_model(self, request, obj, form, change):
         if (field := request.POST.get("_zh_revert")) in ZH_FIELDS:
             services.paper_zh_revert(paper=obj, field=field, user=request.user)
         elif "_mark_reviewed" in request.POST:
-            services.paper_review_mark(paper=obj, user=request.user)
+            confirmed = "_flags_confirmed" in request.POST
+            try:
+                services.paper_review_mark(paper=obj, user=request.user, flags_confirmed=confirmed)
+            except services.FlagsOpen as exc:
+                super().save_model(request, obj, form, change)  # the edits, not the review
+                self.message_user(request, f"{FLAGS_CONFIRM}: {exc}", messages.WARNING)
         else:
             super().save_model(request, obj, form, change)
 
@@ -333,9 +370,15 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
 
     @admin.action(description="标记为已审 / mark reviewed", permissions=["change"])
     def mark_reviewed(self, request, queryset):
+        flagged = []
         for paper in queryset:
-            services.paper_review_mark(paper=paper, user=request.user)
+            try:
+                services.paper_review_mark(paper=paper, user=request.user)
+            except services.FlagsOpen:
+                flagged.append(paper.arxiv_id)
         self.message_user(request, "已标记为已审 / marked reviewed.")
+        if flagged:
+            self.message_user(request, f"{FLAGS_CONFIRM}: {', '.join(flagged)}", messages.WARNING)
 
     @admin.action(description="重新 AI 处理 / re-run enrichment", permissions=["change"])
     def enrich_again(self, request, queryset):

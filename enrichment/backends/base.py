@@ -1,15 +1,9 @@
 """The small interface every enrichment backend implements, and the choice between them."""
 
-import logging
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Protocol
 
-from django.conf import settings
-
 from enrichment.backends.taxonomy import Taxonomy
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -40,14 +34,13 @@ class InstitutionSuggestion:
 
 @dataclass
 class Usage:
+    """Calls (HTTP requests sent) and tokens; `cache_hit_tokens` is the part of
+    `prompt_tokens` the provider served from its prompt cache (billed at the cache-hit price)."""
+
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
-
-    def add(self, other: "Usage") -> None:
-        self.calls += other.calls
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
+    cache_hit_tokens: int = 0
 
 
 @dataclass
@@ -60,6 +53,9 @@ class Enrichment:
     institutions: list[InstitutionSuggestion] = field(default_factory=list)
     hits: list[HitSuggestion] = field(default_factory=list)
     rejected_hits: list[str] = field(default_factory=list)
+    # What the fidelity checks still found after the repair request, per field ("title",
+    # "summary", "abstract", "hits"): shown to editors, never to readers.
+    flags: dict[str, list[str]] = field(default_factory=dict)
     usage: Usage = field(default_factory=Usage)
 
 
@@ -75,6 +71,7 @@ class Backend(Protocol):
     name: str
     metered: bool  # whether calls cost money and count against the daily budget
     model: str
+    provider: str  # whose prices apply (settings.LLM_PRICES)
     prompt_version: str
     taxonomy: Taxonomy
 
@@ -98,15 +95,3 @@ def hits_check(
         if key not in kept or kept[key].confidence < hit.confidence:
             kept[key] = hit
     return list(kept.values()), rejected
-
-
-def usage_cost(usage: Usage, model: str) -> Decimal:
-    """USD for the tokens, from settings.LLM_PRICES (per million tokens: input, output)."""
-    prices = settings.LLM_PRICES.get(model)
-    if prices is None:
-        if usage.calls:
-            log.warning("no price for LLM model %s; its cost is counted as 0", model)
-        return Decimal(0)
-    price_in, price_out = (Decimal(str(price)) for price in prices)
-    cost = (usage.prompt_tokens * price_in + usage.completion_tokens * price_out) / 1_000_000
-    return cost.quantize(Decimal("0.000001"))

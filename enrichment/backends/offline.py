@@ -35,6 +35,7 @@ class OfflineBackend:
     name = "offline"
     metered = False
     model = "offline"
+    provider = "offline"
 
     def __init__(self, *, taxonomy: Taxonomy):
         self.taxonomy = taxonomy

@@ -81,44 +81,50 @@ class EnrichmentAnswer(BaseModel):
 
 # A backslash run and what follows: an odd run is one unescaped backslash before it.
 _BACKSLASH_WORD = re.compile(r"(\\+)(u[0-9A-Fa-f]{4}|[A-Za-z]+|.)", re.S)
-_UNICODE_ESCAPE = re.compile(r"u[0-9A-Fa-f]{4}")
+# One-letter JSON escapes a model may mean as such: `\n` before a non-letter, `\"`, `\/`.
 _SHORT_ESCAPES = set('"\\/bfnrt')
+_UNICODE_ESCAPE = re.compile(r"u[0-9A-Fa-f]{4}")
 
 
-def _escape_latex(raw: str, latex_commands: set[str]) -> str:
-    """Double single backslashes that start a LaTeX command, as models often forget to.
+def _escape_latex(raw: str) -> str:
+    r"""Double every single backslash that starts a LaTeX command, as models often forget to.
 
-    `\\mathbb` is invalid JSON and `\\frac` silently becomes a form feed; a command that occurs in
-    the paper's own text, or one that is no JSON escape at all, is meant as LaTeX.
+    A JSON escape never survives in front of a letter run: `\times`, `\nabla`, `\beta`,
+    `\frac`, `\rho` would become a tab, a newline, a backspace, a form feed or a carriage
+    return followed by the rest of the word, so a backslash before two or more letters is
+    LaTeX whether or not the paper uses the command. Left as JSON: `\uXXXX` (no LaTeX command
+    is `u` and four hex digits), `\n` or `\t` before a non-letter, `\"` and `\/`. The price:
+    a newline written directly before a Latin word reads as a literal `\n`.
     """
 
     def fix(match: re.Match) -> str:
         slashes, word = match.group(1), match.group(2)
-        if len(slashes) % 2 == 0:
+        if len(slashes) % 2 == 0 or _UNICODE_ESCAPE.fullmatch(word) or word in _SHORT_ESCAPES:
             return match.group(0)
-        json_escape = word[0] in _SHORT_ESCAPES or _UNICODE_ESCAPE.fullmatch(word)
-        if f"\\{word}" in latex_commands or not json_escape:
-            return f"{slashes}\\{word}"
-        return match.group(0)
+        return f"{slashes}\\{word}"
 
     return _BACKSLASH_WORD.sub(fix, raw)
 
 
-LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
-
-
-def answer_parse(raw: str, *, source_text: str) -> EnrichmentAnswer:
-    """Parse and validate a reply; raise AnswerError with a message the model can act on."""
-    if len(raw) > MAX_REPLY_CHARS:
-        raise AnswerError(f"reply is {len(raw)} characters long, more than {MAX_REPLY_CHARS}")
-    text = raw.strip()
-    # Some endpoints wrap JSON mode output in a Markdown fence all the same.
-    fence = re.fullmatch(r"```(?:json)?\s*(.*?)\s*```", text, re.S)
+def _json_object(text: str) -> object:
+    """The one JSON value in a reply, allowing a Markdown fence or prose around an object."""
+    fence = re.search(r"```(?:json)?\s*(.*?)\s*```", text, re.S)
     if fence:
         text = fence.group(1)
-    text = _escape_latex(text, set(LATEX_COMMAND.findall(source_text)))
+    start = text.find("{")
+    if start < 0:
+        return json.loads(text)  # no object at all: let the decoder say what it found
+    value, _ = json.JSONDecoder().raw_decode(text, start)
+    return value
+
+
+def answer_parse(raw: str) -> EnrichmentAnswer:
+    """Parse and validate a reply's text (think blocks already dropped); raise AnswerError
+    with a message the model can act on."""
+    if len(raw) > MAX_REPLY_CHARS:
+        raise AnswerError(f"reply is {len(raw)} characters long, more than {MAX_REPLY_CHARS}")
     try:
-        data = json.loads(text)
+        data = _json_object(_escape_latex(raw.strip()))
     except json.JSONDecodeError as exc:
         raise AnswerError(f"invalid JSON: {exc}") from exc
     if not isinstance(data, dict):
@@ -127,3 +133,32 @@ def answer_parse(raw: str, *, source_text: str) -> EnrichmentAnswer:
         return EnrichmentAnswer.model_validate(data)
     except ValidationError as exc:
         raise AnswerError(f"schema violation: {exc}") from exc
+
+
+def answer_json_schema() -> dict:
+    """The answer as a JSON Schema for `response_format: json_schema` (strict-mode shape:
+    every key required, no other keys); lengths and sentence counts are checked here, after."""
+
+    def obj(**properties: dict) -> dict:
+        return {
+            "type": "object",
+            "properties": properties,
+            "required": list(properties),
+            "additionalProperties": False,
+        }
+
+    text = {"type": "string"}
+    institution = obj(name=text, name_zh=text)
+    hit = obj(
+        topic=text,
+        subtopic={"type": ["string", "null"]},
+        confidence={"type": "number"},
+        reason=text,
+    )
+    return obj(
+        title_zh=text,
+        summary_zh=text,
+        abstract_zh=text,
+        institutions={"type": "array", "items": institution},
+        hits={"type": "array", "items": hit},
+    )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from enrichment.tasks import enrich_papers, enrich_sweep
 from papers.models import EnrichmentRun, Paper, TopicHit, ZhState
 from tests.factories import PaperFactory, UserFactory
-from tests.fakes.llm_server import Reply, answer_json
+from tests.fakes.llm_server import Reply
 from topics.services import taxonomy_load
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def test_editor_edit_survives_reenrichment_of_a_changed_abstract(fake_llm):
         abstract=r"We prove $\mathcal{O}(\sqrt{T})$ regret for reasoning with LLMs.",
     )
     hit = {"topic": "llm", "subtopic": "reasoning", "confidence": 0.9, "reason": "研究推理"}
-    fake_llm.push(Reply(content=answer_json(paper.arxiv_id, hits=[hit])))
+    fake_llm.push(Reply.answer(hits=[hit]))
     enrich_papers.delay([paper.pk])
     paper.refresh_from_db()
     assert paper.summary_zh.state == ZhState.MACHINE
@@ -46,12 +46,10 @@ def test_editor_edit_survives_reenrichment_of_a_changed_abstract(fake_llm):
     )
     new_summary = "本文研究新的问题。提出新的方法。得到对数遗憾界。"
     fake_llm.push(
-        Reply(
-            content=answer_json(
-                summary_zh=new_summary,
-                abstract_zh=r"我们证明了 $\mathcal{O}(\log T)$ 的遗憾界。",
-                hits=[{**hit, "confidence": 0.2, "reason": "机器改变了主意"}],
-            )
+        Reply.answer(
+            summary_zh=new_summary,
+            abstract_zh=r"我们证明了 $\mathcal{O}(\log T)$ 的遗憾界。",
+            hits=[{**hit, "confidence": 0.2, "reason": "机器改变了主意"}],
         )
     )
     enrich_sweep.delay()

@@ -31,18 +31,15 @@ def enrich(paper):
 
 def test_valid_answer_fills_machine_fields_hits_and_usage(fake_llm, paper):
     fake_llm.push(
-        Reply(
-            content=answer_json(
-                "2604.00001",
-                hits=[
-                    {
-                        "topic": "llm",
-                        "subtopic": "reasoning",
-                        "confidence": 0.85,
-                        "reason": "研究大语言模型的推理",
-                    }
-                ],
-            )
+        Reply.answer(
+            hits=[
+                {
+                    "topic": "llm",
+                    "subtopic": "reasoning",
+                    "confidence": 0.85,
+                    "reason": "研究大语言模型的推理",
+                }
+            ],
         )
     )
     outcome = enrich(paper)
@@ -65,12 +62,16 @@ def test_valid_answer_fills_machine_fields_hits_and_usage(fake_llm, paper):
     assert paper.enrichment_cost_usd == outcome.cost_usd > Decimal(0)
 
 
-def test_request_is_json_mode_temperature_0_and_lists_the_taxonomy(fake_llm, paper):
+def test_request_is_structured_temperature_0_and_lists_the_taxonomy(fake_llm, paper):
     enrich(paper)
     (request,) = fake_llm.requests
     assert request["model"] == "gpt-4o-mini"
     assert request["temperature"] == 0
-    assert request["response_format"] == {"type": "json_object"}
+    # A server on this machine (llama.cpp, vLLM, Ollama) gets the answer's JSON Schema.
+    response_format = request["response_format"]
+    assert response_format["type"] == "json_schema"
+    schema = response_format["json_schema"]["schema"]
+    assert schema["required"] == ["title_zh", "summary_zh", "abstract_zh", "institutions", "hits"]
     system, user = request["messages"]
     assert "topic `llm`" in system["content"]
     assert "subtopic `reasoning`" in system["content"]
@@ -90,7 +91,7 @@ def test_invalid_json_gets_one_repair_request(fake_llm, paper):
 
 
 def test_invalid_twice_marks_the_paper_failed_with_the_error(fake_llm, paper):
-    fake_llm.push(Reply(content="not json"), Reply(content=answer_json(summary_zh="一句。")))
+    fake_llm.push(Reply(content="not json"), Reply.answer(summary_zh="一句。"))
     outcome = enrich(paper)
     assert outcome.outcome == Outcome.FAILED
     assert paper.enrichment_state == Paper.EnrichmentState.FAILED
@@ -114,16 +115,21 @@ def test_latex_backslashes_inside_json_strings_survive(fake_llm, paper):
     assert len(fake_llm.requests) == 1
 
 
-def test_unknown_topic_and_subtopic_slugs_are_rejected_not_stored(fake_llm, paper):
+def test_invented_topic_slugs_get_a_repair_then_are_dropped_and_flagged(fake_llm, paper):
     hits = [
         {"topic": "no-such-topic", "confidence": 0.9, "reason": "编造的专题"},
         {"topic": "llm", "subtopic": "no-such-sub", "confidence": 0.8, "reason": "编造的子专题"},
         {"topic": "llm", "subtopic": None, "confidence": 0.7, "reason": "研究大语言模型"},
     ]
-    fake_llm.push(Reply(content=answer_json(hits=hits)))
+    fake_llm.push(Reply.answer(hits=hits), Reply.answer(hits=hits))
     outcome = enrich(paper)
     assert outcome.outcome == Outcome.DONE
+    repair = fake_llm.requests[1]["messages"][-1]["content"]
+    assert "unknown topic slugs: no-such-topic, llm/no-such-sub" in repair
     assert outcome.rejected_hits == ["no-such-topic", "llm/no-such-sub"]
+    assert paper.enrichment_flags == {
+        "hits": ["unknown topic slugs: no-such-topic, llm/no-such-sub"]
+    }
     assert list(paper.topic_hits.values_list("topic__slug", "subtopic", "reason")) == [
         ("llm", None, "研究大语言模型")
     ]
@@ -156,7 +162,7 @@ def test_persistent_rate_limit_fails_the_paper_for_the_sweep(fake_llm, settings,
 def test_reply_slower_than_the_timeout_fails_the_paper(fake_llm, settings, paper):
     settings.LLM_TIMEOUT = 0.3
     settings.LLM_MAX_RETRIES = 0
-    fake_llm.push(Reply(content=answer_json(), delay=1.5))
+    fake_llm.push(Reply(delay=1.5))
     outcome = enrich(paper)
     assert outcome.outcome == Outcome.FAILED
     assert "APITimeoutError" in paper.enrichment_error
@@ -175,15 +181,15 @@ def test_huge_reply_is_refused_and_the_paper_failed(fake_llm, paper):
 
 
 def test_institutions_named_by_the_model_need_a_source(fake_llm, paper):
-    named = answer_json(institutions=[{"name": "Tsinghua University", "name_zh": "清华大学"}])
-    fake_llm.push(Reply(content=named))
+    named = Reply.answer(institutions=[{"name": "Tsinghua University", "name_zh": "清华大学"}])
+    fake_llm.push(named)
     enrich(paper)
     assert not paper.paper_institutions.exists()  # no affiliation given: it would be a guess
 
     PaperAuthorFactory(paper=paper, position=0, affiliation="Dept. of CS, Tsinghua University")
     paper.abstract += " More."
     paper.save()
-    fake_llm.push(Reply(content=named))
+    fake_llm.push(named)
     enrich(paper)
     origins = {
         link.institution.name: (link.origin, link.institution.name_zh)

@@ -11,7 +11,7 @@ from enrichment.services import Outcome, paper_enrich, papers_enrich
 from enrichment.tasks import enrich_papers, enrich_sweep
 from papers.models import EnrichmentRun, Paper, RunStatus, TopicHit, ZhState
 from tests.factories import PaperFactory, SubtopicFactory, TopicHitFactory, UserFactory
-from tests.fakes.llm_server import Reply, answer_json, requested_arxiv_id
+from tests.fakes.llm_server import Reply, requested_arxiv_id
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_human_edit_survives_a_rerun_and_is_flagged_when_the_source_changed(fake
 
     paper.abstract = "A new abstract for version 2."
     paper.save()
-    fake_llm.push(Reply(content=answer_json(summary_zh="新的总结第一句。第二句。第三句。")))
+    fake_llm.push(Reply.answer(summary_zh="新的总结第一句。第二句。第三句。"))
     assert paper_enrich(paper=paper).outcome == Outcome.DONE
     paper.refresh_from_db()
     assert paper.summary_zh_human == "编辑写的总结。"
@@ -47,7 +47,7 @@ def test_a_changed_title_flags_only_the_human_title(fake_llm, llm_taxonomy):
     paper.refresh_from_db()
     paper.title += " (revised)"
     paper.save()
-    fake_llm.push(Reply(content=answer_json(title_zh="修订后的标题")))
+    fake_llm.push(Reply.answer(title_zh="修订后的标题"))
     paper_enrich(paper=paper)
     paper.refresh_from_db()
     assert paper.title_zh_source_changed
@@ -71,7 +71,7 @@ def test_changed_machine_text_clears_the_review_unchanged_keeps_it(
     assert paper.zh("title").state == ZhState.REVIEWED
 
     settings.LLM_MODEL = "deepseek-chat"
-    fake_llm.push(Reply(content=answer_json(title_zh="另一个标题")))
+    fake_llm.push(Reply.answer(title_zh="另一个标题"))
     paper_enrich(paper=paper)
     paper.refresh_from_db()
     assert paper.zh_reviewed_at is None
@@ -115,14 +115,12 @@ def test_machine_hits_are_replaced_editor_hits_never_touched(fake_llm, llm_taxon
         paper=paper, topic=rejected_topic, review_state=TopicHit.ReviewState.REJECTED
     )
     fake_llm.push(
-        Reply(
-            content=answer_json(
-                hits=[
-                    hit("llm", "reasoning", 0.8, "涉及推理"),
-                    hit("agents-topic", None, 0.1, "机器想改"),
-                    hit("rejected-topic", None, 0.99, "机器想再提"),
-                ]
-            )
+        Reply.answer(
+            hits=[
+                hit("llm", "reasoning", 0.8, "涉及推理"),
+                hit("agents-topic", None, 0.1, "机器想改"),
+                hit("rejected-topic", None, 0.99, "机器想再提"),
+            ]
         )
     )
     paper_enrich(paper=paper)
@@ -163,7 +161,7 @@ def test_run_records_counts_tokens_cost_and_errors(fake_llm, settings, llm_taxon
     def respond(request):
         if requested_arxiv_id(request) == bad:
             return Reply(content="no json at all")
-        return Reply(content=answer_json(requested_arxiv_id(request)))
+        return Reply()
 
     fake_llm.respond = respond
     run = papers_enrich(papers=Paper.objects.all())
@@ -223,7 +221,7 @@ def test_calls_run_concurrently_up_to_the_limit(fake_llm, settings, llm_taxonomy
     def respond(request):
         if len(fake_llm.requests) <= 4:
             together.wait()
-        return Reply(content=answer_json(requested_arxiv_id(request)))
+        return Reply()
 
     fake_llm.respond = respond
     PaperFactory.create_batch(9)

@@ -1,8 +1,13 @@
 """A loopback OpenAI-compatible `/v1/chat/completions` server with canned answers.
 
 Real HTTP on 127.0.0.1, so the code under test goes through the openai client unchanged. Tests
-queue replies with `push()`; when the queue is empty `respond` (default: a valid answer for the
-paper in the request) decides. Every request body is kept in `requests`.
+queue replies with `push()`; when the queue is empty `respond` (default: a faithful answer for
+the paper in the request) decides. Every request body is kept in `requests`.
+
+`Reply.recorded(name)` answers with a real provider's recorded reply from
+tests/fixtures/llm/ (status, headers, content type and body as recorded; see SOURCES.md there),
+optionally with our answer put in place of its content, in the recorded shape (after its
+`<think>` block, inside its Markdown fence).
 """
 
 import json
@@ -13,18 +18,72 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+RECORDINGS = Path(__file__).resolve().parent.parent / "fixtures" / "llm"
+# Headers of a recording that describe the recorded transfer, not the reply.
+TRANSFER_HEADERS = {"content-length", "transfer-encoding", "connection", "content-encoding"}
 
 
 @dataclass
 class Reply:
     status: int = 200
-    content: str = ""  # the assistant message of a 200 reply
+    # The assistant message of a 200 reply; None: a faithful answer for the requested paper,
+    # with `overrides` (see faithful_answer_json).
+    content: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering
+    overrides: dict = field(default_factory=dict)
+    body: bytes | None = None  # sent as is (a recording), instead of a generated body
+    content_type: str = "application/json"
 
     @classmethod
     def error(cls, status: int, **headers: str) -> "Reply":
         return cls(status=status, headers={k.replace("_", "-"): v for k, v in headers.items()})
+
+    @classmethod
+    def answer(cls, **overrides) -> "Reply":
+        """A faithful answer for the paper in the request, with some fields overridden."""
+        return cls(overrides=overrides)
+
+    @classmethod
+    def recorded(cls, name: str, *, answer: str | None = None, **choice) -> "Reply":
+        """The recording `name` (file name without extension), as recorded; with `answer`, that
+        text replaces the recorded answer in the recorded shape; `choice` overrides fields of
+        the first choice (e.g. finish_reason)."""
+        meta = json.loads((RECORDINGS / f"{name}.meta.json").read_text())
+        response = meta.get("response", {})
+        status = response.get("status", {}).get("code", 200)
+        headers = {
+            key: values[0]
+            for key, values in response.get("headers", {}).items()
+            if key.lower() not in TRANSFER_HEADERS
+        }
+        content_type = headers.pop("content-type", None)
+        path = next(RECORDINGS.glob(f"{name}.json"), None) or RECORDINGS / f"{name}.txt"
+        body = path.read_bytes()
+        if answer is not None or choice:
+            data = json.loads(body)
+            first = data["choices"][0]
+            if answer is not None:
+                first["message"]["content"] = _in_recorded_shape(
+                    first["message"].get("content") or "", answer
+                )
+            first.update(choice)
+            body = json.dumps(data, ensure_ascii=False).encode()
+        if content_type is None:
+            content_type = "text/plain" if path.suffix == ".txt" else "application/json"
+        return cls(status=status, headers=headers, body=body, content_type=content_type)
+
+
+def _in_recorded_shape(recorded: str, answer: str) -> str:
+    think = re.match(r"\s*<think>.*?</think>\s*", recorded, re.S)
+    if think:
+        return think.group(0) + answer
+    fence = re.match(r"```(\w*)\n", recorded)
+    if fence:
+        return f"{fence.group(0)}{answer}\n```"
+    return answer
 
 
 def answer_dict(arxiv_id: str = "", **overrides) -> dict:
@@ -44,6 +103,41 @@ def answer_dict(arxiv_id: str = "", **overrides) -> dict:
 
 def answer_json(arxiv_id: str = "", **overrides) -> str:
     return json.dumps(answer_dict(arxiv_id, **overrides), ensure_ascii=False)
+
+
+# What a faithful translation keeps of the English: math, URLs and tokens with a digit or an
+# inner capital (names, numbers).
+_KEPT = re.compile(r"\$[^$]+\$|https?://[^\s]+|[^\s$]*(?:\d|[A-Za-z0-9][A-Z])[^\s$]*")
+
+
+def _requested(request: dict, label: str) -> str:
+    match = re.search(rf"^{label}: (.*)$", request["messages"][1]["content"], re.M)
+    return match.group(1) if match else ""
+
+
+def _kept(text: str) -> list[str]:
+    return [
+        token if token.startswith("$") else token.strip(".,;:()[]\"'")
+        for token in _KEPT.findall(text)
+    ]
+
+
+def faithful_answer_json(request: dict, **overrides) -> str:
+    """A valid answer for the paper in the request that keeps its math, numbers, URLs and
+    names, padded with Chinese to a translation's length."""
+    title, abstract = _requested(request, "Title"), _requested(request, "Abstract")
+    # Numbers of the title are not checked; its names are.
+    title_kept = [token for token in _kept(title) if re.search("[A-Za-z]", token)]
+    abstract_kept = _kept(abstract)
+    kept = " ".join(abstract_kept)
+    padding = "内容" * (len("".join(abstract.split())) // 8 + len(kept) // 2)
+    fields = {
+        "title_zh": " ".join(
+            filter(None, ["测试用中文标题", requested_arxiv_id(request), *title_kept])
+        ),
+        "abstract_zh": f"这是测试服务器返回的中文摘要，保留原文要素：{kept}。{padding}",
+    }
+    return answer_json(**{**fields, **overrides})
 
 
 def requested_arxiv_id(request: dict) -> str:
@@ -90,9 +184,7 @@ class FakeLLM:
         self.in_flight = self.max_in_flight = 0
         self.script: deque[Reply] = deque()
         self.delay = delay
-        self.respond: Callable[[dict], Reply] = lambda request: Reply(
-            content=answer_json(requested_arxiv_id(request)), delay=self.delay
-        )
+        self.respond: Callable[[dict], Reply] = lambda request: Reply(delay=self.delay)
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -147,17 +239,29 @@ class FakeLLM:
                     time.sleep(reply.delay)
                 finally:
                     fake._finished()
-                if reply.status == 200:
-                    self._send(200, completion_body(request, reply.content), reply.headers)
+                if reply.body is not None:
+                    self._send(reply.status, reply.body, reply.headers, reply.content_type)
+                elif reply.status == 200:
+                    content = reply.content
+                    if content is None:
+                        content = faithful_answer_json(request, **reply.overrides)
+                    self._send(200, completion_body(request, content), reply.headers)
                 else:
                     error = {"error": {"message": f"fake error {reply.status}", "type": "fake"}}
                     self._send(reply.status, error, reply.headers)
 
-            def _send(self, status: int, body: dict, headers: dict | None = None):
-                data = json.dumps(body, ensure_ascii=False).encode()
+            def _send(
+                self,
+                status: int,
+                body: dict | bytes,
+                headers: dict | None = None,
+                content_type: str = "application/json",
+            ):
+                data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False)
+                data = data if isinstance(data, bytes) else data.encode()
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(data)))
                     for name, value in (headers or {}).items():
                         self.send_header(name, value)

@@ -5,6 +5,7 @@ import html
 import json
 
 import pytest
+from django.utils import timezone
 
 from enrichment.tasks import enrich_papers, enrich_sweep
 from papers.models import EnrichmentRun, Paper
@@ -53,7 +54,9 @@ def test_llm_faults_drop_no_paper_and_show_in_the_admin(
     assert run.papers_failed == len(FAULTS) and run.status == "failed"
     assert run.error.splitlines()[0].split(": ", 1)[1][:60] in run_list
 
-    fake_llm.respond = lambda request: Reply(content=answer_json(requested_arxiv_id(request)))
+    fake_llm.respond = lambda request: Reply()
+    # The sweep retries a failed paper once its (growing) retry delay has passed.
+    Paper.objects.filter(enrichment_state="failed").update(enrichment_retry_at=timezone.now())
     enrich_sweep.delay()
     dropped = len(FAULTS) - Paper.objects.filter(enrichment_state="done").count()
 

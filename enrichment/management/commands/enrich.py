@@ -25,7 +25,8 @@ class Command(BaseCommand):
             f"{backend_name()} ({run.model}, prompt {run.prompt_version}): {run.status}; "
             f"{run.papers_total} papers: {run.papers_done} done, {run.papers_cached} cached, "
             f"{run.papers_failed} failed, {run.papers_deferred} deferred; {run.llm_calls} calls, "
-            f"{run.prompt_tokens}+{run.completion_tokens} tokens, ${run.cost_usd}"
+            f"{run.prompt_tokens}+{run.completion_tokens} tokens "
+            f"({run.cache_hit_tokens} prompt tokens from the cache), ${run.cost_usd}"
         )
         if run.error:
             self.stderr.write(run.error)
