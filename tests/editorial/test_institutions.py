@@ -183,7 +183,9 @@ def test_chinese_region_list_holds_institutions_readers_see_no_chinese_name_of(c
     client.force_login(editor)
     InstitutionFactory(name="Zhejiang Lab", country="CN")
     InstitutionFactory(name="HKUST", country="HK", name_zh="港科", name_zh_source="machine")
-    InstitutionFactory(name="Fudan University", country="CN", name_zh="复旦大学", name_zh_source="ror")
+    InstitutionFactory(
+        name="Fudan University", country="CN", name_zh="复旦大学", name_zh_source="ror"
+    )
     InstitutionFactory(name="Stanford University", country="US")
 
     body = client.get(reverse(CHANGELIST), {"todo": "zh_missing"}).content.decode()
