@@ -200,7 +200,10 @@ class InstitutionAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         description="确认机器中文名 / confirm the machine's Chinese names", permissions=["change"]
     )
     def confirm_zh_names(self, request, queryset):
-        proposed = queryset.filter(name_zh_source=Institution.NameZhSource.MACHINE)
+        # Names readers do not see yet (the machine's, or older ones of unknown origin).
+        proposed = queryset.exclude(name_zh="").exclude(
+            name_zh_source__in=Institution.PUBLIC_ZH_SOURCES
+        )
         for institution in proposed:
             services.institution_name_zh_set(
                 institution=institution, name_zh=institution.name_zh, user=request.user
