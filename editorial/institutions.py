@@ -9,6 +9,7 @@ readers after commit (an institution's names show on every page that lists its p
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from editorial.edits import audited_save, permission_require, row_save
@@ -96,6 +97,21 @@ def institution_name_zh_set(*, institution: Institution, name_zh: str, user) -> 
     audited_save(institution, user=user)
     public_content_changed_on_commit(sender=Institution)
     return institution
+
+
+@transaction.atomic
+def institutions_name_zh_confirm(*, institutions: QuerySet[Institution], user) -> int:
+    """An editor has read these Chinese names readers do not see yet (the machine's, or older
+    ones of unknown origin) and vouches for them: they become the editor's and show. Needs
+    papers.change_institution; returns how many."""
+    proposed = institutions.exclude(name_zh="").exclude(
+        name_zh_source__in=Institution.PUBLIC_ZH_SOURCES
+    )
+    count = 0
+    for institution in proposed:
+        institution_name_zh_set(institution=institution, name_zh=institution.name_zh, user=user)
+        count += 1
+    return count
 
 
 def institution_editor_save(

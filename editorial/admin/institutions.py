@@ -138,7 +138,7 @@ class InstitutionAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         "paper_count",
     ]
     inlines = [InstitutionAliasInline]
-    actions = ["merge", "confirm_zh_names", "confirm_institutions"]
+    actions = ["merge", "confirm_institutions", "confirm_zh_names"]
 
     class Media:
         css = {"all": ["papers/admin/editorial.css"]}
@@ -197,23 +197,16 @@ class InstitutionAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/papers/institution/merge.html", context)
 
     @admin.action(
-        description="确认机器中文名 / confirm the machine's Chinese names", permissions=["change"]
-    )
-    def confirm_zh_names(self, request, queryset):
-        # Names readers do not see yet (the machine's, or older ones of unknown origin).
-        proposed = queryset.exclude(name_zh="").exclude(
-            name_zh_source__in=Institution.PUBLIC_ZH_SOURCES
-        )
-        for institution in proposed:
-            services.institution_name_zh_set(
-                institution=institution, name_zh=institution.name_zh, user=request.user
-            )
-        self.message_user(request, f"已确认 {len(proposed)} 个 / {len(proposed)} confirmed.")
-
-    @admin.action(
         description="确认为机构（注册表未收录）/ confirm as institutions the registry lacks",
         permissions=["change"],
     )
     def confirm_institutions(self, request, queryset):
         count = services.institutions_confirm(institutions=queryset, user=request.user)
         self.message_user(request, f"已确认 {count} 个 / {count} confirmed.")
+
+    @admin.action(
+        description="确认机器中文名 / confirm the machine's Chinese names", permissions=["change"]
+    )
+    def confirm_zh_names(self, request, queryset):
+        count = services.institutions_name_zh_confirm(institutions=queryset, user=request.user)
+        self.message_user(request, f"已确认 {count} 个中文名 / {count} Chinese names confirmed.")

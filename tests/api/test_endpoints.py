@@ -10,6 +10,7 @@ from tests.factories import (
     InstitutionFactory,
     PaperAuthorFactory,
     PaperFactory,
+    RegistryInstitutionFactory,
     SubtopicFactory,
     TopicFactory,
     TopicHitFactory,
@@ -176,13 +177,8 @@ def test_unpublished_papers_are_not_found(client, newsroom, name):
 def test_paper_detail_by_legacy_id_with_slash_and_version(client, newsroom):
     paper = paper_listed(newsroom["topic"], arxiv_id="hep-th/9901001", version=2)
     PaperAuthorFactory(paper=paper, position=0, name="E. Witten", affiliation="IAS")
-    institution = InstitutionFactory(
-        name="Institute for Advanced Study",
-        name_zh="高等研究院",
-        name_zh_source="ror",
-        source="ror",
-        ror_id="00wr4ns62",
-        country="US",
+    institution = RegistryInstitutionFactory(
+        name="Institute for Advanced Study", name_zh="高等研究院", ror_id="00wr4ns62", country="US"
     )
     paper.paper_institutions.create(institution=institution)
     guessed = InstitutionFactory(name="IAS Princeton", name_zh="普林斯顿", name_zh_source="machine")

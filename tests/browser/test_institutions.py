@@ -4,7 +4,12 @@ names included, with nothing wider than the window and every name visible."""
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, VIEWPORTS, screenshot
-from tests.factories import InstitutionFactory, PaperInstitutionFactory, TopicFactory
+from tests.factories import (
+    InstitutionFactory,
+    PaperInstitutionFactory,
+    RegistryInstitutionFactory,
+    TopicFactory,
+)
 from tests.site_data import listed_paper, page_publish
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -18,22 +23,13 @@ def institutions_day():
     topic = TopicFactory(slug="llm", name_zh="语言大模型 / LLM")
     paper = listed_paper(topic, title="Reinforcement-aware distillation", arxiv_id="2604.00700")
     matched = [
-        InstitutionFactory(
-            name="Tsinghua University",
-            name_zh="清华大学",
-            name_zh_source="ror",
-            source="ror",
-            ror_id="03cve4549",
-            country="CN",
+        RegistryInstitutionFactory(
+            name="Tsinghua University", name_zh="清华大学", ror_id="03cve4549", country="CN"
         ),
-        InstitutionFactory(
-            name=LONG_NAME,
-            name_zh="中国科学院深圳先进技术研究院",
-            name_zh_source="editor",
-            source="ror",
-            country="CN",
+        RegistryInstitutionFactory(
+            name=LONG_NAME, name_zh="中国科学院深圳先进技术研究院", name_zh_source="editor"
         ),
-        InstitutionFactory(name="Tencent", name_zh="腾讯", name_zh_source="ror", source="ror"),
+        RegistryInstitutionFactory(name="Tencent", name_zh="腾讯"),
     ]
     for position, institution in enumerate(matched, start=10):
         PaperInstitutionFactory(paper=paper, institution=institution, position=position)

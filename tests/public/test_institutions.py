@@ -4,7 +4,12 @@ import pytest
 
 from editorial import institutions as services
 from papers.models import Institution
-from tests.factories import InstitutionFactory, PaperInstitutionFactory, TopicFactory
+from tests.factories import (
+    InstitutionFactory,
+    PaperInstitutionFactory,
+    RegistryInstitutionFactory,
+    TopicFactory,
+)
 from tests.site_data import DAY, listed_paper, page_draft, page_publish
 
 pytestmark = pytest.mark.django_db
@@ -19,13 +24,8 @@ TSINGHUA_EN_FIRST = (
 
 @pytest.fixture
 def tsinghua():
-    return InstitutionFactory(
-        name="Tsinghua University",
-        name_zh="清华大学",
-        name_zh_source="ror",
-        source="ror",
-        ror_id="03cve4549",
-        country="CN",
+    return RegistryInstitutionFactory(
+        name="Tsinghua University", name_zh="清华大学", ror_id="03cve4549", country="CN"
     )
 
 

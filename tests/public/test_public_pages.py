@@ -13,6 +13,7 @@ from tests.factories import (
     InstitutionFactory,
     PaperInstitutionFactory,
     PaperVersionFactory,
+    RegistryInstitutionFactory,
     SubtopicFactory,
     TopicFactory,
     UserFactory,
@@ -102,9 +103,7 @@ def test_topic_day_shows_accepted_papers_with_full_cards(client):
     )
     PaperInstitutionFactory(
         paper=paper,
-        institution=InstitutionFactory(
-            name="Tencent", name_zh="腾讯", name_zh_source="ror", source="ror"
-        ),
+        institution=RegistryInstitutionFactory(name="Tencent", name_zh="腾讯"),
     )
     rejected = listed_paper(topic, state=TopicHit.ReviewState.REJECTED, title="Rejected one")
     suggested = listed_paper(topic, state=TopicHit.ReviewState.SUGGESTED, title="Suggested one")
