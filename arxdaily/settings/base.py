@@ -232,6 +232,11 @@ ARXIV_EXTRA_HOLIDAYS = env.list("ARXIV_EXTRA_HOLIDAYS", default=[])
 # How long a per-date/category ingest lock lives if its holder dies.
 ARXIV_INGEST_LOCK_TTL = env.int("ARXIV_INGEST_LOCK_TTL", default=30 * 60)
 
+# --- Institutions ---------------------------------------------------------------------------
+# An operator's full ROR registry in the compact jsonl.gz format written by `import_ror`;
+# empty or missing: the ROR extract shipped in papers/institutions/data/ is used.
+INSTITUTION_REGISTRY_PATH = env("INSTITUTION_REGISTRY_PATH", default="")
+
 # --- LLM (enrichment) ------------------------------------------------------------------------
 # Any OpenAI-compatible endpoint; without a key the offline backend is used.
 LLM_BACKEND = env("ARXDAILY_LLM_BACKEND", default="")

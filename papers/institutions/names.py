@@ -1,0 +1,122 @@
+"""How organisation names are compared: one normal form for the registry and the papers.
+
+`name_key("Dept. of Comp. Sci., Univ. of Tōkyō")` folds case and diacritics, spells out the
+usual abbreviations, reads "Université de X" / "Universidad de X" as "university of x", drops a
+leading "the", legal suffixes (Inc., Ltd.) and ROR's trailing "(Country)", and keeps only
+letters, digits and single spaces. Chinese text is compared in Simplified characters without
+spaces (`zh_key`); Traditional labels are converted with OpenCC (`simplified`).
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+ABBREVIATIONS = {
+    "univ": "university",
+    "uni": "university",
+    "inst": "institute",
+    "dept": "department",
+    "dep": "department",
+    "tech": "technology",
+    "technol": "technology",
+    "natl": "national",
+    "nat'l": "national",
+    "lab": "laboratory",
+    "labs": "laboratories",
+    "sci": "science",
+    "acad": "academy",
+    "res": "research",
+    "ctr": "center",
+    "cntr": "center",
+    "centre": "center",
+    "centres": "centers",
+    "intl": "international",
+    "engg": "engineering",
+    "eng": "engineering",
+    "coll": "college",
+    "assoc": "association",
+    "corp": "corporation",
+    "&": "and",
+}
+# Romance and Germanic spellings of "university (of)", so "Université de Toulouse" and
+# "University of Toulouse" share a key.
+UNIVERSITY_WORDS = {
+    "universite",
+    "universidad",
+    "universidade",
+    "universita",
+    "universitat",
+    "universiteit",
+    "universitet",
+    "universitas",
+}
+OF_WORDS = {"de", "da", "do", "di", "degli", "del", "della", "des", "du", "of", "der"}
+LEGAL_SUFFIXES = {"inc", "ltd", "llc", "gmbh", "co", "limited", "plc", "corporation", "corp"}
+TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
+TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|&")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def ascii_fold(text: str) -> str:
+    """Casefolded text without diacritics ("Coruña" → "coruna"; "ß" → "ss")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=200_000)
+def name_key(text: str) -> str:
+    """The comparison form of an organisation name (see the module docstring); "" when the
+    text has no letters or digits."""
+    text = TRAILING_PARENTHESIS.sub("", text) or text
+    words = [ABBREVIATIONS.get(w, w) for w in TOKEN.findall(ascii_fold(text).replace("’", "'"))]
+    out: list[str] = []
+    for word in words:
+        if word in UNIVERSITY_WORDS:
+            word = "university"
+        if word in OF_WORDS and out and out[-1] == "university":
+            word = "of"
+        out.append(word)
+    if out and out[0] == "the":
+        out = out[1:]
+    while len(out) > 1 and out[-1] in LEGAL_SUFFIXES:
+        out.pop()
+    return " ".join(out)
+
+
+def swapped_key(key: str) -> str:
+    """ "university of x" ↔ "x university" (and the same for institute/college), or "" when the
+    key has neither form. The matcher only accepts the swap when the registry holds it."""
+    for head in ("university", "institute", "college"):
+        prefix = f"{head} of "
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return f"{key[len(prefix) :]} {head}"
+        suffix = f" {head}"
+        if key.endswith(suffix) and " " not in key[: -len(suffix)].strip():
+            return f"{prefix}{key[: -len(suffix)]}"
+    return ""
+
+
+_converter: opencc.OpenCC | None = None
+
+
+def simplified(text: str) -> str:
+    """Traditional Chinese converted to Simplified with OpenCC's `t2s` (phrase-aware,
+    "香港理工大學" → "香港理工大学"); text without Han characters is returned as is."""
+    global _converter
+    if not HAN.search(text):
+        return text
+    if _converter is None:
+        _converter = opencc.OpenCC("t2s.json")
+    return _converter.convert(text)
+
+
+def has_han(text: str) -> bool:
+    """Whether the text contains a Chinese (Han) character."""
+    return bool(HAN.search(text))
+
+
+def zh_key(text: str) -> str:
+    """The comparison form of a Chinese name: Simplified, without spaces or punctuation."""
+    return "".join(c for c in simplified(text) if c.isalnum())
