@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from editorial.edits import audited_save, permission_require, row_save
+from papers.institutions import Organisation, registry_get
 from papers.models import (
     FrontMatter,
     Institution,
@@ -30,18 +31,13 @@ class InstitutionLinkError(ValueError):
     """A ROR id that cannot be linked: malformed, unknown to the registry, or already used."""
 
 
-def organisation_by_ror_id(ror_id: str):
-    """The registry's organisation (name, name_zh, country, ror_id) with this id, or None.
-
-    The registry (papers.institutions, loaded once per process) is read only when an editor
-    links an id, so the admin never loads it otherwise.
-    """
-    from papers.institutions import registry_get
-
-    return registry_get().by_ror_id(ror_id)
+def organisation_by_ror_id(ror_id: str) -> Organisation | None:
+    """The registry's organisation with this short ROR id, or None (the registry is keyed by
+    the id's URL; it loads on first use, so only linking pays for it)."""
+    return registry_get().get(f"https://ror.org/{ror_id}")
 
 
-def institution_ror_link_check(*, institution: Institution, ror_id: str):
+def institution_ror_link_check(*, institution: Institution, ror_id: str) -> Organisation:
     """The organisation `ror_id` (an id or a ror.org URL) names, ready to link to
     `institution`; raises InstitutionLinkError saying what is wrong."""
     parsed = ror_id_parse(ror_id)
@@ -60,14 +56,15 @@ def institution_ror_link_check(*, institution: Institution, ror_id: str):
 
 @transaction.atomic
 def institution_ror_link(*, institution: Institution, ror_id: str, user) -> Institution:
-    """Make `institution` the registry's organisation `ror_id`: its name, country and (unless
+    """Make `institution` the registry's organisation `ror_id`: its name (without ROR's
+    "(Country)" suffix of companies), country and (unless
     an editor wrote one) Chinese name come from the registry, and the old name stays findable
     as an alias. Needs papers.change_institution; raises InstitutionLinkError."""
     permission_require(user=user, permissions=[CHANGE])
     organisation = institution_ror_link_check(institution=institution, ror_id=ror_id)
     old_name = institution.name
-    institution.ror_id = organisation.ror_id
-    institution.name = organisation.name
+    institution.ror_id = ror_id_parse(ror_id)
+    institution.name = organisation.short_name
     institution.country = organisation.country or institution.country
     institution.source = Institution.Source.ROR
     if organisation.name_zh and institution.name_zh_source != Institution.NameZhSource.EDITOR:

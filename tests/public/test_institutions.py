@@ -109,19 +109,12 @@ def test_unknown_institution_is_404(client, db):
 
 
 def test_linking_a_ror_id_shows_on_the_cached_page_at_once(
-    client, topic, editor, monkeypatch, django_capture_on_commit_callbacks
+    client, topic, editor, django_capture_on_commit_callbacks
 ):
     unmatched = InstitutionFactory(name="Tsinghua Univ.")
     paper = _published(topic, unmatched)
     page_publish(topic)
     assert "Tsinghua Univ." in html(client.get(f"/papers/{paper.arxiv_id}/"))  # now cached
-    organisation = {"ror_id": "03cve4549", "name": "Tsinghua University", "name_zh": "清华大学"}
-    monkeypatch.setattr(
-        services,
-        "organisation_by_ror_id",
-        lambda ror_id: type("Organisation", (), {**organisation, "country": "CN"}),
-    )
-
     with django_capture_on_commit_callbacks(execute=True):
         services.institution_ror_link(institution=unmatched, ror_id="03cve4549", user=editor)
 
