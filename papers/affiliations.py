@@ -3,7 +3,18 @@
 Papers are referred to as "papers.Paper": papers.models imports this module, not the reverse.
 """
 
+import re
+
 from django.db import models
+
+# A ROR id: "0" and six letters or digits from ROR's alphabet, then a two-digit checksum.
+_ROR_ID = re.compile(r"(?:https?://)?(?:www\.)?(?:ror\.org/)?(0[a-hj-km-np-tv-z0-9]{6}[0-9]{2})/?")
+
+
+def ror_id_parse(text: str) -> str | None:
+    """The short ROR id in `text` ("03cve4549", "https://ror.org/03cve4549"), else None."""
+    match = _ROR_ID.fullmatch(text.strip().lower())
+    return match.group(1) if match else None
 
 
 def institution_name_normalize(name: str) -> str:
@@ -53,6 +64,10 @@ class Institution(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Chinese names readers see: ROR's label or an editor's. A machine's proposal waits for an
+    # editor, as machine Chinese text of papers waits for review.
+    PUBLIC_ZH_SOURCES = (NameZhSource.ROR, NameZhSource.EDITOR)
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -78,6 +93,11 @@ class Institution(models.Model):
     @property
     def is_matched(self) -> bool:
         return self.source != self.Source.UNMATCHED
+
+    @property
+    def name_zh_public(self) -> str:
+        """The Chinese name readers may see ("" when none): see PUBLIC_ZH_SOURCES."""
+        return self.name_zh if self.name_zh_source in self.PUBLIC_ZH_SOURCES else ""
 
 
 class InstitutionAlias(models.Model):

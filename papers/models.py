@@ -18,6 +18,7 @@ from papers.affiliations import Institution, PaperInstitution
 from papers.affiliations import InstitutionAlias as InstitutionAlias
 from papers.affiliations import PaperAuthor as PaperAuthor
 from papers.affiliations import institution_name_normalize as institution_name_normalize
+from papers.affiliations import ror_id_parse as ror_id_parse
 from papers.listings import Announcement
 from papers.listings import PaperVersion as PaperVersion
 from papers.runs import EnrichmentRun as EnrichmentRun

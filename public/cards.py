@@ -2,19 +2,59 @@
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import get_language
 
-from papers.models import Announcement, Paper, PaperAuthor, PaperInstitution
+from papers.models import Announcement, Institution, Paper, PaperAuthor, PaperInstitution
 
 
-def _url_builder(name: str):
+def _url_builder(name: str, placeholder: str = "x"):
     """`reverse(name, args=[value])` for many values at the price of one reverse.
 
-    Only for URL arguments that need no quoting (arXiv ids, slugs): the value is spliced in.
+    Only for URL arguments that need no quoting (arXiv ids, slugs, pks): the value is spliced
+    in where `placeholder` (a value the URL pattern accepts) was.
     """
-    head, _, tail = reverse(name, args=["x"]).rpartition("x")
+    head, _, tail = reverse(name, args=[placeholder]).rpartition(placeholder)
     return lambda value: f"{head}{value}{tail}"
+
+
+def _institution_url_builder():
+    return _url_builder("institutions:detail", placeholder="987654321")
+
+
+def institution_card(institution: Institution, *, url=None) -> dict:
+    """What readers are shown of an institution (cards, its page, the API): only a matched
+    one (ROR, curated, editor-confirmed) is named as an organisation, with its Chinese name
+    once public (Institution.name_zh_public), country, ROR id and page `url`; an unmatched one
+    is the paper's own words, with no Chinese name, country or link. `names` are the
+    (lang, text) parts to show, the reader's (active) language first. `url`: a builder from
+    the pk (see _url_builder), made once for many cards."""
+    if not institution.is_matched:
+        return {
+            "name": institution.name,
+            "name_zh": "",
+            "names": [{"lang": "en", "text": institution.name}],
+            "country": "",
+            "ror_id": None,
+            "matched": False,
+            "url": "",
+        }
+    url = url or _institution_url_builder()
+    names = [{"lang": "en", "text": institution.name}]
+    if name_zh := institution.name_zh_public:
+        zh_first = (get_language() or settings.LANGUAGE_CODE).startswith("zh")
+        names.insert(0 if zh_first else 1, {"lang": "zh-Hans", "text": name_zh})
+    return {
+        "name": institution.name,
+        "name_zh": name_zh,
+        "names": names,
+        "country": institution.country,
+        "ror_id": institution.ror_id or None,
+        "matched": True,
+        "url": url(institution.pk),
+    }
 
 
 def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None) -> list[Paper]:
@@ -27,7 +67,7 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
     `announcement` (the listing shown, or None). Escaping stays with the template.
     `paper_ids`, a subquery selecting the same papers, spares the driver hundreds of literal
     ids to quote. Besides what the template shows, a card holds what the API's paper detail
-    gives: `author_details` (name, affiliation) and each institution's country.
+    gives: `author_details` (name, affiliation) and `institutions` (see institution_card).
     """
     ids = [paper.pk for paper in papers] if paper_ids is None else paper_ids
     authors = defaultdict(list)
@@ -38,14 +78,35 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
     ):
         authors[paper_id].append({"name": name, "affiliation": affiliation})
     institutions = defaultdict(list)
-    for paper_id, name, name_zh, country in (
+    institution_url = _institution_url_builder()
+    for paper_id, pk, name, name_zh, zh_source, country, ror_id, source in (
         PaperInstitution.objects.filter(paper_id__in=ids)
         .order_by("paper_id", "position")
         .values_list(
-            "paper_id", "institution__name", "institution__name_zh", "institution__country"
+            "paper_id",
+            "institution_id",
+            "institution__name",
+            "institution__name_zh",
+            "institution__name_zh_source",
+            "institution__country",
+            "institution__ror_id",
+            "institution__source",
         )
     ):
-        institutions[paper_id].append({"name": name, "name_zh": name_zh, "country": country})
+        institutions[paper_id].append(
+            institution_card(
+                Institution(
+                    pk=pk,
+                    name=name,
+                    name_zh=name_zh,
+                    name_zh_source=zh_source,
+                    country=country,
+                    ror_id=ror_id,
+                    source=source,
+                ),
+                url=institution_url,
+            )
+        )
     paper_url = _url_builder("papers:paper")
     topic_url = _url_builder("topics:detail")
     for paper in papers:

@@ -9,7 +9,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from public.selectors import FeedItem, feed_items_list, topic_active_get
+from papers.models import Institution
+from public.selectors import FeedItem, feed_items_list, institution_public_get, topic_active_get
 from topics.models import Topic
 
 # "<" followed by what an HTML parser would read as the start of a tag or comment.
@@ -88,4 +89,31 @@ class TopicAtomFeed(TopicRssFeed):
     feed_type = Atom1Feed
 
     def subtitle(self, obj: Topic) -> str:
+        return self.description(obj)
+
+
+class InstitutionRssFeed(PublishedPapersFeed):
+    """A matched institution's published papers (unmatched names have no feed: 404)."""
+
+    def get_object(self, request, pk: int) -> Institution:
+        return institution_public_get(pk=pk)
+
+    def items(self, obj: Institution) -> list[FeedItem]:
+        return feed_items_list(institution=obj)
+
+    def title(self, obj: Institution) -> str:
+        names = " / ".join(name for name in (obj.name_zh_public, obj.name) if name)
+        return f"arxdaily · {names}"
+
+    def link(self, obj: Institution) -> str:
+        return reverse("institutions:detail", kwargs={"pk": obj.pk})
+
+    def description(self, obj: Institution) -> str:
+        return f"Papers from {obj.name} on published arxdaily pages."
+
+
+class InstitutionAtomFeed(InstitutionRssFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Institution) -> str:
         return self.description(obj)

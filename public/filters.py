@@ -55,7 +55,8 @@ class PaperFilter(FilterSchema):
         None,
         pattern=TEXT_PATTERN,
         max_length=200,
-        description="Part of an institution's name: English, Chinese, or any known alias.",
+        description="Part of an institution's name (English, Chinese, or any known alias), "
+        "or its ROR id.",
     )
     q: str | None = Field(
         None,

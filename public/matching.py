@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
-from papers.models import Institution, InstitutionAlias, institution_name_normalize
+from papers.models import Institution, InstitutionAlias, institution_name_normalize, ror_id_parse
 
 # Han characters: such a query is matched against the Chinese text, anything else as English.
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -34,7 +34,10 @@ def paper_text_q(*, text: str, vendor: str) -> Q:
 
 def institutions_named(text: str) -> QuerySet[Institution]:
     """Institutions whose English or Chinese name, normalized name, or an alias (as written
-    or normalized) contains `text`: "MIT", "麻省理工" and "Massachusetts Inst. of Tech." alike."""
+    or normalized) contains `text`: "MIT", "麻省理工" and "Massachusetts Inst. of Tech." alike;
+    a ROR id or URL ("03cve4549", "https://ror.org/03cve4549") is that institution exactly."""
+    if ror_id := ror_id_parse(text):
+        return Institution.objects.filter(ror_id=ror_id)
     normalized = institution_name_normalize(text)
     names = Q(name__icontains=text) | Q(name_zh__icontains=text)
     alias_names = Q(name__icontains=text)

@@ -122,9 +122,21 @@ class PaperOut(PaperBase):
 
 
 class InstitutionOut(Schema):
-    name: str
-    name_zh: str
-    country: str
+    """An institution as the paper's card shows it (public.cards.institution_card)."""
+
+    name: str = Field(..., description="English name; for an unmatched one, as the paper wrote it.")
+    name_zh: str = Field(
+        ..., description="Chinese name from ROR or an editor; empty when there is none yet."
+    )
+    ror_id: str | None = Field(
+        ..., description="Research Organization Registry id: https://ror.org/<ror_id>."
+    )
+    country: str = Field(..., description="ISO 3166-1 alpha-2 code, e.g. CN; may be empty.")
+    matched: bool = Field(
+        ...,
+        description="Matched to the registry or confirmed by an editor; false: only the "
+        "paper's own words, with no Chinese name, country or id.",
+    )
 
 
 class AuthorOut(Schema):
@@ -178,11 +190,16 @@ class DayPaperOut(PaperBase):
     confidence: float
     reason: str = Field(..., description="Why the paper fits the topic (accepted by an editor).")
     subtopic: SubtopicRef | None
+    institutions: list[InstitutionOut]
 
     @staticmethod
     def resolve_authors(paper) -> list[str]:
         # topic_day_get fetches author names once for all its cards (no prefetch per paper).
         return paper.card["author_names"]
+
+    @staticmethod
+    def resolve_institutions(paper) -> list[dict]:
+        return paper.card["institutions"]
 
     @staticmethod
     def resolve_announce_type(paper) -> str:

@@ -31,6 +31,7 @@ from papers.models import (
     Announcement,
     DailyPage,
     DailyPageEntry,
+    Institution,
     Paper,
     PaperAuthor,
     PaperInstitution,
@@ -44,6 +45,21 @@ from topics.models import Subtopic, Topic
 def _unknown(kind: str, slug: str) -> Http404:
     # The API shows this message; the site's 404 page does not.
     return Http404(f"unknown {kind} {slug!r}; GET /api/v1/topics lists them")
+
+
+def institution_public_get(*, pk: int) -> Institution:
+    """A matched institution (ROR, curated, editor-confirmed) with its aliases, for its page
+    and feeds. Raises Http404 for an unknown or unmatched one: an unmatched name is only the
+    paper's own words, not an organisation readers can browse."""
+    institution = (
+        Institution.objects.exclude(source=Institution.Source.UNMATCHED)
+        .prefetch_related("aliases")
+        .filter(pk=pk)
+        .first()
+    )
+    if institution is None:
+        raise Http404(f"no institution {pk}")
+    return institution
 
 
 def topic_active_get(*, slug: str) -> Topic:
@@ -238,7 +254,8 @@ class PaperQuery:
     """One filter over published papers, whichever way it comes in (search form, API query).
 
     Paper conditions: `q` (words, Chinese text or an arXiv id; see paper_text_q), `category`
-    (an arXiv category the paper is in), `institution` (see institutions_named), `updated`
+    (an arXiv category the paper is in), `institution` (see institutions_named),
+    `institution_id` (that institution's papers: its page), `updated`
     (True: revised after v1, i.e. version > 1; False: v1 only; None: either).
     Listing conditions, which ONE published listing (a published hit and the page showing it)
     must meet together: `topic` and `subtopic` (slugs; a subtopic slug may recur under
@@ -249,6 +266,7 @@ class PaperQuery:
     q: str | None = None
     category: str | None = None
     institution: str | None = None
+    institution_id: int | None = None
     updated: bool | None = None
     topic: str | None = None
     subtopic: str | None = None
@@ -283,6 +301,8 @@ def papers_query_apply(*, query: PaperQuery, papers: QuerySet[Paper]) -> QuerySe
             paper=OuterRef("pk"), institution__in=institutions_named(institution)
         )
         papers = papers.filter(Exists(linked))
+    if query.institution_id is not None:
+        papers = papers.filter(paper_institutions__institution_id=query.institution_id)
     if query.updated is not None:
         papers = papers.filter(version__gt=1) if query.updated else papers.filter(version=1)
     listing = {}
@@ -412,9 +432,14 @@ class FeedItem:
 
 
 def feed_items_list(
-    *, topic: Topic | None = None, days: int = 7, limit: int = 200
+    *,
+    topic: Topic | None = None,
+    institution: Institution | None = None,
+    days: int = 7,
+    limit: int = 200,
 ) -> list[FeedItem]:
-    """Accepted papers of the latest published days (of a topic or of all), newest first.
+    """Accepted papers of the latest published days (of a topic, of an institution's papers,
+    or of all), newest first.
 
     A paper appears once per day, with its strongest hit; a later replacement on another
     day is a new item (its guid carries the new version).
@@ -422,6 +447,8 @@ def feed_items_list(
     hits = TopicHit.objects.published()
     if topic is not None:
         hits = hits.filter(topic=topic)
+    if institution is not None:
+        hits = hits.filter(paper__paper_institutions__institution=institution)
     dates = list(
         hits.order_by("-published_on").values_list("published_on", flat=True).distinct()[:days]
     )

@@ -1,4 +1,4 @@
-"""Public URLs, in the two namespaces templates and the admin reverse: papers: and topics:."""
+"""Public URLs in the namespaces templates and the admin reverse: papers, topics, institutions."""
 
 from django.urls import path
 
@@ -7,7 +7,13 @@ from public import (
     views,
 )
 from public.caching import public_page
-from public.feeds import AllPapersFeed, TopicAtomFeed, TopicRssFeed
+from public.feeds import (
+    AllPapersFeed,
+    InstitutionAtomFeed,
+    InstitutionRssFeed,
+    TopicAtomFeed,
+    TopicRssFeed,
+)
 
 paper_urls = (
     [
@@ -29,4 +35,12 @@ topic_urls = (
         path("<slug:slug>/<isodate:announce_date>/", views.topic_day, name="day"),
     ],
     "topics",
+)
+institution_urls = (
+    [
+        path("<int:pk>/", views.institution, name="detail"),
+        path("<int:pk>/rss.xml", public_page(InstitutionRssFeed()), name="rss"),
+        path("<int:pk>/atom.xml", public_page(InstitutionAtomFeed()), name="atom"),
+    ],
+    "institutions",
 )

@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from ingest.schedule import is_listing_date
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 from public.caching import public_page
+from public.cards import institution_card
 from public.dates import (
     date_overview_get,
     latest_announce_date_get,
@@ -24,6 +25,8 @@ from public.dates import (
 )
 from public.search import PaperSearchFilter
 from public.selectors import (
+    PaperQuery,
+    institution_public_get,
     paper_detail_get,
     paper_search_queryset,
     public_cards_attach,
@@ -121,6 +124,21 @@ def search(request):
         query.pop("page", None)
         context["query_string"] = query.urlencode()
     return render(request, "papers/search.html", context)
+
+
+@public_page
+def institution(request, pk: int):
+    """A matched institution and its published papers, newest first, 20 a page."""
+    found = institution_public_get(pk=pk)
+    papers = paper_search_queryset(query=PaperQuery(institution_id=found.pk))
+    page_obj = Paginator(papers, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "institution": found,
+        "card": institution_card(found),
+        "page_obj": page_obj,
+        "papers": public_cards_attach(page_obj.object_list),
+    }
+    return render(request, "institutions/detail.html", context)
 
 
 PREVIEW_PERMISSION = "papers.view_dailypage"

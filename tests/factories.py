@@ -88,6 +88,14 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"University {n}")
 
 
+class RegistryInstitutionFactory(InstitutionFactory):
+    """An institution matched to ROR, with ROR's Chinese name (when given one)."""
+
+    source = Institution.Source.ROR
+    name_zh_source = Institution.NameZhSource.ROR
+    ror_id = factory.Sequence(lambda n: f"0{n:06d}00")
+
+
 class InstitutionAliasFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = InstitutionAlias

@@ -82,6 +82,12 @@ def _build_without_factory(model):
         m.DailyPageEntry: lambda: m.DailyPageEntry.objects.create(
             page=factories.DailyPageFactory(), paper=paper
         ),
+        m.FrontMatter: lambda: m.FrontMatter.objects.create(
+            paper=paper,
+            version=1,
+            state=m.FrontMatter.State.DONE,
+            authors=[{"name": "Ada Lovelace", "lines": ["Dept. of CS, Tsinghua University"]}],
+        ),
         m.IngestRun: lambda: m.IngestRun.objects.create(),
         m.EnrichmentRun: lambda: m.EnrichmentRun.objects.create(backend="offline"),
     }

@@ -1,4 +1,4 @@
 """The editors' admin, one module per desk (Django imports this package as editorial.admin)."""
 
 # Importing the modules registers their admins.
-from editorial.admin import pages, papers, records, taxonomy  # noqa: F401
+from editorial.admin import frontmatter, institutions, pages, papers, records, taxonomy  # noqa: F401

@@ -21,6 +21,7 @@ from editorial.admin.filters import (
     VersionUpdateFilter,
 )
 from editorial.admin.forms import OptimisticLockForm
+from editorial.admin.frontmatter import institutions_overview
 from enrichment.tasks import papers_enrichment_rerun
 from papers.models import (
     ZH_FIELDS,
@@ -44,8 +45,8 @@ class PaperAuthorInline(admin.TabularInline):
 
 class PaperInstitutionInline(admin.TabularInline):
     model = PaperInstitution
-    fields = ["institution", "origin", "position"]
-    readonly_fields = ["origin"]
+    fields = ["institution", "origin", "position", "source_line"]
+    readonly_fields = ["origin", "source_line"]
     autocomplete_fields = ["institution"]
     extra = 0
 
@@ -225,6 +226,7 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
             )
             for field, source in zip(ZH_FIELDS, ["title", "summary_en", "abstract"], strict=True)
         ),
+        ("机构 / Institutions", {"fields": ["institutions_display"]}),
         ("arXiv", {"fields": ARXIV_FIELDS, "classes": ["collapse"]}),
         ("AI 处理 / Enrichment", {"fields": ENRICHMENT_FIELDS, "classes": ["collapse"]}),
     ]
@@ -236,6 +238,7 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         "title_zh_machine_display",
         "summary_zh_machine_display",
         "abstract_zh_machine_display",
+        "institutions_display",
         *ARXIV_FIELDS,
         *ENRICHMENT_FIELDS,
     ]
@@ -273,6 +276,10 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         extra = [f for f in self.get_readonly_fields(request, obj) if f not in placed]
         *sections, (name, options) = self.fieldsets
         return [*sections, (name, {**options, "fields": [*options["fields"], *extra]})]
+
+    @admin.display(description="论文首页与机构 / front matter and institutions")
+    def institutions_display(self, paper):
+        return institutions_overview(paper)
 
     @admin.display(description="中文标题 / Chinese title")
     def title_zh(self, paper):

@@ -1,32 +1,16 @@
-"""Admins of what papers carry: institutions and aliases, authors, versions, listings."""
+"""Admins of what papers carry: aliases, authors, versions, listings (see also institutions.py)."""
 
 from django.contrib import admin
-from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial.admin.base import ServiceWritesMixin
 from papers.models import (
     Announcement,
-    Institution,
     InstitutionAlias,
     PaperAuthor,
     PaperInstitution,
     PaperVersion,
 )
-
-
-class InstitutionAliasInline(admin.TabularInline):
-    model = InstitutionAlias
-    extra = 1
-
-
-@admin.register(Institution)
-class InstitutionAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
-    list_display = ["name", "name_zh", "country"]
-    list_filter = ["country"]
-    search_fields = ["name", "name_zh", "aliases__name"]
-    inlines = [InstitutionAliasInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(InstitutionAlias)

@@ -5,7 +5,6 @@ were most of the page's render time.
 """
 
 from django import template
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +15,7 @@ CARD_LABELS = {
     "cross_list": _("cross-list"),
     "match": _("match"),
     "institutions": _("Institutions"),
+    "as_written": _("As written in the paper; not matched to a registry"),
     "topic_match": _("Topic match"),
     "ai_summary": _("AI summary"),
     "comments": _("Comments"),
@@ -28,11 +28,10 @@ _by_language: dict[str, dict[str, str]] = {}
 
 @register.simple_tag
 def card_labels() -> dict[str, str]:
-    """The card's labels in the active language, plus the search URL institutions link to."""
+    """The card's labels in the active language."""
     language = get_language()
     labels = _by_language.get(language)
     if labels is None:
         labels = {key: str(label) for key, label in CARD_LABELS.items()}
-        labels["search_url"] = reverse("papers:search")
         _by_language[language] = labels
     return labels

@@ -10,6 +10,7 @@ from tests.factories import (
     InstitutionFactory,
     PaperAuthorFactory,
     PaperFactory,
+    RegistryInstitutionFactory,
     SubtopicFactory,
     TopicFactory,
     TopicHitFactory,
@@ -176,8 +177,12 @@ def test_unpublished_papers_are_not_found(client, newsroom, name):
 def test_paper_detail_by_legacy_id_with_slash_and_version(client, newsroom):
     paper = paper_listed(newsroom["topic"], arxiv_id="hep-th/9901001", version=2)
     PaperAuthorFactory(paper=paper, position=0, name="E. Witten", affiliation="IAS")
-    institution = InstitutionFactory(name="Institute for Advanced Study", name_zh="高等研究院")
+    institution = RegistryInstitutionFactory(
+        name="Institute for Advanced Study", name_zh="高等研究院", ror_id="00wr4ns62", country="US"
+    )
     paper.paper_institutions.create(institution=institution)
+    guessed = InstitutionFactory(name="IAS Princeton", name_zh="普林斯顿", name_zh_source="machine")
+    paper.paper_institutions.create(institution=guessed, position=1)
 
     response = client.get("/api/v1/papers/hep-th/9901001v2")
 
@@ -187,7 +192,20 @@ def test_paper_detail_by_legacy_id_with_slash_and_version(client, newsroom):
     assert body["abs_url"] == "https://arxiv.org/abs/hep-th/9901001v2"
     assert body["authors"] == ["E. Witten"]
     assert body["author_details"] == [{"name": "E. Witten", "affiliation": "IAS"}]
-    assert body["institutions"][0]["name_zh"] == "高等研究院"
+    assert [
+        {key: item[key] for key in ("name", "name_zh", "ror_id", "country", "matched")}
+        for item in body["institutions"]
+    ] == [
+        {
+            "name": "Institute for Advanced Study",
+            "name_zh": "高等研究院",
+            "ror_id": "00wr4ns62",
+            "country": "US",
+            "matched": True,
+        },
+        # Unmatched: the paper's words only; the machine's Chinese guess is not shown.
+        {"name": "IAS Princeton", "name_zh": "", "ror_id": None, "country": "", "matched": False},
+    ]
 
 
 def test_malformed_arxiv_id_is_422(client, db):

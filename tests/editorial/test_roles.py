@@ -14,6 +14,7 @@ def test_editor_reviews_but_does_not_publish(editor):
             "papers.add_topichit",
             "papers.change_institution",
             "papers.view_dailypage",
+            "papers.change_frontmatter",
         ]
     )
     assert not editor.has_perm("papers.publish_dailypage")
@@ -39,3 +40,11 @@ def test_both_groups_exist_with_permissions():
     counts = {g.name: g.permissions.count() for g in Group.objects.all()}
     assert counts["Editor"] > 10
     assert counts["Chief editor"] > counts["Editor"]
+
+
+def test_every_permission_a_role_names_exists_and_is_granted():
+    """Roles name permissions of models later migrations add (front matter): all granted."""
+    from editorial.roles import ROLES
+
+    for name, codenames in ROLES.items():
+        assert Group.objects.get(name=name).permissions.count() == len(codenames), name

@@ -15,7 +15,7 @@ import re
 import feedparser
 import pytest
 
-from papers.models import Announcement
+from papers.models import Announcement, Institution, Paper
 from tests.factories import (
     AnnouncementFactory,
     AreaFactory,
@@ -37,6 +37,7 @@ LATER = "2604.10004"  # llm, 0.8, NEXT_DAY
 RETIRED = "2604.10005"  # only on the inactive topic's published page
 UNREVIEWED = "2604.10006"  # llm, DAY, machine Chinese nobody has passed
 PUBLIC = {REASONING, REVISED, VISION, LATER, UNREVIEWED}
+MIT_ROR = "042nb2s44"  # MIT's institution, linked to REASONING (and to RETIRED in one test)
 
 
 @pytest.fixture
@@ -57,7 +58,12 @@ def newsroom():
         title_zh_machine="面向推理的稀疏注意力",
         summary_zh_machine="本文研究强化学习中的推理。",
     )
-    mit = InstitutionFactory(name="Massachusetts Institute of Technology", name_zh="麻省理工学院")
+    mit = InstitutionFactory(
+        name="Massachusetts Institute of Technology",
+        name_zh="麻省理工学院",
+        source="ror",
+        ror_id=MIT_ROR,
+    )
     InstitutionAliasFactory(institution=mit, name="MIT")
     PaperInstitutionFactory(paper=paper, institution=mit)
     listed_paper(
@@ -146,6 +152,18 @@ def test_institution_by_alias_name_and_chinese_name(client, newsroom):
     for name in ("MIT", "massachusetts institute", "麻省理工"):
         assert site_ids(client, institution=name) == {REASONING}, name
         assert api_ids(client, institution=name) == {REASONING}, name
+
+
+def test_institution_page_feeds_and_ror_id_agree(client, newsroom):
+    mit = Institution.objects.get(ror_id=MIT_ROR)
+    PaperInstitutionFactory(paper=Paper.objects.get(arxiv_id=RETIRED), institution=mit)
+    page = client.get(f"/institutions/{mit.pk}/")
+
+    assert {paper.arxiv_id for paper in page.context["papers"]} == {REASONING}
+    assert feed_ids(client, f"/institutions/{mit.pk}/rss.xml") == {REASONING}
+    assert feed_ids(client, f"/institutions/{mit.pk}/atom.xml") == {REASONING}
+    assert site_ids(client, institution=MIT_ROR) == {REASONING}
+    assert api_ids(client, institution=f"https://ror.org/{MIT_ROR}") == {REASONING}
 
 
 def test_category(client, newsroom):

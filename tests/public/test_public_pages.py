@@ -13,6 +13,7 @@ from tests.factories import (
     InstitutionFactory,
     PaperInstitutionFactory,
     PaperVersionFactory,
+    RegistryInstitutionFactory,
     SubtopicFactory,
     TopicFactory,
     UserFactory,
@@ -101,7 +102,8 @@ def test_topic_day_shows_accepted_papers_with_full_cards(client):
         version=2,
     )
     PaperInstitutionFactory(
-        paper=paper, institution=InstitutionFactory(name="Tencent", name_zh="腾讯")
+        paper=paper,
+        institution=RegistryInstitutionFactory(name="Tencent", name_zh="腾讯"),
     )
     rejected = listed_paper(topic, state=TopicHit.ReviewState.REJECTED, title="Rejected one")
     suggested = listed_paper(topic, state=TopicHit.ReviewState.SUGGESTED, title="Suggested one")
@@ -113,7 +115,7 @@ def test_topic_day_shows_accepted_papers_with_full_cards(client):
     assert f"https://arxiv.org/pdf/{paper.arxiv_id}v2" in body
     assert "版本更新" in body
     assert "在线策略蒸馏综述" in body
-    assert "Tencent" in body and "（腾讯）" in body
+    assert '<span lang="zh-Hans">腾讯</span> <span lang="en">Tencent</span>' in body
     assert "后训练" in body and "标题提到大语言模型" in body
     assert "本文研究大语言模型的蒸馏。" in body
     assert "Ongoing work" in body
