@@ -44,7 +44,7 @@ def ingest_lock(
     back the lock its dead run still holds, instead of waiting ARXIV_INGEST_LOCK_TTL.
     """
     client = redis_client()
-    name = f"arxdaily:ingest-lock:{announce_date}:{category}"
+    name = f"{settings.REDIS_KEY_PREFIX}ingest-lock:{announce_date}:{category}"
     lock = client.lock(name, timeout=settings.ARXIV_INGEST_LOCK_TTL, blocking=False)
     acquired = lock.acquire(token=owner) if owner else lock.acquire()
     if not acquired and owner and client.get(name) == owner.encode():

@@ -24,7 +24,6 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Added to the interval so network jitter between our send and arXiv's receipt never makes
 # two requests look closer than the interval on arXiv's side.
 _PACE_MARGIN = 0.1
-_LIMITER_KEY = "arxdaily:arxiv:next-request-at"
 # Reserve the next free slot atomically on the Redis clock (one clock for every worker) and
 # return how many milliseconds the caller has to wait for it.
 _LIMITER_SCRIPT = """
@@ -72,7 +71,8 @@ def arxiv_slot_wait(*, interval: float) -> float:
     if interval <= 0:
         return 0.0
     interval_ms = int((interval + _PACE_MARGIN) * 1000)
-    wait_ms = redis_client().eval(_LIMITER_SCRIPT, 1, _LIMITER_KEY, interval_ms)
+    key = f"{settings.REDIS_KEY_PREFIX}arxiv:next-request-at"
+    wait_ms = redis_client().eval(_LIMITER_SCRIPT, 1, key, interval_ms)
     wait = int(wait_ms) / 1000
     if wait > 0:
         time.sleep(wait)
