@@ -301,7 +301,7 @@ def papers_enrich(
         prompt_version=backend.prompt_version,
         task_id=task_id,
     )
-    run.earlier_deliveries_close()
+    run.interrupted_close()
     jobs = []
     for paper in papers:
         run.papers_total += 1

@@ -25,6 +25,7 @@ class IngestRunAdmin(RunAdminMixin, admin.ModelAdmin):
         "pending_count",
         "failed_count",
         "requests_count",
+        "retries_count",
         "duration",
         "has_error",
     ]
@@ -37,8 +38,9 @@ class IngestRunAdmin(RunAdminMixin, admin.ModelAdmin):
         ("started_at", "finished_at", "duration"),
         ("new_count", "cross_count", "replaced_count"),
         ("unchanged_count", "pending_count", "failed_count"),
-        "requests_count",
+        ("requests_count", "retries_count", "http_statuses"),
         "error",
+        ("host", "pid", "task_id"),
     ]
     readonly_fields = [name for row in fields for name in ([row] if isinstance(row, str) else row)]
 

@@ -17,7 +17,13 @@ from lxml import etree
 
 from ingest import schedule
 from ingest.sources.base import Batch
-from ingest.sources.http import ArxivFeedError, ArxivSession
+from ingest.sources.http import (
+    ArxivFeedError,
+    ArxivIncomplete,
+    ArxivReportedError,
+    ArxivSession,
+    retry_backoff,
+)
 from ingest.sources.records import (
     AnnouncementRecord,
     ApiPage,
@@ -31,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 API_MAX_IDS = 100  # arXiv's id_list works best in small batches; the issue caps it at 100.
 API_MAX_PAGE = 2000  # arXiv's largest page.
+_ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def api_page_parse(content: bytes) -> ApiPage:
@@ -38,7 +45,8 @@ def api_page_parse(content: bytes) -> ApiPage:
 
     The arxiv parser recovers from broken XML silently; a truncated reply must instead fail
     loudly (ArxivFeedError) so the papers it would have completed stay "metadata pending".
-    Entries with an unusable id are left out, with a warning in the log.
+    An error entry (arXiv's own error, sometimes sent with HTTP 200) raises ArxivReportedError
+    with arXiv's text. Entries with an unusable id are left out, with a warning in the log.
     """
     try:
         root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
@@ -46,6 +54,10 @@ def api_page_parse(content: bytes) -> ApiPage:
         raise ArxivFeedError(f"malformed API reply: {exc}") from exc
     if etree.QName(root).localname != "feed":
         raise ArxivFeedError(f"API reply is <{etree.QName(root).localname}>, not an Atom feed")
+    for entry in root.iter(f"{_ATOM}entry"):
+        if "/api/errors" in (entry.findtext(f"{_ATOM}id") or ""):
+            summary = whitespace_collapse(entry.findtext(f"{_ATOM}summary") or "no reason given")
+            raise ArxivReportedError(f"arXiv API error: {summary}")
     parsed = arxiv_feed.parse(content)
     records = []
     for result in parsed.results:
@@ -97,30 +109,47 @@ def _api_query(
     return api_page_parse(session.fetch(f"{settings.ARXIV_API_URL}?{query}"))
 
 
+def api_id_chunks(ids: Sequence[str]) -> list[Sequence[str]]:
+    """`ids` in the chunks asked for in one request each (ARXIV_API_BATCH_SIZE, ≤100)."""
+    size = min(settings.ARXIV_API_BATCH_SIZE, API_MAX_IDS)
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
 def api_records_fetch(*, session: ArxivSession, ids: Sequence[str]) -> Iterator[list[PaperRecord]]:
-    """Full metadata for versionless ids, one batch (≤100 ids, one request) at a time.
+    """Full metadata for versionless ids, one chunk (api_id_chunks, one request) at a time.
 
     Ids the API does not know yet are simply absent: the caller keeps them pending. Raises
-    ArxivError when a request fails or its reply is malformed.
+    ArxivError when a request fails or its reply is malformed or an error.
     """
-    batch_size = min(settings.ARXIV_API_BATCH_SIZE, API_MAX_IDS)
-    for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        yield _api_query(session=session, ids=batch, start=0, size=len(batch)).records
+    for chunk in api_id_chunks(ids):
+        yield _api_query(session=session, ids=chunk, start=0, size=len(chunk)).records
 
 
 def api_search_pages(*, session: ArxivSession, search_query: str) -> Iterator[ApiPage]:
     """Every page of an API search, oldest first, ARXIV_BACKFILL_PAGE_SIZE (≤2000) a call.
 
-    Raises ArxivError as api_records_fetch.
+    The API now and then answers a page with no entries although its totalResults says there
+    are more: such a page is asked again, ARXIV_HTTP_RETRIES times with backoff; still empty,
+    ArxivIncomplete names the results not fetched. Raises ArxivError as api_records_fetch.
     """
     size = min(settings.ARXIV_BACKFILL_PAGE_SIZE, API_MAX_PAGE)
     start = 0
     while True:
         page = _api_query(session=session, search_query=search_query, start=start, size=size)
+        for attempt in range(settings.ARXIV_HTTP_RETRIES):
+            if page.records or start >= page.total_results:
+                break
+            reason = f"empty page at start={start} of totalResults={page.total_results}"
+            session.retry_sleep(retry_backoff(attempt), reason=reason)
+            page = _api_query(session=session, search_query=search_query, start=start, size=size)
+        if not page.records and start < page.total_results:
+            raise ArxivIncomplete(
+                f"results {start + 1}–{page.total_results} of {page.total_results} not fetched: "
+                f"the API answered an empty page {settings.ARXIV_HTTP_RETRIES + 1} time(s)"
+            )
         yield page
         start += len(page.records)
-        if not page.records or start >= page.total_results:
+        if start >= page.total_results:
             return
 
 
@@ -163,7 +192,7 @@ def api_batch(
 
 @dataclass(frozen=True)
 class ApiIdList:
-    """Source: full metadata for versionless ids, one batch per request (≤100 ids).
+    """Source: full metadata for versionless ids, one batch per chunk (api_id_chunks).
 
     Metadata only: the batches carry no announcements. Ids the API does not know yet are
     absent from them. Raises ArxivError as api_records_fetch.
