@@ -82,7 +82,7 @@ class RecordedFiles:
     def _batch(self, body: bytes) -> Batch | None:
         """One reply's batch, None for a listing left out; raises ArxivError if malformed."""
         if not _is_feed(body):
-            return api_batch(api_page_parse(body).records, categories=self.categories)
+            return api_batch(api_page_parse(body), categories=self.categories)
         listing = listing_parse(body, category=None)
         if not listing.items or (self.categories and listing.category not in self.categories):
             return None
