@@ -63,7 +63,10 @@ class PaperZhForm(OptimisticLockForm):
         model = Paper
         fields = ["title_zh_human", "summary_zh_human"]
         labels = {"title_zh_human": _("Chinese title"), "summary_zh_human": _("Chinese summary")}
-        widgets = {"summary_zh_human": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "title_zh_human": forms.TextInput,
+            "summary_zh_human": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="paper", **kwargs)

@@ -10,6 +10,8 @@
   }
   var help = document.getElementById("desk-help");
   var current = null;
+  // One request at a time, in the order the editor decided: quick keys never race each other.
+  var queue = Promise.resolve();
 
   function cards() {
     return Array.prototype.slice.call(desk.querySelectorAll(".desk-card"));
@@ -54,7 +56,13 @@
     var card = form.closest(".desk-card");
     var data = new FormData(form, submitter);
     card.setAttribute("aria-busy", "true");
-    return fetch(form.action, {
+    queue = queue.then(function () {
+      return send(form.action, data, card);
+    });
+  }
+
+  function send(url, data, card) {
+    return fetch(url, {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -99,7 +107,9 @@
   desk.addEventListener("click", function (event) {
     var card = event.target.closest(".desk-card");
     if (card && card !== current) {
-      current && current.classList.remove("is-current");
+      if (current) {
+        current.classList.remove("is-current");
+      }
       current = card;
       card.classList.add("is-current");
     }
