@@ -84,17 +84,21 @@ class DeskDay:
         return sum(hit.review_state == TopicHit.ReviewState.ACCEPTED for hit in self.hits)
 
 
-def desk_day_get(*, topic: Topic, announce_date: dt.date, hit_ids=None) -> DeskDay:
-    """The desk for one topic and date, strongest candidates first; `hit_ids` narrows it to
-    those candidates (one card re-drawn after a decision). Six queries whatever the size."""
-    candidates = _candidates(topic=topic, announce_date=announce_date)
-    if hit_ids is not None:
-        candidates = candidates.filter(pk__in=hit_ids)
-    hits = list(
-        candidates.select_related("paper", "subtopic", "reviewed_by")
-        .defer("paper__search_vector", "paper__search_zh")
-        .order_by("-confidence", "paper__arxiv_id", "pk")
+def _hits_with_papers(hits: QuerySet[TopicHit]) -> QuerySet[TopicHit]:
+    return hits.select_related("paper", "subtopic", "reviewed_by").defer(
+        "paper__search_vector", "paper__search_zh"
     )
+
+
+def desk_hit_get(*, topic_slug: str, pk: int) -> TopicHit | None:
+    """One hit of an active topic, with its paper and topic, for a decision on its card."""
+    hits = TopicHit.objects.filter(pk=pk, topic__slug=topic_slug, topic__in=desk_topics_list())
+    return _hits_with_papers(hits).select_related("topic").first()
+
+
+def desk_cards_attach(hits: list[TopicHit], *, announce_date: dt.date) -> list[TopicHit]:
+    """Give each hit's paper its listing on the date and the card public.cards builds; hits
+    of one paper (two subtopics) share it. Three queries."""
     listings: dict[int, Announcement] = {}
     for listing in (
         Announcement.objects.filter(
@@ -104,14 +108,26 @@ def desk_day_get(*, topic: Topic, announce_date: dt.date, hit_ids=None) -> DeskD
         .only("paper", "announce_date", "category", "announce_type", "version")
     ):
         listings.setdefault(listing.paper_id, listing)
-    # A paper with two hits for the topic (two subtopics) has a card per hit, one paper.
     papers = {}
     for hit in hits:
-        hit.topic = topic
         hit.paper = papers.setdefault(hit.paper_id, hit.paper)
         if not hasattr(hit.paper, "hit"):  # the strongest: what the readers' card shows
             hit.paper.hit, hit.paper.announcement = hit, listings[hit.paper_id]
     paper_cards_attach(list(papers.values()))
+    return hits
+
+
+def desk_day_get(*, topic: Topic, announce_date: dt.date) -> DeskDay:
+    """The desk for one topic and date, strongest candidates first. Six queries whatever the
+    number of candidates."""
+    hits = list(
+        _hits_with_papers(_candidates(topic=topic, announce_date=announce_date)).order_by(
+            "-confidence", "paper__arxiv_id", "pk"
+        )
+    )
+    for hit in hits:
+        hit.topic = topic
+    desk_cards_attach(hits, announce_date=announce_date)
     page = DailyPage.objects.filter(topic=topic, announce_date=announce_date).order_by().first()
     return DeskDay(
         topic=topic,

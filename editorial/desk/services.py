@@ -14,7 +14,8 @@ from papers.models import Paper, TopicHit
 ACCEPT, REJECT, SAVE = "accept", "reject", "save"  # SAVE: the subtopic and the Chinese only
 
 
-@transaction.atomic
+# No savepoint of its own: the desk calls it inside the transaction of its version checks.
+@transaction.atomic(savepoint=False)
 def candidate_decide(
     *, hit: TopicHit, paper: Paper | None, decision: str, user, reason: str = ""
 ) -> TopicHit:

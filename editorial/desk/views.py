@@ -21,8 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 from editorial import services
 from editorial.desk.forms import CandidateForm, DeskChooseForm, PaperZhForm, localized_name
 from editorial.desk.selectors import (
+    DeskDay,
+    desk_cards_attach,
     desk_date_default,
     desk_day_get,
+    desk_hit_get,
     desk_topic_default,
     desk_topics_list,
 )
@@ -38,12 +41,15 @@ def _reviewer_require(request) -> None:
         raise PermissionDenied
 
 
-def _desk_args(slug: str, day: str):
+def _date_parse(day: str) -> dt.date:
     try:
-        announce_date = dt.date.fromisoformat(day)
+        return dt.date.fromisoformat(day)
     except ValueError:
         raise Http404(f"no date {day!r}") from None
-    return get_object_or_404(desk_topics_list(), slug=slug), announce_date
+
+
+def _desk_args(slug: str, day: str):
+    return get_object_or_404(desk_topics_list(), slug=slug), _date_parse(day)
 
 
 def _desk_url(topic, announce_date: dt.date) -> str:
@@ -88,14 +94,12 @@ def desk_day(request, slug: str, day: str):
     return TemplateResponse(request, "admin/desk/desk.html", context)
 
 
-def _card_response(request, *, topic, announce_date, hit_pk, status=200, errors=(), forms=None):
+def _card_response(request, hit, *, announce_date, subtopics, status=200, errors=(), forms=None):
     """One card as the desk draws it: after a decision, or with why it was refused (`forms`:
-    the editor's input to show again; none: the card as now stored)."""
-    desk = desk_day_get(topic=topic, announce_date=announce_date, hit_ids=[hit_pk])
-    if not desk.hits:
-        raise Http404("no such candidate")
-    hit = desk.hits[0]
-    hit.forms = forms or _card_forms(hit, desk.subtopics)
+    the editor's input to show again; none: the card as `hit` now is)."""
+    desk_cards_attach([hit], announce_date=announce_date)
+    hit.forms = forms or _card_forms(hit, subtopics)
+    desk = DeskDay(topic=hit.topic, announce_date=announce_date, page=None, hits=[hit])
     context = {"desk": desk, "hit": hit, "errors": errors}
     return TemplateResponse(request, "admin/desk/card.html", context, status=status)
 
@@ -114,9 +118,11 @@ def _errors(*forms) -> list[str]:
 def candidate(request, slug: str, day: str, pk: int):
     """Accept, reject, or save the subtopic and the Chinese of one candidate."""
     _reviewer_require(request)
-    topic, announce_date = _desk_args(slug, day)
-    hit = get_object_or_404(TopicHit.objects.select_related("paper"), pk=pk, topic=topic)
-    subtopics = list(topic.subtopics.all())
+    announce_date = _date_parse(day)
+    hit = desk_hit_get(topic_slug=slug, pk=pk)
+    if hit is None:
+        raise Http404("no such candidate")
+    subtopics = list(hit.topic.subtopics.all())
     hit_form, paper_form = _card_forms(hit, subtopics, data=request.POST)
     with transaction.atomic():  # the forms' version checks lock the rows until the write
         valid = all([hit_form.is_valid(), paper_form.is_valid()])
@@ -129,20 +135,31 @@ def candidate(request, slug: str, day: str, pk: int):
                 reason=hit_form.cleaned_data["reason"],
             )
     errors = [] if valid else _errors(hit_form, paper_form)
-    if request.headers.get(FRAGMENT_HEADER):
-        conflict = any(f.has_error(NON_FIELD_ERRORS, "conflict") for f in (hit_form, paper_form))
+    if not request.headers.get(FRAGMENT_HEADER):
+        for error in errors:
+            messages.error(request, error)
+        return HttpResponseRedirect(f"{_desk_url(hit.topic, announce_date)}#card-{hit.pk}")
+    if valid:
+        return _card_response(request, hit, announce_date=announce_date, subtopics=subtopics)
+    if any(form.has_error(NON_FIELD_ERRORS, "conflict") for form in (hit_form, paper_form)):
+        stored = desk_hit_get(topic_slug=slug, pk=pk)  # what the other editor saved
         return _card_response(
             request,
-            topic=topic,
+            stored,
             announce_date=announce_date,
-            hit_pk=hit.pk,
-            status=200 if valid else 409 if conflict else 400,
+            subtopics=subtopics,
+            status=409,
             errors=errors,
-            forms=None if valid or conflict else (hit_form, paper_form),
         )
-    for error in errors:
-        messages.error(request, error)
-    return HttpResponseRedirect(f"{_desk_url(topic, announce_date)}#card-{hit.pk}")
+    return _card_response(
+        request,
+        hit,
+        announce_date=announce_date,
+        subtopics=subtopics,
+        status=400,
+        errors=errors,
+        forms=(hit_form, paper_form),
+    )
 
 
 @require_POST
