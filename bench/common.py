@@ -1,6 +1,7 @@
 """What every benchmark shares: Django set-up on the bench database, one result row type, and
 for benchmarks of the real stack their child steps, databases and gunicorn."""
 
+import argparse
 import json
 import os
 import resource
@@ -184,3 +185,40 @@ def gunicorn_stop(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+
+
+def production_env(*, database: str, redis_url: str) -> dict[str, str]:
+    """The environment of a benchmark's Django children and gunicorn: production settings on
+    the benchmark's own database and Redis db, plain HTTP on loopback."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "arxdaily.settings.production",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DATABASE_URL": f"postgres://root@127.0.0.1:5432/{database}",
+        "REDIS_URL": redis_url,
+        "SECURE_SSL_REDIRECT": "False",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def steps_main(*, doc: str, steps: dict, measure, results, options: dict[str, int]) -> None:
+    """The command line of a benchmark with child steps: `--step NAME --args JSON` runs one
+    step and prints its JSON answer; otherwise `measure(**options)` (each `--name N`, with
+    `options` the defaults) and its figures and results are printed."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--step", choices=steps)
+    parser.add_argument("--args", default="{}")
+    for name, default in options.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    given = vars(parser.parse_args())
+    step, args = given.pop("step"), given.pop("args")
+    if step:
+        print(json.dumps(steps[step](**json.loads(args))))
+        return
+    figures = measure(**given)
+    print(json.dumps({k: v for k, v in figures.items() if k != "path"}, indent=2))
+    for result in results(figures):
+        print(
+            f"{result.name}: {result.measured:.3g} {result.unit} (target {result.target_text})"
+            f" {'pass' if result.passed else 'FAIL'} - {result.note}"
+        )

@@ -12,8 +12,6 @@ Afterwards the database must hold 150 decided hits with one history row per deci
 Usage: .venv/bin/python -m bench.desk [--candidates 150]
 """
 
-import argparse
-import json
 import os
 import statistics
 import time
@@ -27,21 +25,17 @@ from bench.common import (
     django_child_setup,
     gunicorn_start,
     gunicorn_stop,
+    production_env,
     step_run,
+    steps_main,
 )
 
 PORT = 8766
 BASE = f"http://127.0.0.1:{PORT}"
 BENCH_DB = "arxdaily_bench_desk"
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "arxdaily.settings.production",
-    "SECRET_KEY": "bench-only-" + "x" * 50,
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "DATABASE_URL": f"postgres://root@127.0.0.1:5432/{BENCH_DB}",
-    "REDIS_URL": os.environ.get("BENCH_DESK_REDIS_URL", "redis://127.0.0.1:6379/12"),
-    "SECURE_SSL_REDIRECT": "False",
-    "LOG_LEVEL": "WARNING",
-}
+ENV = production_env(
+    database=BENCH_DB, redis_url=os.environ.get("BENCH_DESK_REDIS_URL", "redis://127.0.0.1:6379/12")
+)
 WORKERS = 2
 
 
@@ -218,21 +212,9 @@ def run() -> list[Result]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--step", choices=STEPS)
-    parser.add_argument("--args", default="{}")
-    parser.add_argument("--candidates", type=int, default=150)
-    options = parser.parse_args()
-    if options.step:
-        print(json.dumps(STEPS[options.step](**json.loads(options.args))))
-        return
-    figures = measure(candidates=options.candidates)
-    print(json.dumps(figures, indent=2))
-    for result in results(figures):
-        print(
-            f"{result.name}: {result.measured:.3g} {result.unit} (target {result.target_text})"
-            f" {'pass' if result.passed else 'FAIL'} - {result.note}"
-        )
+    steps_main(
+        doc=__doc__, steps=STEPS, measure=measure, results=results, options={"candidates": 150}
+    )
 
 
 if __name__ == "__main__":

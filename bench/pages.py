@@ -18,8 +18,6 @@ benchmark's environment. gunicorn is started and always stopped here.
 Usage: .venv/bin/python -m bench.pages [--seconds 4] [--rounds 5] [--samples 40]
 """
 
-import argparse
-import json
 import os
 import re
 import shutil
@@ -35,21 +33,18 @@ from bench.common import (
     gunicorn_start,
     gunicorn_stop,
     http_get,
+    production_env,
     step_run,
+    steps_main,
 )
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
 BENCH_DB = "arxdaily_bench_pages"  # its own: the search benchmark keeps a million papers
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "arxdaily.settings.production",
-    "SECRET_KEY": "bench-only-" + "x" * 50,
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "DATABASE_URL": f"postgres://root@127.0.0.1:5432/{BENCH_DB}",
-    "REDIS_URL": os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/13"),
-    "SECURE_SSL_REDIRECT": "False",
-    "LOG_LEVEL": "WARNING",
-}
+ENV = production_env(
+    database=BENCH_DB,
+    redis_url=os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/13"),
+)
 STATIC_COPY = Path("bench") / "same-size.html"  # under STATIC_ROOT
 # A worker hears of an invalidation by pub/sub within a millisecond; wait well past that so
 # every timed request is a real miss.
@@ -253,29 +248,13 @@ def run() -> list[Result]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--step", choices=STEPS)
-    parser.add_argument("--args", default="{}")
-    parser.add_argument("--papers", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--samples", type=int, default=40)
-    options = parser.parse_args()
-    if options.step:
-        print(json.dumps(STEPS[options.step](**json.loads(options.args))))
-        return
-    figures = measure(
-        papers=options.papers,
-        seconds=options.seconds,
-        rounds=options.rounds,
-        samples=options.samples,
+    steps_main(
+        doc=__doc__,
+        steps=STEPS,
+        measure=measure,
+        results=results,
+        options={"papers": 200, "seconds": 4, "rounds": 5, "samples": 40},
     )
-    print(json.dumps({k: v for k, v in figures.items() if k != "path"}, indent=2))
-    for result in results(figures):
-        print(
-            f"{result.name}: {result.measured:.3g} {result.unit} (target {result.target_text})"
-            f" {'pass' if result.passed else 'FAIL'} - {result.note}"
-        )
 
 
 if __name__ == "__main__":
