@@ -86,7 +86,9 @@ def name_key(text: str) -> str:
 
 
 LOOSE_DROP = frozenset(["the", "at", "and", "of", "de", "in"])
-TAIL = re.compile(r"^(?P<head>.+\s(?:del|de|of|for|der|des|di|da|do|du|della|degli))\s(?P<tail>.+)$")
+TAIL = re.compile(
+    r"^(?P<head>.+\s(?:del|de|of|for|der|des|di|da|do|du|della|degli))\s(?P<tail>.+)$"
+)
 
 
 def loose_key(key: str) -> str:

@@ -46,44 +46,94 @@ LINES = [
     # --- Chinese universities and institutes -------------------------------------------
     ("Department of Computer Science and Technology, Tsinghua University, Beijing, China", [THU]),
     ("School of Computer Science, Peking University, Beijing 100871, China", [PKU]),
-    ("1 Shanghai Jiao Tong University 2 Shanghai AI Laboratory", [SJTU, "Shanghai Artificial Intelligence Laboratory"]),
+    (
+        "1 Shanghai Jiao Tong University 2 Shanghai AI Laboratory",
+        [SJTU, "Shanghai Artificial Intelligence Laboratory"],
+    ),
     ("MoE Key Lab of Artificial Intelligence, AI Institute, Shanghai Jiao Tong University", [SJTU]),
-    ("State Key Laboratory of Software Development Environment, Beihang University, Beijing, China", ["Beihang University"]),
-    ("College of Computer Science and Technology, Zhejiang University, Hangzhou 310027, China", [ZJU]),
+    (
+        "State Key Laboratory of Software Development Environment, "
+        "Beihang University, Beijing, China",
+        ["Beihang University"],
+    ),
+    (
+        "College of Computer Science and Technology, Zhejiang University, Hangzhou 310027, China",
+        [ZJU],
+    ),
     ("School of Data Science, Fudan University", [FUDAN]),
-    ("Shanghai Key Laboratory of Intelligent Information Processing, Fudan University, Shanghai, China", [FUDAN]),
+    (
+        "Shanghai Key Laboratory of Intelligent Information Processing, "
+        "Fudan University, Shanghai, China",
+        [FUDAN],
+    ),
     ("University of Science and Technology of China, Hefei, Anhui, China", [USTC]),
-    ("Institute of Automation, Chinese Academy of Sciences, Beijing, China", ["Institute of Automation", CAS]),
+    (
+        "Institute of Automation, Chinese Academy of Sciences, Beijing, China",
+        ["Institute of Automation", CAS],
+    ),
     ("School of Artificial Intelligence, University of Chinese Academy of Sciences", [UCAS]),
-    ("Institute of Computing Technology, Chinese Academy of Sciences", ["Institute of Computing Technology", CAS]),
-    ("Harbin Institute of Technology (Shenzhen), Shenzhen, China", ["Harbin Institute of Technology"]),
+    (
+        "Institute of Computing Technology, Chinese Academy of Sciences",
+        ["Institute of Computing Technology", CAS],
+    ),
+    (
+        "Harbin Institute of Technology (Shenzhen), Shenzhen, China",
+        ["Harbin Institute of Technology"],
+    ),
     ("Wuhan University, Wuhan, Hubei, P.R. China", ["Wuhan University"]),
     ("Sun Yat-sen University, Guangzhou, China", ["Sun Yat-sen University"]),
     ("Nanjing University, Nanjing 210023, China", ["Nanjing University"]),
-    ("National Key Laboratory for Novel Software Technology, Nanjing University", ["Nanjing University"]),
+    (
+        "National Key Laboratory for Novel Software Technology, Nanjing University",
+        ["Nanjing University"],
+    ),
     ("Renmin University of China", ["Renmin University of China"]),
-    ("Gaoling School of Artificial Intelligence, Renmin University of China, Beijing, China", ["Renmin University of China"]),
+    (
+        "Gaoling School of Artificial Intelligence, Renmin University of China, Beijing, China",
+        ["Renmin University of China"],
+    ),
     ("Xi'an Jiaotong University", ["Xi'an Jiaotong University"]),
-    ("Huazhong University of Science and Technology, Wuhan, China", ["Huazhong University of Science and Technology"]),
-    ("Southern University of Science and Technology (SUSTech), Shenzhen, China", ["Southern University of Science and Technology"]),
+    (
+        "Huazhong University of Science and Technology, Wuhan, China",
+        ["Huazhong University of Science and Technology"],
+    ),
+    (
+        "Southern University of Science and Technology (SUSTech), Shenzhen, China",
+        ["Southern University of Science and Technology"],
+    ),
     ("Westlake University, Hangzhou, Zhejiang, China", ["Westlake University"]),
     ("ShanghaiTech University", ["ShanghaiTech University"]),
-    ("University of Electronic Science and Technology of China, Chengdu", ["University of Electronic Science and Technology of China"]),
-    ("Beijing University of Posts and Telecommunications", ["Beijing University of Posts and Telecommunications"]),
-    ("Beijing Academy of Artificial Intelligence (BAAI)", ["Beijing Academy of Artificial Intelligence"]),
+    (
+        "University of Electronic Science and Technology of China, Chengdu",
+        ["University of Electronic Science and Technology of China"],
+    ),
+    (
+        "Beijing University of Posts and Telecommunications",
+        ["Beijing University of Posts and Telecommunications"],
+    ),
+    (
+        "Beijing Academy of Artificial Intelligence (BAAI)",
+        ["Beijing Academy of Artificial Intelligence"],
+    ),
     ("Zhejiang Lab, Hangzhou, China", ["Zhejiang Lab"]),
     ("Peng Cheng Laboratory, Shenzhen, China", ["Peng Cheng Laboratory"]),
     ("清华大学 计算机科学与技术系", [THU]),
     ("北京大学 智能学院, 北京 100871", [PKU]),
     ("Tsinghua Univ., Beijing", [THU]),
     ("Shanghai Jiaotong University", [SJTU]),
-    ("Dept. of Electronic Engineering, Tsinghua University & Shanghai AI Lab", [THU, "Shanghai Artificial Intelligence Laboratory"]),
+    (
+        "Dept. of Electronic Engineering, Tsinghua University & Shanghai AI Lab",
+        [THU, "Shanghai Artificial Intelligence Laboratory"],
+    ),
     ("School of Software & Microelectronics, Peking University", [PKU]),
     # --- Hong Kong, Taiwan, Singapore ---------------------------------------------------
     ("The Hong Kong University of Science and Technology", [HKUST]),
     ("HongKong University of Science and Technology", [HKUST]),
     ("Hong Kong Univ of Science & Technology", [HKUST]),
-    ("The Hong-Kong University of Science and Technology, Clear Water Bay, Kowloon, Hong Kong", [HKUST]),
+    (
+        "The Hong-Kong University of Science and Technology, Clear Water Bay, Kowloon, Hong Kong",
+        [HKUST],
+    ),
     ("The Chinese University of Hong Kong, Shatin, N.T., Hong Kong SAR", [CUHK]),
     ("Department of Computer Science, The University of Hong Kong", [HKU]),
     ("City University of Hong Kong", ["City University of Hong Kong"]),
@@ -100,8 +150,15 @@ LINES = [
     ("Stanford University, Stanford, CA 94305", [STANFORD]),
     ("Dept. of Electrical Engineering and Computer Sciences, UC Berkeley", [BERKELEY]),
     ("University of California, Berkeley", [BERKELEY]),
-    ("Paul G. Allen School of Computer Science & Engineering, University of Washington, Seattle, WA", [UW]),
-    ("University of Illinois at Urbana-Champaign, Urbana, IL 61801", ["University of Illinois Urbana-Champaign"]),
+    (
+        "Paul G. Allen School of Computer Science & Engineering, "
+        "University of Washington, Seattle, WA",
+        [UW],
+    ),
+    (
+        "University of Illinois at Urbana-Champaign, Urbana, IL 61801",
+        ["University of Illinois Urbana-Champaign"],
+    ),
     ("Georgia Institute of Technology, Atlanta, GA 30332", ["Georgia Institute of Technology"]),
     ("Princeton University, Princeton, NJ 08544, USA", ["Princeton University"]),
     ("Courant Institute of Mathematical Sciences, New York University", ["New York University"]),
@@ -110,30 +167,63 @@ LINES = [
     ("Northwestern University, Evanston, IL, USA", ["Northwestern University"]),
     ("The University of Texas at Austin", ["The University of Texas at Austin"]),
     ("University of Toronto and Vector Institute", ["University of Toronto", "Vector Institute"]),
-    ("Mila - Quebec AI Institute, Université de Montréal", ["Mila - Quebec Artificial Intelligence Institute", "Université de Montréal"]),
-    ("Mila, McGill University", ["Mila - Quebec Artificial Intelligence Institute", "McGill University"]),
+    (
+        "Mila - Quebec AI Institute, Université de Montréal",
+        ["Mila - Quebec Artificial Intelligence Institute", "Université de Montréal"],
+    ),
+    (
+        "Mila, McGill University",
+        ["Mila - Quebec Artificial Intelligence Institute", "McGill University"],
+    ),
     ("Allen Institute for AI, Seattle, WA", [AI2]),
-    ("Department of Mathematics, University of Central Florida, Orlando, FL 32816-1364", ["University of Central Florida"]),
+    (
+        "Department of Mathematics, University of Central Florida, Orlando, FL 32816-1364",
+        ["University of Central Florida"],
+    ),
     # --- Europe ------------------------------------------------------------------------------
     ("University of Oxford, UK", ["University of Oxford"]),
-    ("Department of Engineering, University of Cambridge, Cambridge CB2 1PZ, United Kingdom", ["University of Cambridge"]),
+    (
+        "Department of Engineering, University of Cambridge, Cambridge CB2 1PZ, United Kingdom",
+        ["University of Cambridge"],
+    ),
     ("ETH Zürich, Switzerland", ["ETH Zurich"]),
     ("ETH Zurich", ["ETH Zurich"]),
     ("EPFL, Lausanne, Switzerland", ["École Polytechnique Fédérale de Lausanne"]),
     ("Technical University of Munich, Munich, Germany", ["Technical University of Munich"]),
     ("Technische Universität Darmstadt", ["Technische Universität Darmstadt"]),
-    ("Max Planck Institute for Intelligent Systems, Tübingen, Germany", ["Max Planck Institute for Intelligent Systems"]),
-    ("University of Tübingen, Tübingen AI Center", ["University of Tübingen", "Tübingen AI Center"]),
+    (
+        "Max Planck Institute for Intelligent Systems, Tübingen, Germany",
+        ["Max Planck Institute for Intelligent Systems"],
+    ),
+    (
+        "University of Tübingen, Tübingen AI Center",
+        ["University of Tübingen", "Tübingen AI Center"],
+    ),
     ("Inria, Université PSL, Paris, France", [INRIA, "Université Paris Sciences et Lettres"]),
-    ("Univ. Grenoble Alpes, Inria, CNRS, Grenoble INP, LJK, 38000 Grenoble, France", ["Université Grenoble Alpes", INRIA, "Centre National de la Recherche Scientifique", "Institut polytechnique de Grenoble"]),
-    ("Sorbonne Université, CNRS, ISIR, F-75005 Paris, France", ["Sorbonne Université", "Centre National de la Recherche Scientifique"]),
+    (
+        "Univ. Grenoble Alpes, Inria, CNRS, Grenoble INP, LJK, 38000 Grenoble, France",
+        [
+            "Université Grenoble Alpes",
+            INRIA,
+            "Centre National de la Recherche Scientifique",
+            "Institut polytechnique de Grenoble",
+        ],
+    ),
+    (
+        "Sorbonne Université, CNRS, ISIR, F-75005 Paris, France",
+        ["Sorbonne Université", "Centre National de la Recherche Scientifique"],
+    ),
     ("University of Amsterdam, Amsterdam, the Netherlands", ["University of Amsterdam"]),
     ("KU Leuven, Belgium", ["KU Leuven"]),
     ("University of Edinburgh, Edinburgh, Scotland", ["University of Edinburgh"]),
     ("University College London, London WC1E 6BT, UK", ["University College London"]),
     ("Imperial College London", ["Imperial College London"]),
     ("Universidade da Coruña, A Coruña, Spain", ["Universidade da Coruña"]),
-    ("Departamento de Física, Centro de Investigación y de Estudios Avanzados del IPN, A.P. 14-740, 07000 México D.F., México", ["Centro de Investigación y de Estudios Avanzados del Instituto Politécnico Nacional"]),
+    (
+        "Departamento de Física, Centro de Investigación y de Estudios Avanzados del IPN, "
+        "A.P. 14-740, 07000 México D.F., México",
+        ["Centro de Investigación y de Estudios Avanzados del Instituto Politécnico Nacional"],
+    ),
     ("Politecnico di Milano, Milan, Italy", ["Politecnico di Milano"]),
     ("Aalto University, Espoo, Finland", ["Aalto University"]),
     # --- Asia-Pacific ------------------------------------------------------------------------
@@ -145,7 +235,10 @@ LINES = [
     ("Seoul National University, Seoul, Korea", ["Seoul National University"]),
     ("POSTECH, Pohang, South Korea", ["Pohang University of Science and Technology"]),
     ("Yonsei University", ["Yonsei University"]),
-    ("Indian Institute of Technology Bombay, Mumbai, India", ["Indian Institute of Technology Bombay"]),
+    (
+        "Indian Institute of Technology Bombay, Mumbai, India",
+        ["Indian Institute of Technology Bombay"],
+    ),
     ("The University of Melbourne, Victoria, Australia", ["The University of Melbourne"]),
     ("Monash University, Clayton, VIC, Australia", ["Monash University"]),
     # --- companies ---------------------------------------------------------------------------
@@ -201,13 +294,20 @@ LINES = [
     ("Acme Robotics Inc.", ["~Acme Robotics Inc"]),
     ("Quantum Leap Technologies GmbH, Berlin, Germany", ["~Quantum Leap Technologies GmbH"]),
     # --- organisations the registry lacks, kept for editors ------------------------------
-    ("Department of Physics, Kessler Polytechnic University, Ruritania", ["~Kessler Polytechnic University"]),
+    (
+        "Department of Physics, Kessler Polytechnic University, Ruritania",
+        ["~Kessler Polytechnic University"],
+    ),
     ("Institute for Advanced Foo Studies", ["~Institute for Advanced Foo Studies"]),
     # --- junk: nothing is an institution -----------------------------------------------------
     ("This work was supported by the National Science Foundation under grant IIS-1234567", []),
     ("Supported by NSFC grant 62076001 and the National Key R&D Program of China", []),
     ("Published as a conference paper at ICLR 2024", []),
-    ("Proceedings of the 40th International Conference on Machine Learning, Honolulu, Hawaii, USA. PMLR 202, 2023", []),
+    (
+        "Proceedings of the 40th International Conference on Machine Learning, "
+        "Honolulu, Hawaii, USA. PMLR 202, 2023",
+        [],
+    ),
     ("Accepted to the 2023 Conference on Empirical Methods in Natural Language Processing", []),
     ("37th Conference on Neural Information Processing Systems (NeurIPS 2023)", []),
     ("Preprint. Under review.", []),
@@ -245,8 +345,14 @@ LINES = [
     ("\ue000Stanford University", [STANFORD]),
     ("\ufffdPrinceton University", ["Princeton University"]),
     ("ᵃTsinghua University ᵇPeking University", [THU, PKU]),
-    ("1Zhejiang University 2Westlake University 3Ant Group", [ZJU, "Westlake University", "Ant Group"]),
-    ("a Fudan University, b Shanghai AI Laboratory", [FUDAN, "Shanghai Artificial Intelligence Laboratory"]),
+    (
+        "1Zhejiang University 2Westlake University 3Ant Group",
+        [ZJU, "Westlake University", "Ant Group"],
+    ),
+    (
+        "a Fudan University, b Shanghai AI Laboratory",
+        [FUDAN, "Shanghai Artificial Intelligence Laboratory"],
+    ),
     ("♠Carnegie Mellon University ♣Meta AI", [CMU, META]),
 ]
 
