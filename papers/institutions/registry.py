@@ -361,10 +361,12 @@ class Registry:
                     continue  # "Universität München" inside "Technische Universität München"
                 candidates = self._name_candidates(key, "inside")
                 if size == 1:
+                    # "Tencent AI Lab", "Google Assistant", but never "Max Welling" (a person)
+                    known = key in self._preferred or rest <= GENERIC
                     candidates = [
                         c
                         for c in candidates + self._acronym_candidates(part)
-                        if "company" in c.org.types or not c.org.ror_id
+                        if not c.org.ror_id or (known and "company" in c.org.types)
                     ]
                 if org := self._best(candidates, hints, part):
                     return InstitutionMatch(text=text, organisation=org, score=0.8, how="inside")

@@ -326,6 +326,8 @@ LINES = [
     ("YAXIONG XIE and KYLE JAMIESON", []),
     ("John A. Smith, Mary B. Jones, and Wei Zhang", []),
     ("Zhangxuan Gu1,2, Changhua Meng2, Ke Wang2", []),
+    ("Max Welling1,2, Florence Wu3 and Victoria Lin", []),
+    ("Georgia Gkioxari, Paris Smaragdis, Sydney Chen", []),
     ("Beijing, China", []),
     ("Cambridge, MA 02139, USA", []),
     ("P.O. Box 1234, 5600 MB Eindhoven", []),
