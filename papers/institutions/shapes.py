@@ -89,6 +89,42 @@ UNIT_START = re.compile(
     r"school|lehrstuhl|fachbereich|s-lab\b|(?:[\w&\-]+\s+){0,4}key lab)",
     re.I,
 )
+# Words that name no organisation in particular.
+GENERIC = (
+    ORG_NOUNS
+    | INSTITUTE_NOUNS
+    | frozenset(
+        [
+            "ai",
+            "artificial",
+            "intelligence",
+            "research",
+            "science",
+            "sciences",
+            "technology",
+            "engineering",
+            "computer",
+            "computing",
+            "data",
+            "information",
+            "national",
+            "international",
+            "key",
+            "state",
+            "joint",
+            "innovation",
+            "advanced",
+            "applied",
+            "the",
+            "of",
+            "for",
+            "and",
+            "in",
+            "on",
+            "&",
+        ]
+    )
+)
 CONNECTORS = frozenset(
     [
         "of",
@@ -164,6 +200,8 @@ def organisation_shape(text: str) -> str:
         return ""  # prose or a title, not a name ("supported by …", "learning for …")
     if UNIT_START.match(text):
         return "unit"
+    if all(_fold(f) in GENERIC for f in folded):
+        return ""  # "AI Institute", "Research Center": no name in it
     heads = [i for i, f in enumerate(folded) if _fold(f) in ORG_NOUNS | INSTITUTE_NOUNS]
     heads = [i for i in heads if _is_head(i, folded, text)]
     if any(_fold(folded[i]) in ORG_NOUNS for i in heads):

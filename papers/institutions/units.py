@@ -66,7 +66,7 @@ def without_subunits(found: list[InstitutionMatch]) -> list[InstitutionMatch]:
         if match.organisation is None:
             if match.shape != "org" and any(m.organisation or m.shape == "org" for m in others):
                 continue
-            if any(_has_telling_words(match.text, m) for m in others if m.organisation):
+            if any(is_part_of(match.text, m) for m in others if m.organisation):
                 continue
         elif any(_unit_of(match, m) for m in others):
             continue
@@ -88,11 +88,12 @@ def _unit_of(unit: InstitutionMatch, parent: InstitutionMatch) -> bool:
     parent_key = name_key(university.short_name)
     if any(parent_key in name_key(n) for n in (org.name, *org.aliases)):
         return True
-    return _has_telling_words(org.name, parent)
+    return is_part_of(org.name, parent)
 
 
-def _has_telling_words(text: str, parent: InstitutionMatch) -> bool:
-    """Whether `text` holds every telling (not generic) word of the parent record's name."""
+def is_part_of(text: str, parent: InstitutionMatch) -> bool:
+    """Whether `text` holds every telling (not generic) word of the matched parent's name
+    ("Northwestern Institute on Complex Systems", "Northwestern University")."""
     telling = set(name_key(parent.organisation.short_name).split()) - GENERIC_WORDS
     return bool(telling) and telling <= set(name_key(text).split())
 
