@@ -2,13 +2,17 @@
 
 Every name, alias and Chinese name is indexed by its normal form (`names.name_key`/`zh_key`),
 acronyms by their exact spelling. A string is looked up as a name, then with "University of X"
-↔ "X University" swapped (only if the registry has that form), then as an acronym, then (for
-short strings) as a name inside it ("Google Brain" → Google). Ambiguity (several "MIT"s,
-"Northwestern University" in the US and the Philippines) is settled by the countries the line
-names, then a name over an alias, editors' and curated records over ROR, then prominence
-(education/company/funder types, how many names the record has); an acronym still ambiguous
-after that stays unmatched. Precision first: a string that matches nothing is kept (unmatched)
-only when it reads like an organisation ("… University", "… Inc.", "… Lab").
+↔ "X University" swapped (only if the registry has that form), then in its loose form
+(spacing and small words: "HongKong", "Illinois at Urbana-Champaign"; a parent written as its
+initials: "… del IPN"), then as an acronym, then (for short strings) as a name inside it
+("Google Brain" → Google). Ambiguity (several "MIT"s, "Northwestern University" in the US and
+the Philippines) is settled by the countries the line names, then a name over an alias,
+editors' and curated records over ROR, then prominence (education/company/funder types, how
+many names the record has); an acronym several records share stays unmatched unless the
+line's country or the preferred table settles it. A laboratory record named after its
+university's acronym ("MIT CSAIL") gives the university. Precision first: a string that
+matches nothing is kept (unmatched) only when it reads like an organisation (`shapes`), and
+the parts of an organisation the line names are folded into it (`units`).
 """
 
 import re
@@ -381,7 +385,8 @@ class Registry:
         for c in candidates:
             unique.setdefault(c.org.key, c)
         ranked = list(unique.values())
-        if hints and any(c.org.country in hints for c in ranked):
+        narrowed = bool(hints) and any(c.org.country in hints for c in ranked)
+        if narrowed:
             ranked = [c for c in ranked if c.org.country in hints]
         if len(ranked) == 1:
             return ranked[0].org
@@ -393,6 +398,9 @@ class Registry:
         ranked.sort(key=lambda c: (HOW_RANK[c.how], c.layer, -prominence(c.org)))
         first, second = ranked[0], ranked[1]
         tied = (HOW_RANK[first.how], first.layer) == (HOW_RANK[second.how], second.layer)
-        if first.how == "acronym" and tied and prominence(first.org) - prominence(second.org) < 0.5:
+        # an acronym several records share: without the line's country or a preference,
+        # none; within the country, only a clearly more prominent record
+        clear = narrowed and prominence(first.org) - prominence(second.org) >= 0.5
+        if first.how == "acronym" and tied and not clear:
             return None
         return first.org
