@@ -158,7 +158,28 @@ CONNECTORS = frozenset(
         "zu",
         "al",
         "el",
+        "bin",
+        "ibn",
+        "los",
+        "las",
+        "degli",
+        "delle",
+        "dei",
+        "sur",
+        "an",
+        "am",
+        "im",
+        "en",
+        "dos",
+        "das",
+        "i",
     ]
+)
+# Words of running English that a name never holds.
+PROSE = re.compile(
+    r"\b(?:by|was|were|is|are|be|been|with|under|to|from|this|that|these|we|our|their|as|done|"
+    r"during|while|using|via|about|has|have|not|all|can|which|who|when|where|here|there|"
+    r"equally|also|its|it|or|than|into|such)\b"
 )
 LEGAL = frozenset(
     ["inc", "ltd", "llc", "gmbh", "co", "corp", "plc", "ag", "sa", "srl", "bv", "limited"]
@@ -193,10 +214,8 @@ def organisation_shape(text: str) -> str:
     if not words or len(words) > MAX_WORDS:
         return ""
     folded = [w.casefold().strip(".'’") for w in words]
-    if any(
-        w.isalpha() and w.islower() and f not in CONNECTORS
-        for w, f in zip(words, folded, strict=True)
-    ):
+    lower = [w for w, f in zip(words, folded, strict=True) if w.islower() and f not in CONNECTORS]
+    if len(lower) >= 2 or PROSE.search(" ".join(lower)):
         return ""  # prose or a title, not a name ("supported by …", "learning for …")
     if UNIT_START.match(text):
         return "unit"

@@ -27,7 +27,10 @@ MARKS = "*∗†‡§¶‖♯♮♭⋆★☆✉#±∓⊥⊤♠♣♥♦"
 MARK_RUN = re.compile(
     rf"(?:(?<=\s)|^)[{re.escape(MARKS)}\d,]+(?=\s*[A-Z\u3400-\u9fff])|[{re.escape(MARKS)}]+"
 )
-LETTER_MARK = re.compile(r"^[a-h]\s+(?=[A-Z\u3400-\u9fff])")  # "a Fudan University, b …"
+# "a Fudan University, b …"; "Also with Microsoft Research"
+LETTER_MARK = re.compile(
+    r"^(?:[a-h]|[Aa]lso\s+(?:with|at)|(?:[Aa]lso\s+)?[Aa]ffiliated\s+with)\s+(?=[A-Z\u3400-\u9fff])"
+)
 SEPARATORS = re.compile(r"\s*(?:[,;，、；|/]|\s&(?:\s|$))\s*")
 POSTCODE = re.compile(r"^(?:[A-Z]{1,2}-?)?\d[\d\- ]{2,}\d?$|^\d+$")
 CONNECTORS = ("at ", "of ", "in ", "for ", "and ", "de ")

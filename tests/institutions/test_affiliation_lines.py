@@ -356,6 +356,115 @@ LINES = [
         [FUDAN, "Shanghai Artificial Intelligence Laboratory"],
     ),
     ("♠Carnegie Mellon University ♣Meta AI", [CMU, META]),
+    # --- a second round, written after the rules above and run once before any fix ---------
+    (
+        "School of Computer Science and Engineering, Nanyang Technological University, "
+        "50 Nanyang Avenue, Singapore 639798",
+        ["Nanyang Technological University"],
+    ),
+    (
+        "Institute for Interdisciplinary Information Sciences, Tsinghua University",
+        ["Tsinghua University"],
+    ),
+    ("Wangxuan Institute of Computer Technology, Peking University", ["Peking University"]),
+    (
+        "School of Cyber Science and Engineering, Wuhan University, Wuhan 430072, P. R. China",
+        ["Wuhan University"],
+    ),
+    (
+        "Key Laboratory of Machine Perception (MOE), "
+        "School of Intelligence Science and Technology, Peking University",
+        ["Peking University"],
+    ),
+    (
+        "Department of Automation, Tsinghua University; Beijing National "
+        "Research Center for Information Science and Technology",
+        ["Tsinghua University"],
+    ),
+    (
+        "College of Intelligence and Computing, Tianjin University, Tianjin, China",
+        ["Tianjin University"],
+    ),
+    ("Xidian University, Xi'an 710071, China", ["Xidian University"]),
+    ("University of Macau, Macao SAR, China", ["University of Macau"]),
+    ("Dept. of CSE, The Chinese Univ. of Hong Kong", ["Chinese University of Hong Kong"]),
+    ("National Tsing Hua University, Hsinchu, Taiwan", ["~National Tsing Hua University"]),
+    (
+        "Department of Electrical and Computer Engineering, "
+        "Seoul National University, Seoul 08826, Korea",
+        ["Seoul National University"],
+    ),
+    (
+        "Graduate School of Information Science and Technology, The University of Tokyo",
+        ["The University of Tokyo"],
+    ),
+    ("NAVER Cloud, Seongnam, Korea", ["NAVER Cloud (South Korea)"]),
+    (
+        "Department of Computer Science, ETH Zurich, Universitätstrasse 6, 8092 Zurich",
+        ["ETH Zurich"],
+    ),
+    (
+        "Max Planck Institute for Software Systems, Saarbrücken, Germany",
+        ["Max Planck Institute for Software Systems"],
+    ),
+    (
+        "Department of Computer Science, University of Oxford, "
+        "Wolfson Building, Parks Road, Oxford OX1 3QD",
+        ["University of Oxford"],
+    ),
+    (
+        "Mohamed bin Zayed University of Artificial Intelligence, Abu Dhabi, UAE",
+        ["~Mohamed bin Zayed University of Artificial Intelligence"],
+    ),
+    ("Vector Institute for Artificial Intelligence, Toronto, Canada", ["Vector Institute"]),
+    (
+        "Department of Computer Science, University of Toronto, Toronto, ON M5S 3G4, Canada",
+        ["University of Toronto"],
+    ),
+    ("Toyota Research Institute, Los Altos, CA", ["Toyota Research Institute"]),
+    ("Apple Inc., Cupertino, CA", ["Apple (United States)"]),
+    ("Amazon AGI", ["Amazon (United States)"]),
+    ("NVIDIA Corporation, Santa Clara, CA 95051, USA", ["Nvidia (United States)"]),
+    ("Microsoft Research Cambridge, UK", ["Microsoft (United States)"]),
+    ("Google, Mountain View, CA, USA", ["Google (United States)"]),
+    ("Tencent Hunyuan", ["Tencent (China)"]),
+    ("Baidu Research, Sunnyvale, CA", ["Baidu (China)"]),
+    ("JD Explore Academy, JD.com Inc.", ["JD.com"]),
+    ("Kuaishou Technology, Beijing, China", ["Kuaishou (China)"]),
+    (
+        "Shanghai Artificial Intelligence Laboratory, Shanghai 200232, China",
+        ["Shanghai Artificial Intelligence Laboratory"],
+    ),
+    (
+        "Institute of Software, Chinese Academy of Sciences, Beijing, China",
+        ["Institute of Software", "Chinese Academy of Sciences"],
+    ),
+    ("In Proceedings of the AAAI Conference on Artificial Intelligence", []),
+    ("Accepted at NeurIPS 2024 Datasets and Benchmarks Track", []),
+    ("Licensed under CC BY 4.0", []),
+    ("The first two authors contributed equally to this work.", []),
+    ("Our code is available at https://github.com/abc/def", []),
+    ("arXiv:2401.01234v2 [cs.CL] 5 Feb 2024", []),
+    ("Alice Wang∗ Bob Li∗ Carol Zhou†", []),
+    ("ALICE WANG, BOB LI, and CAROL ZHOU", []),
+    ("Room 3-401, Building 5, No. 1 Xueyuan Road, Haidian District, Beijing", []),
+    ("Funded by the European Union (ERC, ABC, 101234567)", []),
+    ("*These authors contributed equally.", []),
+    ("Table 1: Results on the Stanford Question Answering Dataset", []),
+    ("†Also with Microsoft Research", ["Microsoft (United States)"]),
+    (
+        "1Stanford University 2UC Berkeley 3Google DeepMind",
+        [
+            "Stanford University",
+            "University of California, Berkeley",
+            "Google DeepMind (United Kingdom)",
+        ],
+    ),
+    ("ˆCornell University ‡Columbia University", ["Cornell University", "Columbia University"]),
+    (
+        "∗University of Washington, †Allen Institute for Artificial Intelligence",
+        ["University of Washington", "Allen Institute for Artificial Intelligence"],
+    ),
 ]
 
 
