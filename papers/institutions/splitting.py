@@ -230,9 +230,11 @@ def accents_joined(text: str) -> str:
 
 def is_mark(char: str) -> bool:
     """Whether a character can only be a footnote mark (see MARK_CATEGORIES)."""
-    if char in KEPT_SYMBOLS or (char.isascii() and char != "?"):
-        return char in MARKS or char == "?"
-    return char == "\ufffd" or unicodedata.category(char) in MARK_CATEGORIES
+    if char in "?\ufffd":
+        return True
+    if char in KEPT_SYMBOLS or char.isascii():
+        return char in MARKS
+    return unicodedata.category(char) in MARK_CATEGORIES
 
 
 def marks_unified(text: str) -> str:

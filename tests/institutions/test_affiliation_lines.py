@@ -483,3 +483,11 @@ def found(registry: Registry, line: str) -> list[str]:
 @pytest.mark.parametrize(("line", "expected"), LINES, ids=[line[:50] for line, _ in LINES])
 def test_affiliation_line(registry, line, expected):
     assert found(registry, line) == expected
+
+
+@pytest.mark.parametrize(
+    "line", ["?Georgia Institute of Technology", "□Allen Institute for AI", "\ue000Acme Labs Inc."]
+)
+def test_marks_never_stay_in_the_extracted_text(registry, line):
+    (match,) = registry.organisations_in(line)
+    assert match.text[0].isalpha()
