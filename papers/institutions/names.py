@@ -52,6 +52,11 @@ UNIVERSITY_WORDS = {
     "universitet",
     "universitas",
 }
+# Words that say nothing about which organisation a name means (in its key form).
+_GENERIC = """university institute college school laboratory laboratories center research
+science sciences engineering technology department of and for the ai group team national
+international academy computer data artificial intelligence at in"""
+GENERIC_WORDS = frozenset(_GENERIC.split())
 OF_WORDS = {"de", "da", "do", "di", "degli", "del", "della", "des", "du", "of", "der"}
 LEGAL_SUFFIXES = {"inc", "ltd", "llc", "gmbh", "co", "limited", "plc", "corporation", "corp"}
 TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")

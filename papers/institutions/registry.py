@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from papers.institutions.names import (
+    GENERIC_WORDS,
     acronym_tail_key,
     has_han,
     loose_key,
@@ -52,35 +53,7 @@ SUBUNIT_START = re.compile(
 )
 # Words that say nothing about which organisation a string names: an inside match must not
 # be one of them alone.
-GENERIC = frozenset(
-    [
-        "university",
-        "institute",
-        "college",
-        "school",
-        "laboratory",
-        "laboratories",
-        "center",
-        "research",
-        "science",
-        "sciences",
-        "engineering",
-        "technology",
-        "department",
-        "of",
-        "and",
-        "for",
-        "the",
-        "ai",
-        "group",
-        "team",
-        "national",
-        "international",
-        "academy",
-        "computer",
-        "data",
-    ]
-)
+GENERIC = GENERIC_WORDS
 KIND_WORDS = frozenset(
     ["university", "institute", "college", "school", "academy", "laboratory", "center", "hospital"]
 )

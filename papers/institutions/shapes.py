@@ -18,45 +18,12 @@ parenthesis ("Laboratory Medicine" in a title is not a laboratory).
 import re
 from functools import lru_cache
 
-ORG_NOUNS = frozenset(
-    [
-        "university",
-        "universities",
-        "universite",
-        "universidad",
-        "universidade",
-        "universita",
-        "universitat",
-        "universiteit",
-        "universitet",
-        "universitas",
-        "univ",
-        "polytechnic",
-        "polytechnique",
-        "politecnico",
-        "politecnica",
-        "hospital",
-        "hospitals",
-        "clinic",
-        "foundation",
-        "fondation",
-        "fundacion",
-        "stiftung",
-        "inc",
-        "ltd",
-        "llc",
-        "gmbh",
-        "corp",
-        "corporation",
-        "company",
-        "co",
-        "plc",
-        "ag",
-        "technologies",
-        "ministry",
-        "agency",
-    ]
-)
+from papers.institutions.names import UNIVERSITY_WORDS
+
+_ORG_NOUNS = """university universities univ polytechnic polytechnique politecnico politecnica
+hospital hospitals clinic foundation fondation fundacion stiftung inc ltd llc gmbh corp
+corporation company co plc ag technologies ministry agency"""
+ORG_NOUNS = UNIVERSITY_WORDS | frozenset(_ORG_NOUNS.split())
 INSTITUTE_NOUNS = frozenset(
     [
         "institute",

@@ -7,46 +7,11 @@ university; "Sorbonne Université, CNRS, ISIR" names two (ISIR is a laboratory o
 
 import re
 
-from papers.institutions.names import name_key
+from papers.institutions.names import GENERIC_WORDS, name_key
 from papers.institutions.organisations import InstitutionMatch
 from papers.institutions.shapes import UNIT_START
 
 ACRONYM_TEXT = re.compile(r"^[A-Z][A-Z0-9&\-]{1,9}$")
-
-# Words that tell nothing about which organisation a name means.
-GENERIC_WORDS = frozenset(
-    [
-        "university",
-        "institute",
-        "college",
-        "school",
-        "laboratory",
-        "laboratories",
-        "center",
-        "research",
-        "science",
-        "sciences",
-        "engineering",
-        "technology",
-        "department",
-        "of",
-        "and",
-        "for",
-        "the",
-        "ai",
-        "group",
-        "team",
-        "national",
-        "international",
-        "academy",
-        "computer",
-        "data",
-        "artificial",
-        "intelligence",
-        "at",
-        "in",
-    ]
-)
 
 
 def without_subunits(found: list[InstitutionMatch]) -> list[InstitutionMatch]:
