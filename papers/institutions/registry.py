@@ -227,7 +227,7 @@ class Registry:
         return []
 
     def _longest_match(
-        self, segments: list[str], start: int, hints: frozenset[str]
+        self, segments: tuple[str, ...], start: int, hints: frozenset[str]
     ) -> tuple[InstitutionMatch | None, int]:
         for span in range(min(MAX_JOINED_SEGMENTS, len(segments) - start), 0, -1):
             parts = segments[start : start + span]

@@ -9,6 +9,7 @@ hints for ambiguous acronyms.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from papers.institutions.names import ascii_fold
 
@@ -256,7 +257,8 @@ def line_clean(line: str) -> str:
     return " ".join(text.split()).strip(" ,;.&")
 
 
-def line_segments(line: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def line_segments(line: str) -> tuple[str, ...]:
     """The cleaned line cut at commas, semicolons, slashes, " & " and Chinese separators; a
     piece starting with a lower-case connector ("at Chicago") is
     joined back to the piece before it."""
@@ -273,9 +275,10 @@ def line_segments(line: str) -> list[str]:
             segments[-1] = f"{segments[-1]} {piece}"
         else:
             segments.append(piece)
-    return segments
+    return tuple(segments)
 
 
+@lru_cache(maxsize=20_000)
 def place_country(segment: str) -> str:
     """The ISO country a segment names (a country, a US state, a big Chinese city), or ""."""
     folded = " ".join(re.sub(r"[^\w' ]", " ", ascii_fold(segment)).split())
