@@ -120,9 +120,9 @@ class _Index:
             self._add_loose(key, org)
 
     def _add_loose(self, key: str, org: Organisation) -> None:
-        loose = loose_key(key)
-        if org not in self.loose[loose]:
-            self.loose[loose].append(org)
+        orgs = self.loose[loose_key(key)]
+        if not any(o is org for o in orgs):
+            orgs.append(org)
 
     def _add_zh(self, name: str, org: Organisation) -> None:
         key = zh_key(name)
