@@ -66,7 +66,9 @@ def test_editor_triages_a_day_by_keyboard_and_publishes(live_server, browser_pag
     decisions = ["r" if n % 4 == 3 else "a" for n in range(20)]
     for key in decisions:
         page.keyboard.press(key)
-    expect(page.locator("[data-desk-decided]")).to_have_text("20")
+    # 20 decisions are 20 requests in a row: on a loaded machine (two suites on two cores)
+    # they take longer than Playwright's default 5 s.
+    expect(page.locator("[data-desk-decided]")).to_have_text("20", timeout=30_000)
     page.wait_for_selector(".desk-card[aria-busy]", state="detached")
 
     edited = hits[22]  # the desk has moved on to the 21st; two down
