@@ -178,7 +178,8 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
         .order_by("-confidence")
     )
     if include_drafts:
-        # Editors' reads may save these papers (publishing stamps them): every column.
+        # Editors' previews read more of a paper than cards show (its Chinese as stored, links
+        # to edit it): every column.
         hits = hits.defer("paper__search_vector", "paper__search_zh")
     else:
         # Readers' reads never save: only what cards, feeds and the API show (a third less
