@@ -216,17 +216,31 @@ def daily_page_order_fill(*, page: DailyPage, user) -> int:
     return len(day.papers)
 
 
-def daily_pages_publish_for_date(*, announce_date: dt.date, user) -> list[DailyPage]:
-    """Publish every topic that has accepted papers listed on this date; returns the pages it
-    published (not those already public). Needs papers.publish_dailypage."""
+def day_hits_accept_above_threshold(
+    *, announce_date: dt.date, topic: Topic | None = None, user
+) -> list[TopicHit]:
+    """Accept the suggestions of papers arXiv listed on this date that reach their topic's
+    threshold (topic_hits_accept_above_threshold), of every active topic or of `topic`.
+
+    Needs papers.change_topichit. Returns the hits it accepted."""
+    listed = Announcement.objects.filter(announce_date=announce_date).values("paper_id")
+    hits = TopicHit.objects.filter(paper_id__in=listed, topic__in=Topic.objects.active())
+    if topic is not None:
+        hits = hits.filter(topic=topic)
+    return topic_hits_accept_above_threshold(hits=hits, user=user)
+
+
+def daily_pages_publish_for_date(
+    *, announce_date: dt.date, topic: Topic | None = None, user
+) -> list[DailyPage]:
+    """Publish every active topic (or only `topic`) that has accepted papers listed on this
+    date; returns the pages it published (not those already public). Needs
+    papers.publish_dailypage."""
     permission_require(user=user, permissions=[PUBLISH])
-    topic_ids = (
-        TopicHit.objects.listed_on(announce_date)
-        .filter(topic__in=Topic.objects.active())
-        .order_by("topic_id")
-        .values_list("topic_id", flat=True)
-        .distinct()
-    )
+    hits = TopicHit.objects.listed_on(announce_date).filter(topic__in=Topic.objects.active())
+    if topic is not None:
+        hits = hits.filter(topic=topic)
+    topic_ids = hits.order_by("topic_id").values_list("topic_id", flat=True).distinct()
     published = []
     for topic_id in topic_ids:
         page, _ = DailyPage.objects.get_or_create(topic_id=topic_id, announce_date=announce_date)
