@@ -97,16 +97,10 @@ def topic_pages_list(*, topic) -> QuerySet[DailyPage]:
 class TopicDigest:
     """One topic's published page of the date: its first papers and how many it shows."""
 
-    page: DailyPage
+    topic: Topic
+    paper_count: int
+    published_at: dt.datetime | None
     papers: list[Paper]
-
-    @property
-    def topic(self) -> Topic:
-        return self.page.topic
-
-    @property
-    def count(self) -> int:
-        return self.page.paper_count
 
 
 @dataclass
@@ -141,6 +135,13 @@ def day_digest_get(*, announce_date: dt.date, per_topic: int | None = None) -> D
     for page, day in zip(pages, days, strict=True):
         if not areas or areas[-1].area.pk != page.topic.area_id:
             areas.append(AreaDigest(area=page.topic.area, topics=[]))
-        areas[-1].topics.append(TopicDigest(page=page, papers=day.papers))
+        areas[-1].topics.append(
+            TopicDigest(
+                topic=page.topic,
+                paper_count=page.paper_count,
+                published_at=page.published_at,
+                papers=day.papers,
+            )
+        )
     total = len(set().union(*(day.paper_ids for day in days)))
     return DayDigest(announce_date=announce_date, areas=areas, total=total)

@@ -248,17 +248,7 @@ class DayOut(Schema):
 
 
 class DayTopicPapersOut(DayTopicOut):
-    """A public.dates.TopicDigest."""
-
     papers: list[DayPaperOut] = Field(..., description="All the page's papers, in its order.")
-
-    @staticmethod
-    def resolve_paper_count(digest) -> int:
-        return digest.count
-
-    @staticmethod
-    def resolve_published_at(digest) -> dt.datetime | None:
-        return digest.page.published_at
 
 
 class LatestDayOut(Schema):

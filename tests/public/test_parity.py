@@ -242,7 +242,7 @@ def test_inactive_topic_is_absent_everywhere(client, newsroom):
         {"announce_date": str(DAY), "topic_count": 2},
     ]
     digest = client.get(f"/{DAY}/").context["digest"]
-    assert {entry.topic.slug: entry.count for a in digest.areas for entry in a.topics} == {
+    assert {entry.topic.slug: entry.paper_count for a in digest.areas for entry in a.topics} == {
         "llm": 3,
         "vision": 1,
     }

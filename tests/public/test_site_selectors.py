@@ -30,7 +30,7 @@ def test_day_digest_shows_published_topics_only_with_their_first_papers_and_coun
     digest = day_digest_get(announce_date=DAY, per_topic=2)
 
     [entry] = digest.areas
-    shown = [(item.topic, item.count, item.papers) for item in entry.topics]
+    shown = [(item.topic, item.paper_count, item.papers) for item in entry.topics]
     assert shown == [(published, 3, [strong, weak]), (second, 1, [strong])]
     assert all(paper.card["title"] for item in entry.topics for paper in item.papers)
     assert digest.total == 3 and digest.is_published  # `strong` is on both pages: once
