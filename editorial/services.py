@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -85,6 +85,20 @@ def paper_zh_revert(*, paper: Paper, field: str, user) -> Paper:
     return paper
 
 
+def _daily_page_get_or_create(*, topic_id: int, announce_date: dt.date, user) -> DailyPage:
+    """The topic's page for the date; a new one is a draft made by `user` (audited)."""
+    page = DailyPage.objects.filter(topic_id=topic_id, announce_date=announce_date).first()
+    if page is not None:
+        return page
+    page = DailyPage(topic_id=topic_id, announce_date=announce_date)
+    try:
+        with transaction.atomic():
+            audited_save(page, user=user)
+    except IntegrityError:  # made meanwhile by someone else
+        page = DailyPage.objects.get(topic_id=topic_id, announce_date=announce_date)
+    return page
+
+
 def _daily_pages_join(*, hits: Iterable[TopicHit], user) -> None:
     """An accepted hit's paper joins the topic's page on each date it was listed: a draft page
     is made for previewing; joining an already published page publishes the paper, so its
@@ -96,7 +110,7 @@ def _daily_pages_join(*, hits: Iterable[TopicHit], user) -> None:
             )
         )
         pages = [
-            DailyPage.objects.get_or_create(topic_id=hit.topic_id, announce_date=day)[0]
+            _daily_page_get_or_create(topic_id=hit.topic_id, announce_date=day, user=user)
             for day in dates
         ]
         published = any(page.status == DailyPage.Status.PUBLISHED for page in pages)
@@ -245,7 +259,7 @@ def daily_pages_publish_for_date(*, announce_date: dt.date, user) -> list[DailyP
     )
     published = []
     for topic_id in topic_ids:
-        page, _ = DailyPage.objects.get_or_create(topic_id=topic_id, announce_date=announce_date)
+        page = _daily_page_get_or_create(topic_id=topic_id, announce_date=announce_date, user=user)
         if page.status != DailyPage.Status.PUBLISHED:
             published.append(daily_page_publish(page=page, user=user))
     return published

@@ -25,10 +25,10 @@ class PaperSearchFilter(django_filters.FilterSet):
         label=_("Words"), widget=forms.TextInput(attrs={"type": "search"})
     )
     date_from = django_filters.DateFilter(
-        label=_("Listed from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Listed from"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     date_to = django_filters.DateFilter(
-        label=_("Listed until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Listed until"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     category = django_filters.CharFilter(label=_("arXiv category"), max_length=40)
     topic = django_filters.ModelChoiceFilter(

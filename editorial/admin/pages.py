@@ -7,10 +7,9 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from editorial import services
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import EditorialAdmin
 from editorial.admin.forms import OptimisticLockForm
 from papers.models import (
     DailyPage,
@@ -32,7 +31,7 @@ class PublishDateForm(forms.Form):
     announce_date = forms.DateField(
         label="公告日期 / announce date",
         initial=lambda: announce_dates_list().first(),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 
@@ -45,11 +44,10 @@ class DailyPageForm(OptimisticLockForm):
 
 
 @admin.register(DailyPage)
-class DailyPageAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class DailyPageAdmin(EditorialAdmin):
     """A topic's day: order, note, preview; chief editors publish and unpublish."""
 
     form = DailyPageForm
-    change_form_template = "admin/papers/editorial_change_form.html"
     list_display = [
         "topic",
         "announce_date",
@@ -218,7 +216,7 @@ class DailyPageAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DailyPageEntry)
-class DailyPageEntryAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class DailyPageEntryAdmin(EditorialAdmin):
     list_display = ["page", "paper", "position"]
     list_filter = ["page__topic"]
     search_fields = ["paper__arxiv_id"]

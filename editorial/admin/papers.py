@@ -8,10 +8,9 @@ from django.db.models import F, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from editorial import edits, services
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import EditorialAdmin
 from editorial.admin.filters import (
     TO_REVIEW,
     AnnounceDateFilter,
@@ -178,11 +177,10 @@ ENRICHMENT_FIELDS = [
 
 
 @admin.register(Paper)
-class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class PaperAdmin(EditorialAdmin):
     """One paper under review: English beside the machine's and the editor's Chinese."""
 
     form = PaperForm
-    change_form_template = "admin/papers/editorial_change_form.html"
     list_display = [
         "arxiv_id",
         "version",
@@ -349,6 +347,7 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
             except services.FlagsOpen as exc:
                 super().save_model(request, obj, form, change)  # the edits, not the review
                 self.message_user(request, f"{FLAGS_CONFIRM}: {exc}", messages.WARNING)
+                obj.review_refused = True  # the editor stays to tick the confirmation
         else:
             super().save_model(request, obj, form, change)
 
@@ -361,9 +360,11 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
             super().inline_row_save(request, row)
 
     def response_change(self, request, obj):
-        if request.POST.get("_zh_revert") in ZH_FIELDS or "_mark_reviewed" in request.POST:
+        """Reverting stays on the page; marking reviewed returns to the (filtered) list, as
+        Save does, unless open flags refused it."""
+        if request.POST.get("_zh_revert") in ZH_FIELDS or getattr(obj, "review_refused", False):
             self.message_user(request, "已保存 / saved.", messages.SUCCESS)
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(request.get_full_path())
         return super().response_change(request, obj)
 
     @admin.action(
@@ -389,7 +390,7 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
 
     @admin.action(description="重新 AI 处理 / re-run enrichment", permissions=["change"])
     def enrich_again(self, request, queryset):
-        queued = papers_enrichment_rerun(papers=queryset)
+        queued = papers_enrichment_rerun(papers=queryset, user=request.user)
         self.message_user(request, f"已排队 {queued} 篇 / {queued} papers queued.")
 
 
@@ -405,7 +406,13 @@ class ReviewQueueAdmin(PaperAdmin):
         return [F("max_confidence").desc(nulls_last=True), "-arxiv_id"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(TO_REVIEW)
+        """The list is the queue; a paper's page (and the return to it after Save and continue)
+        stays open once the paper has left the queue."""
+        papers = super().get_queryset(request)
+        changelist = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        if getattr(request.resolver_match, "url_name", None) == changelist:
+            return papers.filter(TO_REVIEW)
+        return papers
 
     def history_view(self, request, object_id, extra_context=None):
         """The queue is a view on papers: their history lives on the paper's own page."""
@@ -413,7 +420,7 @@ class ReviewQueueAdmin(PaperAdmin):
 
 
 @admin.register(TopicHit)
-class TopicHitAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class TopicHitAdmin(EditorialAdmin):
     list_display = [
         "paper",
         "topic",
