@@ -58,10 +58,19 @@ class PaperVersionInline(admin.TabularInline):
     can_delete = False
 
 
+class TopicHitForm(forms.ModelForm):
+    class Meta:
+        model = TopicHit
+        fields = "__all__"
+        # The machine writes its reasons in Chinese, whatever the editor's language.
+        labels = {"reason": "命中理由 / reason (machine, in Chinese)"}
+
+
 class TopicHitInline(admin.TabularInline):
     """Accept or reject by changing the state; a new row is the editor's own hit (accepted)."""
 
     model = TopicHit
+    form = TopicHitForm
     fields = [
         "topic",
         "subtopic",
@@ -434,6 +443,7 @@ class TopicHitAdmin(EditorialAdmin):
     search_fields = ["paper__arxiv_id", "paper__title", "reason"]
     list_select_related = ["paper", "topic", "subtopic", "reviewed_by"]
     raw_id_fields = ["paper"]
+    form = TopicHitForm
     readonly_fields = ["origin", "reviewed_by", "reviewed_at"]
     actions = ["accept", "reject", "accept_confident"]
 
