@@ -61,7 +61,7 @@ class PaperVersionInline(admin.TabularInline):
 class TopicHitForm(forms.ModelForm):
     class Meta:
         model = TopicHit
-        fields = "__all__"
+        fields = ["paper", "topic", "subtopic", "confidence", "reason", "review_state"]
         # The machine writes its reasons in Chinese, whatever the editor's language.
         labels = {"reason": "命中理由 / reason (machine, in Chinese)"}
 
