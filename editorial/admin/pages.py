@@ -7,9 +7,10 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from simple_history.utils import update_change_reason
 
 from editorial import services
-from editorial.admin.base import EditorialAdmin
+from editorial.admin.base import EditorialAdmin, change_reason
 from editorial.admin.forms import OptimisticLockForm
 from papers.models import (
     DailyPage,
@@ -172,12 +173,19 @@ class DailyPageAdmin(EditorialAdmin):
 
     def save_model(self, request, obj, form, change):
         """Save, then publish or withdraw if that button was pressed (the service checks the
-        permission: a forged button press is refused and the save with it)."""
-        super().save_model(request, obj, form, change)
-        if change and "_publish" in request.POST:
-            services.daily_page_publish(page=obj, user=request.user)
-        elif change and "_unpublish" in request.POST:
-            services.daily_page_unpublish(page=obj, user=request.user)
+        permission: a forged button press is refused and the save with it). A press with no
+        edits is the publication alone: one change in the history, not two."""
+        publishing = change and ("_publish" in request.POST or "_unpublish" in request.POST)
+        if form.has_changed() or not publishing:
+            super().save_model(request, obj, form, change)
+        if not publishing:
+            return
+        if "_publish" in request.POST:
+            page = services.daily_page_publish(page=obj, user=request.user)
+        else:
+            page = services.daily_page_unpublish(page=obj, user=request.user)
+        if reason := change_reason(request):
+            update_change_reason(page, reason)  # the services save the page as read afresh
 
     @admin.action(
         description="写出当前顺序以便调整 / write the current order to edit it",
