@@ -139,9 +139,6 @@ class InstitutionAdmin(EditorialAdmin):
     inlines = [InstitutionAliasInline]
     actions = ["merge", "confirm_institutions", "confirm_zh_names"]
 
-    class Media:
-        css = {"all": ["papers/admin/editorial.css"]}
-
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(paper_count=_paper_count())
 

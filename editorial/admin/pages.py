@@ -65,9 +65,6 @@ class DailyPageAdmin(EditorialAdmin):
     readonly_fields = ["status", "published_at", "published_by", "preview_links", "papers_list"]
     actions = ["order_fill", "publish", "unpublish", "publish_dates"]
 
-    class Media:
-        css = {"all": ["papers/admin/editorial.css"]}
-
     def get_fields(self, request, obj=None):
         fields = ["topic", "announce_date", "note", "loaded_version", *self.readonly_fields]
         if obj is not None and self.has_publish_permission(request):

@@ -36,9 +36,14 @@ from papers.models import (
 
 
 class PaperAuthorInline(admin.TabularInline):
+    """One line per author: the affiliation opens to its full text when edited."""
+
     model = PaperAuthor
     fields = ["position", "name", "affiliation", "institution"]
     autocomplete_fields = ["institution"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "class": "one-line"})}
+    }
     extra = 0
 
 
@@ -256,9 +261,6 @@ class PaperAdmin(EditorialAdmin):
         AnnouncementInline,
         PaperVersionInline,
     ]
-
-    class Media:
-        css = {"all": ["papers/admin/editorial.css"]}
 
     title_zh_machine_display = _zh_machine_display("title")
     summary_zh_machine_display = _zh_machine_display("summary")

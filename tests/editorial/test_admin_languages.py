@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("language", "shown", "hidden"),
-    [("en", "Large language models", "语言大模型"), ("zh-hans", "语言大模型", "Large language models")],
+    [
+        ("en", "Large language models", "语言大模型"),
+        ("zh-hans", "语言大模型", "Large language models"),
+    ],
 )
 def test_daily_pages_and_queue_name_topics_in_the_editors_language(
     client, chief_editor, language, shown, hidden
