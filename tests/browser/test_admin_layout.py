@@ -1,6 +1,6 @@
 """No editorial page is wider than a 1,280 px window: every admin's list, change and history
-page, the review queue, the preview and the publishing and merging forms, measured in
-Chromium with long real-world values (titles, author lists, affiliations, reasons)."""
+page, the review queue, the triage desk, the preview and the publishing and merging forms,
+measured in Chromium with long real-world values (titles, author lists, affiliations, reasons)."""
 
 import datetime as dt
 
@@ -141,6 +141,8 @@ def test_no_editorial_page_is_wider_than_the_window(live_server, browser_page, c
         reverse("admin:papers_dailypage_publish_date"),
         reverse("admin:papers_dailypage_preview", args=[daily_page.pk]),
         reverse("admin:papers_reviewqueuepaper_change", args=[paper.pk]),
+        reverse("desk:start"),
+        reverse("desk:day", args=["llm", DAY.isoformat()]),
     ]
     too_wide = {}
     for url in urls:
