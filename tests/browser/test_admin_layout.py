@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from papers.models import DailyPage, DailyPageEntry, EnrichmentRun, FrontMatter, IngestRun, TopicHit
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.factories import (
     AnnouncementFactory,
     DailyPageFactory,
@@ -129,11 +129,7 @@ def _width(page, name: str) -> int:
 def test_no_editorial_page_is_wider_than_the_window(live_server, browser_page, chief_editor):
     paper = _day_with_everything(chief_editor)
     page = browser_page
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", chief_editor.username)
-    page.fill("#id_password", "pw-for-tests")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    log_in(page, live_server, chief_editor)
 
     daily_page = DailyPage.objects.get()
     urls = [

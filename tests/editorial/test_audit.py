@@ -48,6 +48,13 @@ def _queue_url(paper) -> str:
     return reverse("admin:papers_reviewqueuepaper_change", args=[paper.pk])
 
 
+def _opened_from_the_filtered_queue(client, user, paper) -> tuple[str, dict]:
+    """The paper's queue page as reached from a filtered queue, and its form as posted back."""
+    client.force_login(user)
+    url = f"{_queue_url(paper)}?_changelist_filters=topic%3Dllm%26updated%3Dyes"
+    return url, admin_form_data(client.get(url))
+
+
 def _queue_paper(**fields) -> Paper:
     paper = PaperFactory(**{"version": 2, **fields})
     AnnouncementFactory(paper=paper, announce_date=DAY)
@@ -65,12 +72,10 @@ def _post_action(client, changelist: str, action: str, pks: list, **extra):
 
 def test_save_and_mark_reviewed_from_the_queue_is_one_audited_change(client, editor):
     paper = _queue_paper()
-    client.force_login(editor)
-    url = f"{_queue_url(paper)}?_changelist_filters=topic%3Dllm%26updated%3Dyes"
-    data = {**admin_form_data(client.get(url)), "_mark_reviewed": "1"}
+    url, data = _opened_from_the_filtered_queue(client, editor, paper)
 
     with history_written() as rows:
-        response = client.post(url, {**data, "_change_reason": "读过全文"})
+        response = client.post(url, {**data, "_mark_reviewed": "1", "_change_reason": "读过全文"})
 
     assert rows == [("paper", paper.pk, editor, "读过全文")]
     assert Paper.objects.get(pk=paper.pk).zh_reviewed_by == editor
@@ -79,12 +84,10 @@ def test_save_and_mark_reviewed_from_the_queue_is_one_audited_change(client, edi
 
 def test_plain_save_from_the_queue_returns_to_the_filtered_queue(client, editor):
     paper = _queue_paper()
-    client.force_login(editor)
-    url = f"{_queue_url(paper)}?_changelist_filters=topic%3Dllm%26updated%3Dyes"
-    data = {**admin_form_data(client.get(url)), "title_zh_human": "编辑标题"}
+    url, data = _opened_from_the_filtered_queue(client, editor, paper)
 
     with history_written() as rows:
-        response = client.post(url, data, follow=True)
+        response = client.post(url, {**data, "title_zh_human": "编辑标题"}, follow=True)
 
     assert rows == [("paper", paper.pk, editor, "")]
     assert response.redirect_chain == [(f"{QUEUE}?{FILTERS}", 302)]
