@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -85,7 +85,21 @@ def paper_zh_revert(*, paper: Paper, field: str, user) -> Paper:
     return paper
 
 
-def _daily_pages_join(*, hits: Iterable[TopicHit]) -> None:
+def _daily_page_get_or_create(*, topic_id: int, announce_date: dt.date, user) -> DailyPage:
+    """The topic's page for the date; a new one is a draft made by `user` (audited)."""
+    page = DailyPage.objects.filter(topic_id=topic_id, announce_date=announce_date).first()
+    if page is not None:
+        return page
+    page = DailyPage(topic_id=topic_id, announce_date=announce_date)
+    try:
+        with transaction.atomic():
+            audited_save(page, user=user)
+    except IntegrityError:  # made meanwhile by someone else
+        page = DailyPage.objects.get(topic_id=topic_id, announce_date=announce_date)
+    return page
+
+
+def _daily_pages_join(*, hits: Iterable[TopicHit], user) -> None:
     """An accepted hit's paper joins the topic's page on each date it was listed: a draft page
     is made for previewing; an already published page shows the paper at once. Nothing is
     marked reviewed: only a person reading the Chinese text does that (paper_review_mark)."""
@@ -96,7 +110,7 @@ def _daily_pages_join(*, hits: Iterable[TopicHit]) -> None:
             )
         )
         for day in dates:
-            DailyPage.objects.get_or_create(topic_id=hit.topic_id, announce_date=day)
+            _daily_page_get_or_create(topic_id=hit.topic_id, announce_date=day, user=user)
 
 
 def _topic_hits_review(*, hits: Iterable[TopicHit], state: str, user) -> list[TopicHit]:
@@ -110,7 +124,7 @@ def _topic_hits_review(*, hits: Iterable[TopicHit], state: str, user) -> list[To
             hit.reviewed_at = now
             audited_save(hit, user=user)
         if state == TopicHit.ReviewState.ACCEPTED:
-            _daily_pages_join(hits=hits)
+            _daily_pages_join(hits=hits, user=user)
     return hits
 
 
@@ -159,7 +173,7 @@ def topic_hit_editor_save(*, hit: TopicHit, user) -> TopicHit:
         hit.reviewed_at = timezone.now()
         audited_save(hit, user=user)
         if hit.review_state == TopicHit.ReviewState.ACCEPTED:
-            _daily_pages_join(hits=[hit])
+            _daily_pages_join(hits=[hit], user=user)
     return hit
 
 
@@ -243,7 +257,7 @@ def daily_pages_publish_for_date(
     topic_ids = hits.order_by("topic_id").values_list("topic_id", flat=True).distinct()
     published = []
     for topic_id in topic_ids:
-        page, _ = DailyPage.objects.get_or_create(topic_id=topic_id, announce_date=announce_date)
+        page = _daily_page_get_or_create(topic_id=topic_id, announce_date=announce_date, user=user)
         if page.status != DailyPage.Status.PUBLISHED:
             published.append(daily_page_publish(page=page, user=user))
     return published

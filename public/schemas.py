@@ -48,11 +48,13 @@ class TopicRef(Schema):
 
 
 class SubtopicOut(SubtopicRef):
-    description: str
+    description_zh: str
+    description_en: str
 
 
 class TopicOut(TopicRef):
-    description: str
+    description_zh: str
+    description_en: str
     categories: list[str]
     subtopics: list[SubtopicOut]
 
@@ -61,7 +63,8 @@ class AreaOut(Schema):
     slug: str
     name_zh: str
     name_en: str
-    description: str
+    description_zh: str
+    description_en: str
     topics: list[TopicOut]
 
 
