@@ -36,7 +36,7 @@ def taxonomy_snapshot() -> Taxonomy:
                 slug=topic.slug,
                 name_zh=topic.name_zh,
                 name_en=topic.name_en,
-                description=topic.description,
+                description=topic.description_en,
                 categories=tuple(topic.categories),
                 include_keywords=tuple(topic.include_keywords),
                 exclude_keywords=tuple(topic.exclude_keywords),

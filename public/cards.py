@@ -134,9 +134,10 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
                 # As {% widthratio confidence 1 100 %} rounds it.
                 "percent": str(round(hit.confidence * 100)),
                 "topic_url": topic_url(hit.topic.slug),
-                "topic_name": hit.topic.name_zh,
-                "subtopic_name": hit.subtopic.name_zh if hit.subtopic else "",
+                "topic_name": hit.topic.name,
+                "subtopic_name": hit.subtopic.name if hit.subtopic else "",
                 "reason": hit.reason,
+                "reason_by_machine": hit.origin == hit.Origin.MACHINE,
             },
             "summary_zh": paper.zh("summary").public,
             "summary_en": paper.summary_en,

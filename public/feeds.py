@@ -82,7 +82,7 @@ class TopicRssFeed(PublishedPapersFeed):
         return reverse("topics:detail", kwargs={"slug": obj.slug})
 
     def description(self, obj: Topic) -> str:
-        return obj.description or obj.name_en
+        return obj.description or obj.name
 
 
 class TopicAtomFeed(TopicRssFeed):

@@ -48,11 +48,13 @@ class TopicRef(Schema):
 
 
 class SubtopicOut(SubtopicRef):
-    description: str
+    description_zh: str
+    description_en: str
 
 
 class TopicOut(TopicRef):
-    description: str
+    description_zh: str
+    description_en: str
     categories: list[str]
     subtopics: list[SubtopicOut]
 
@@ -61,7 +63,8 @@ class AreaOut(Schema):
     slug: str
     name_zh: str
     name_en: str
-    description: str
+    description_zh: str
+    description_en: str
     topics: list[TopicOut]
 
 
@@ -247,8 +250,26 @@ class DayOut(Schema):
     topics: list[DayTopicOut]
 
 
+class DayTopicPapersOut(DayTopicOut):
+    papers: list[DayPaperOut] = Field(..., description="All the page's papers, in its order.")
+
+
 class LatestDayOut(Schema):
+    """The newest published day as a whole: each topic's page with its papers."""
+
     announce_date: dt.date
+    paper_count: int = Field(
+        ..., description="Distinct papers of the day (a paper on two topics counts once)."
+    )
+    topics: list[DayTopicPapersOut]
+
+    @staticmethod
+    def resolve_paper_count(digest) -> int:
+        return digest.total
+
+    @staticmethod
+    def resolve_topics(digest) -> list:
+        return [topic for area in digest.areas for topic in area.topics]
 
 
 class DaySummaryOut(Schema):

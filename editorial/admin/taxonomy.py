@@ -5,9 +5,8 @@ editorial.edits, and topics, the lowest app, imports nothing of the project.
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import EditorialAdmin
 from topics.models import Area, Subtopic, Topic
 
 
@@ -19,7 +18,7 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class AreaAdmin(EditorialAdmin):
     list_display = ["name_zh", "name_en", "slug", "position"]
     search_fields = ["name_zh", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -33,7 +32,7 @@ class SubtopicInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class TopicAdmin(EditorialAdmin):
     list_display = [
         "name_zh",
         "name_en",
@@ -44,13 +43,13 @@ class TopicAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         "is_active",
     ]
     list_filter = ["area", "publish_policy", "is_active"]
-    search_fields = ["name_zh", "name_en", "slug", "description"]
+    search_fields = ["name_zh", "name_en", "slug", "description_zh", "description_en"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [SubtopicInline]
 
 
 @admin.register(Subtopic)
-class SubtopicAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class SubtopicAdmin(EditorialAdmin):
     list_display = ["name_zh", "name_en", "topic", "slug"]
     list_filter = ["topic__area", "topic"]
     search_fields = ["name_zh", "name_en", "slug"]

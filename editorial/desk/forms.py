@@ -1,7 +1,6 @@
 """The triage desk's forms: which topic and day, and the two halves of a candidate's card."""
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from editorial.admin.forms import OptimisticLockForm
@@ -11,18 +10,10 @@ from papers.models import Paper, TopicHit
 from topics.models import Subtopic
 
 
-def localized_name(row) -> str:
-    """A taxonomy row's name in the editor's language."""
-    return row.name_zh if (get_language() or "zh").startswith("zh") else row.name_en
-
-
-class TopicChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return localized_name(obj)
-
-
 class DeskChooseForm(forms.Form):
-    topic = TopicChoiceField(queryset=desk_topics_list(), to_field_name="slug", label=_("Topic"))
+    topic = forms.ModelChoiceField(
+        queryset=desk_topics_list(), to_field_name="slug", label=_("Topic")
+    )
     date = forms.DateField(
         label=_("Announce date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -51,7 +42,7 @@ class CandidateForm(OptimisticLockForm):
         field = self.fields["subtopic"]
         field.queryset = Subtopic.objects.filter(topic_id=self.instance.topic_id)
         # The desk draws many cards: their choices come from one list, not a query each.
-        field.choices = [("", "—"), *((s.pk, localized_name(s)) for s in subtopics)]
+        field.choices = [("", "—"), *((s.pk, s.name) for s in subtopics)]
 
 
 class PaperZhForm(OptimisticLockForm):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from editorial import services
-from editorial.desk.forms import CandidateForm, DeskChooseForm, PaperZhForm, localized_name
+from editorial.desk.forms import CandidateForm, DeskChooseForm, PaperZhForm
 from editorial.desk.selectors import (
     DeskDay,
     desk_cards_attach,
@@ -87,7 +87,7 @@ def desk_day(request, slug: str, day: str):
         **admin.site.each_context(request),
         "title": _("Triage desk"),
         "desk": desk,
-        "topic_name": localized_name(topic),
+        "topic_name": topic.name,
         "chooser": DeskChooseForm(initial={"topic": topic, "date": announce_date}),
         "can_publish": request.user.has_perm(services.PUBLISH),
     }

@@ -6,7 +6,7 @@ derived (`api_batch`).
 """
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -180,16 +180,17 @@ def api_skipped(page: ApiPage) -> list[str]:
 
 
 def api_batch(
-    page: ApiPage,
+    records: Iterable[PaperRecord],
     *,
     categories: Sequence[str] = (),
     announce_date: dt.date | None = None,
+    skipped: Sequence[str] = (),
 ) -> Batch:
-    """An API page as one batch, its records announced on their first listing: `announce_date`,
-    or the listing after each paper's submission when not given. One announcement per
-    category of the paper (only those in `categories`, when given): new in its primary
-    category, cross in the others. Unreadable entries are skipped lines (api_skipped)."""
-    records = page.records
+    """API records as one batch, announced on their first listing: `announce_date`, or the
+    listing after each paper's submission when not given. One announcement per category of
+    the paper (only those in `categories`, when given): new in its primary category, cross
+    in the others. `skipped`: the page's unreadable entries (api_skipped)."""
+    records = list(records)
     announcements = []
     for record in records:
         date = announce_date or schedule.listing_date_for_submission(record.submitted_at)
@@ -205,7 +206,7 @@ def api_batch(
                     version=1,
                 )
             )
-    return Batch(records=records, announcements=announcements, skipped=api_skipped(page))
+    return Batch(records=records, announcements=announcements, skipped=skipped)
 
 
 @dataclass(frozen=True)
@@ -249,4 +250,9 @@ class ApiWindow:
         window_start, window_end = schedule.submission_window(self.listing_date)
         query = submitted_date_query(categories=self.categories, start=window_start, end=window_end)
         for page in api_search_pages(session=self.session, search_query=query):
-            yield api_batch(page, categories=self.categories, announce_date=self.listing_date)
+            yield api_batch(
+                page.records,
+                categories=self.categories,
+                announce_date=self.listing_date,
+                skipped=api_skipped(page),
+            )

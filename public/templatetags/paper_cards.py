@@ -23,6 +23,8 @@ CARD_LABELS = {
     "abstract_zh": _("Chinese abstract"),
     "abstract_en": _("English abstract"),
 }
+# The machine's reasons for a topic match are Chinese in every UI; other languages say so.
+MACHINE_REASON = _("machine, in Chinese")
 _by_language: dict[str, dict[str, str]] = {}
 
 
@@ -33,5 +35,6 @@ def card_labels() -> dict[str, str]:
     labels = _by_language.get(language)
     if labels is None:
         labels = {key: str(label) for key, label in CARD_LABELS.items()}
+        labels["machine_reason"] = "" if language.startswith("zh") else str(MACHINE_REASON)
         _by_language[language] = labels
     return labels

@@ -4,11 +4,10 @@ title, accept the rest above the threshold, publish; readers then see exactly th
 import datetime as dt
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from papers.models import Paper, TopicHit
-from tests.browser.conftest import VIEWPORTS, screenshot
+from tests.browser.conftest import VIEWPORTS, log_in, screenshot
 from tests.factories import TopicFactory
 from tests.site_data import listed_paper
 
@@ -33,13 +32,6 @@ def candidates(topic, count: int) -> list[TopicHit]:
         for n in range(count)
     ]
     return [paper.topic_hits.get() for paper in papers]
-
-
-def log_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
 def width_fits(page) -> bool:
