@@ -15,7 +15,7 @@ class ErrorBody(Schema):
 
 
 class ErrorOut(Schema):
-    """The one shape of every API error (404, 422, 429, 500)."""
+    """The one shape of every API error (400, 404, 405, 422, 429, 500, ...)."""
 
     error: ErrorBody
 
