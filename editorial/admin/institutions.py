@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial import institutions as services
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import PrintableTextMixin, ServiceWritesMixin
 from papers.models import Institution, InstitutionAlias, PaperInstitution
 
 # Mainland China, Hong Kong, Macau, Taiwan: readers of these institutions expect a Chinese name.
@@ -64,7 +64,7 @@ def _paper_count() -> Coalesce:
     return Coalesce(Subquery(count), 0)
 
 
-class InstitutionAliasInline(admin.TabularInline):
+class InstitutionAliasInline(PrintableTextMixin, admin.TabularInline):
     model = InstitutionAlias
     extra = 1
 

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial import edits, services
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import PrintableTextMixin, ServiceWritesMixin
 from editorial.admin.filters import (
     TO_REVIEW,
     AnnounceDateFilter,
@@ -36,14 +36,14 @@ from papers.models import (
 )
 
 
-class PaperAuthorInline(admin.TabularInline):
+class PaperAuthorInline(PrintableTextMixin, admin.TabularInline):
     model = PaperAuthor
     fields = ["position", "name", "affiliation", "institution"]
     autocomplete_fields = ["institution"]
     extra = 0
 
 
-class PaperInstitutionInline(admin.TabularInline):
+class PaperInstitutionInline(PrintableTextMixin, admin.TabularInline):
     model = PaperInstitution
     fields = ["institution", "origin", "position", "source_line"]
     readonly_fields = ["origin", "source_line"]
@@ -51,7 +51,7 @@ class PaperInstitutionInline(admin.TabularInline):
     extra = 0
 
 
-class PaperVersionInline(admin.TabularInline):
+class PaperVersionInline(PrintableTextMixin, admin.TabularInline):
     model = PaperVersion
     fields = ["version", "submitted_at", "title_changed", "abstract_changed"]
     readonly_fields = fields
@@ -59,7 +59,7 @@ class PaperVersionInline(admin.TabularInline):
     can_delete = False
 
 
-class TopicHitInline(admin.TabularInline):
+class TopicHitInline(PrintableTextMixin, admin.TabularInline):
     """Accept or reject by changing the state; a new row is the editor's own hit (accepted)."""
 
     model = TopicHit
@@ -85,7 +85,7 @@ class TopicHitInline(admin.TabularInline):
         return formset
 
 
-class AnnouncementInline(admin.TabularInline):
+class AnnouncementInline(PrintableTextMixin, admin.TabularInline):
     model = Announcement
     fields = ["announce_date", "category", "announce_type", "version"]
     readonly_fields = fields

@@ -7,11 +7,11 @@ editorial.edits, and topics, the lowest app, imports nothing of the project.
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import PrintableTextMixin, ServiceWritesMixin
 from topics.models import Area, Subtopic, Topic
 
 
-class TopicInline(admin.TabularInline):
+class TopicInline(PrintableTextMixin, admin.TabularInline):
     model = Topic
     fields = ["slug", "name_zh", "name_en", "position", "is_active"]
     extra = 0
@@ -26,7 +26,7 @@ class AreaAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     inlines = [TopicInline]
 
 
-class SubtopicInline(admin.TabularInline):
+class SubtopicInline(PrintableTextMixin, admin.TabularInline):
     model = Subtopic
     fields = ["slug", "name_zh", "name_en", "keywords", "position"]
     extra = 0
