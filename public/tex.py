@@ -8,7 +8,9 @@ KaTeX (trust off); everything else is escaped text that no script ever reads as 
 - `\\$` is a dollar sign.
 - `$…$`: the opening `$` is followed by a non-space; the closing `$` follows a non-space and
   is not followed by a digit. A `$` between them that cannot close gives up the attempt, so
-  "$5 and $10" and "from $5-$10" stay prose.
+  "$5 and $10" and "from $5-$10" stay prose. Chinese writes no spaces around `$`, so an
+  inline formula also gives up at a CJK character or full-width punctuation ("从 $5 到
+  $10；…$x$" has one formula, x).
 - `$$…$$`, `\\(…\\)` and `\\[…\\]` need their closing delimiter too.
 - An opening delimiter without its closing one is text.
 """
@@ -21,6 +23,8 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 _TOKEN = re.compile(r"\\[$()\[\]\\]|\$\$?")
+# Han, kana, hangul, CJK and full-width punctuation: prose, never inside an inline formula.
+_CJK = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 _CLOSERS = {"$$": ("$$", True), "\\(": ("\\)", False), "\\[": ("\\]", True)}
 
 
@@ -52,6 +56,8 @@ def _dollar_close(text: str, start: int) -> int:
         elif text[k] == "$":
             digit_follows = k + 1 < len(text) and text[k + 1].isdigit()
             return -1 if text[k - 1].isspace() or digit_follows else k
+        elif _CJK.match(text[k]):
+            return -1
         else:
             k += 1
     return -1

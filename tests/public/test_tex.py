@@ -36,6 +36,8 @@ def text(value: str) -> Segment:
         ("\\(a\\) and \\[b\\]", [math("a"), text(" and "), math("b", display=True)]),
         ("\\(open", [text("\\(open")]),
         ("line\\\\$x$", [text("line\\\\"), math("x")]),
+        ("成本从 $5 到 $10；$x$ 未变", [text("成本从 $5 到 $10；"), math("x"), text(" 未变")]),
+        ("我们研究$x<y$的情形", [text("我们研究"), math("x<y"), text("的情形")]),
     ],
 )
 def test_split(source, segments):
