@@ -2,29 +2,9 @@
 and what editors type is text every output format can carry."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from editorial import edits
-from papers.text import UNPRINTABLE
-
-
-def printable_validate(value: str | list) -> None:
-    """Refuse a control character or non-character, naming it and where it is: pages, feeds
-    and the API could not carry it (text pasted from a PDF brings form feeds). A list (an
-    array field: keywords, categories) is checked item by item."""
-    for text in value if isinstance(value, list) else [value]:
-        _printable_check(str(text))
-
-
-def _printable_check(value: str) -> None:
-    if match := UNPRINTABLE.search(value):
-        raise ValidationError(
-            "不能包含控制字符：第 %(position)s 个字符是 %(code)s（常见于从 PDF 复制的文本），"
-            "请删除后再保存。 / Control characters are not allowed: character %(position)s is "
-            "%(code)s (often pasted from a PDF); remove it and save again.",
-            code="control_character",
-            params={"position": match.start() + 1, "code": f"U+{ord(match[0]):04X}"},
-        )
+from editorial.admin.forms import printable_validate
 
 
 class PrintableTextMixin:
