@@ -6,9 +6,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
-from pydantic import AfterValidator
 
-from papers.arxiv_ids import arxiv_id_parse
+from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 from public.dates import latest_announce_date_get, published_announce_dates_list
 from public.filters import SLUG_PATTERN, IsoDate, PaperFilter
 from public.schemas import (
@@ -36,15 +35,8 @@ SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=50)]
 DatePath = Annotated[IsoDate, Path(description="arXiv announce date, YYYY-MM-DD.")]
 
 
-def arxiv_id_canonical(value: str) -> str:
-    """The id without version, from any form people write it in; InvalidArxivId, a
-    ValueError, becomes the 422 naming the parameter."""
-    return arxiv_id_parse(value).id
-
-
 ArxivIdPath = Annotated[
     str,
-    AfterValidator(arxiv_id_canonical),
     Path(
         description="Any written form: 2604.00626, 2604.00626v2, arXiv:2604.00626, "
         "https://arxiv.org/abs/2604.00626v2, hep-th/9901001, math.GT/0309136 (a version "
@@ -156,8 +148,13 @@ def paper_list(request, filters: Query[PaperFilter], paging: Query[PageParams]):
     "/{path:arxiv_id}", response=_responses(PaperDetailOut), summary="One published paper"
 )
 def paper_detail(request, arxiv_id: ArxivIdPath):
-    """A paper readers can see, by arXiv id in any written form (legacy ids keep their slash)."""
-    paper = paper_detail_get(arxiv_id=arxiv_id)
+    """A paper readers can see, by arXiv id in any written form (legacy ids keep their slash).
+    Text that is no arXiv id names no paper: a 404, as on the paper page."""
+    try:
+        parsed = arxiv_id_parse(arxiv_id)
+    except InvalidArxivId as error:
+        raise Http404(str(error)) from None
+    paper = paper_detail_get(arxiv_id=parsed.id)
     if paper is None:
-        raise Http404(f"no published paper {arxiv_id}")
+        raise Http404(f"no published paper {parsed.id}")
     return paper
