@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from papers.models import Announcement, Institution, Paper, PaperAuthor, PaperInstitution
+from public.previews import COMMENTS_CHARS, author_names_split, authors_preview, text_preview
 
 
 def _url_builder(name: str, placeholder: str = "x"):
@@ -68,6 +69,9 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
     `paper_ids`, a subquery selecting the same papers, spares the driver hundreds of literal
     ids to quote. Besides what the template shows, a card holds what the API's paper detail
     gives: `author_details` (name, affiliation) and `institutions` (see institution_card).
+    Unbounded fields have a bounded preview (public.previews) for cards in lists: `authors`
+    is every name (the paper page), `authors_preview` at most ten, `authors_hidden` how many
+    it leaves out; `comments_preview` is cut (`comments_cut`), `comments` whole.
     """
     ids = [paper.pk for paper in papers] if paper_ids is None else paper_ids
     authors = defaultdict(list)
@@ -113,6 +117,10 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
         listing, hit = paper.announcement, paper.hit
         version = (listing.version if listing else None) or paper.version
         names = [author["name"] for author in authors[paper.pk]]
+        authors_line, authors_hidden = authors_preview(
+            names or author_names_split(paper.authors_text)
+        )
+        comments_preview = text_preview(paper.comments, COMMENTS_CHARS)
         paper.card = {
             "pk": str(paper.pk),  # strings: numbers go through localization in templates
             "arxiv_id": paper.arxiv_id,
@@ -126,6 +134,8 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
             "title": paper.title,
             "title_zh": paper.zh("title").public,
             "authors": ", ".join(names) or paper.authors_text,
+            "authors_preview": authors_line,
+            "authors_hidden": str(authors_hidden) if authors_hidden else "",
             "author_names": names,
             "author_details": authors[paper.pk],
             "institutions": institutions[paper.pk],
@@ -142,6 +152,8 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
             "summary_zh": paper.zh("summary").public,
             "summary_en": paper.summary_en,
             "comments": paper.comments,
+            "comments_preview": comments_preview,
+            "comments_cut": comments_preview != paper.comments,
             "abstract_zh": paper.zh("abstract").public,
             "abstract": paper.abstract,
         }

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under /api/v1/: HEAD as GET, and every error in the API's JSON shape, Django's own
+    # (a refused Host in CommonMiddleware) included (public/api.py).
+    "public.api.ApiProtocolMiddleware",
     # Cached public pages are answered here, before the rest runs again (public/caching.py).
     "public.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

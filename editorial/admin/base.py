@@ -1,11 +1,14 @@
-"""What every editorial admin shares: its writes go through the services, never the ORM, and
-its history reads plainly (who, when, what changed, why)."""
+"""What every editorial admin shares: its writes go through the services, never the ORM,
+what editors type is text every output format can carry, and its history reads plainly
+(who, when, what changed, why)."""
 
+from django import forms
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from editorial import edits
+from editorial.admin.forms import printable_validate
 
 EMPTY = "—"
 
@@ -13,6 +16,16 @@ EMPTY = "—"
 def change_reason(request) -> str:
     """The reason the editor typed beside Save (the history keeps 100 characters)."""
     return request.POST.get("_change_reason", "").strip()[:100]
+
+
+class PrintableTextMixin:
+    """Every text field of an admin form (inlines too) refuses what printable_validate does."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(formfield, forms.CharField):
+            formfield.validators.append(printable_validate)
+        return formfield
 
 
 class HistoryValues(HistoricalRecordContextHelper):
@@ -25,9 +38,10 @@ class HistoryValues(HistoricalRecordContextHelper):
         return value
 
 
-class EditorialAdmin(SimpleHistoryAdmin):
+class EditorialAdmin(PrintableTextMixin, SimpleHistoryAdmin):
     """Saves and deletes (form, inlines, bulk delete) go through editorial.edits, which checks
-    the permission, records the editor in the history and announces changes readers can see.
+    the permission, records the editor in the history and announces changes readers can see;
+    what editors type is checked by PrintableTextMixin.
     Every row saved from a form carries the reason typed beside Save, if any; the history
     shows "—" for empty values and reasons, and "system" for changes nobody made by hand.
     """

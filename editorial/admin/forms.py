@@ -1,7 +1,10 @@
-"""No lost updates: admin forms that refuse to save over a newer row."""
+"""What editors' forms (the admin and the triage desk) share: no lost updates, and no text
+an output format cannot carry."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+from papers.text import UNPRINTABLE
 
 CONFLICT_MESSAGE = (
     "保存冲突：您打开此页后，其他人（或机器处理）已保存过这条记录，您的修改没有保存。"
@@ -45,3 +48,29 @@ class OptimisticLockForm(forms.ModelForm):
             if cleaned.get("loaded_version") != self._stamp(current):
                 raise ValidationError(CONFLICT_MESSAGE, code="conflict")
         return cleaned
+
+
+def printable_validate(value: str | list) -> None:
+    """Refuse a control character or non-character, naming it and where it is: pages, feeds
+    and the API could not carry it (text pasted from a PDF brings form feeds). A list (an
+    array field: keywords, categories) is checked item by item."""
+    for text in value if isinstance(value, list) else [value]:
+        if match := UNPRINTABLE.search(str(text)):
+            raise ValidationError(
+                "不能包含控制字符：第 %(position)s 个字符是 %(code)s（常见于从 PDF 复制的文本），"
+                "请删除后再保存。 / Control characters are not allowed: character %(position)s "
+                "is %(code)s (often pasted from a PDF); remove it and save again.",
+                code="control_character",
+                params={"position": match.start() + 1, "code": f"U+{ord(match[0]):04X}"},
+            )
+
+
+class PrintableFieldsMixin:
+    """Every text field of a form refuses what printable_validate does (forms outside the
+    admin; the admin's get it from editorial.admin.base.PrintableTextMixin)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators = [*field.validators, printable_validate]

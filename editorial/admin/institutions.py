@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
 from editorial import institutions as services
-from editorial.admin.base import EditorialAdmin
+from editorial.admin.base import EditorialAdmin, PrintableTextMixin
 from papers.models import Institution, InstitutionAlias, PaperInstitution
 
 # Mainland China, Hong Kong, Macau, Taiwan: readers of these institutions expect a Chinese name.
@@ -63,7 +63,7 @@ def _paper_count() -> Coalesce:
     return Coalesce(Subquery(count), 0)
 
 
-class InstitutionAliasInline(admin.TabularInline):
+class InstitutionAliasInline(PrintableTextMixin, admin.TabularInline):
     model = InstitutionAlias
     extra = 1
 

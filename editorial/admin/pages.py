@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.utils import update_change_reason
 
 from editorial import services
-from editorial.admin.base import EditorialAdmin, change_reason
+from editorial.admin.base import EditorialAdmin, PrintableTextMixin, change_reason
 from editorial.admin.forms import OptimisticLockForm
 from papers.models import (
     DailyPage,
@@ -19,7 +19,7 @@ from papers.models import (
 from public.selectors import announce_dates_list, topic_day_get
 
 
-class DailyPageEntryInline(admin.TabularInline):
+class DailyPageEntryInline(PrintableTextMixin, admin.TabularInline):
     """Manual positions; papers without one follow by confidence."""
 
     model = DailyPageEntry

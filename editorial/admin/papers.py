@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from editorial import edits, services
-from editorial.admin.base import EditorialAdmin
+from editorial.admin.base import EditorialAdmin, PrintableTextMixin
 from editorial.admin.filters import (
     TO_REVIEW,
     AnnounceDateFilter,
@@ -35,7 +35,7 @@ from papers.models import (
 )
 
 
-class PaperAuthorInline(admin.TabularInline):
+class PaperAuthorInline(PrintableTextMixin, admin.TabularInline):
     """One line per author: the affiliation opens to its full text when edited."""
 
     model = PaperAuthor
@@ -47,7 +47,7 @@ class PaperAuthorInline(admin.TabularInline):
     extra = 0
 
 
-class PaperInstitutionInline(admin.TabularInline):
+class PaperInstitutionInline(PrintableTextMixin, admin.TabularInline):
     model = PaperInstitution
     fields = ["institution", "origin", "position", "source_line"]
     readonly_fields = ["origin", "source_line"]
@@ -55,7 +55,7 @@ class PaperInstitutionInline(admin.TabularInline):
     extra = 0
 
 
-class PaperVersionInline(admin.TabularInline):
+class PaperVersionInline(PrintableTextMixin, admin.TabularInline):
     model = PaperVersion
     fields = ["version", "submitted_at", "title_changed", "abstract_changed"]
     readonly_fields = fields
@@ -71,7 +71,7 @@ class TopicHitForm(forms.ModelForm):
         labels = {"reason": "命中理由 / reason (machine, in Chinese)"}
 
 
-class TopicHitInline(admin.TabularInline):
+class TopicHitInline(PrintableTextMixin, admin.TabularInline):
     """Accept or reject by changing the state; a new row is the editor's own hit (accepted)."""
 
     model = TopicHit
@@ -98,7 +98,7 @@ class TopicHitInline(admin.TabularInline):
         return formset
 
 
-class AnnouncementInline(admin.TabularInline):
+class AnnouncementInline(PrintableTextMixin, admin.TabularInline):
     model = Announcement
     fields = ["announce_date", "category", "announce_type", "version"]
     readonly_fields = fields

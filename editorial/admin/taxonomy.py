@@ -6,11 +6,11 @@ editorial.edits, and topics, the lowest app, imports nothing of the project.
 
 from django.contrib import admin
 
-from editorial.admin.base import EditorialAdmin
+from editorial.admin.base import EditorialAdmin, PrintableTextMixin
 from topics.models import Area, Subtopic, Topic
 
 
-class TopicInline(admin.TabularInline):
+class TopicInline(PrintableTextMixin, admin.TabularInline):
     model = Topic
     fields = ["slug", "name_zh", "name_en", "position", "is_active"]
     extra = 0
@@ -25,7 +25,7 @@ class AreaAdmin(EditorialAdmin):
     inlines = [TopicInline]
 
 
-class SubtopicInline(admin.TabularInline):
+class SubtopicInline(PrintableTextMixin, admin.TabularInline):
     model = Subtopic
     fields = ["slug", "name_zh", "name_en", "keywords", "position"]
     extra = 0

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from editorial.admin.forms import OptimisticLockForm
+from editorial.admin.forms import OptimisticLockForm, PrintableFieldsMixin
 from editorial.desk.selectors import desk_topics_list
 from editorial.desk.services import ACCEPT, REJECT, SAVE
 from papers.models import Paper, TopicHit
@@ -20,7 +20,7 @@ class DeskChooseForm(forms.Form):
     )
 
 
-class CandidateForm(OptimisticLockForm):
+class CandidateForm(PrintableFieldsMixin, OptimisticLockForm):
     """The editor's decision on one hit (the pressed button), its subtopic and an optional
     reason for the audit; refused when the hit changed since the card was drawn."""
 
@@ -45,7 +45,7 @@ class CandidateForm(OptimisticLockForm):
         field.choices = [("", "—"), *((s.pk, s.name) for s in subtopics)]
 
 
-class PaperZhForm(OptimisticLockForm):
+class PaperZhForm(PrintableFieldsMixin, OptimisticLockForm):
     """The editor's Chinese title and summary, shown filled with the text that counts now
     (Paper.zh). Machine text left as it was stays the machine's: it is not copied into the
     editor's field, so a later machine run can still replace it."""

@@ -160,6 +160,23 @@ def test_a_subtopic_of_another_topic_is_refused(client, editor, topic):
     assert hit.review_state == TopicHit.ReviewState.SUGGESTED
 
 
+@pytest.mark.parametrize(
+    "field", ["paper-summary_zh_human", "paper-title_zh_human", "reason"], ids=str
+)
+def test_text_pasted_with_a_form_feed_is_refused_naming_it(client, editor, topic, field):
+    """Issue 19: pages, feeds and the API cannot carry control characters (a PDF's \\x0c)."""
+    hit = candidate(topic)
+    client.force_login(editor)
+    data = card_post(hit, **{field: "本文研究从PDF复制文本的问题。\x0c作者分析了…"})
+    response = client.post(desk_url(topic, "desk:candidate", hit.pk), data, **FRAGMENT)
+    assert response.status_code == 400
+    assert "U+000C" in response.content.decode()
+    paper = Paper.objects.get(pk=hit.paper_id)
+    assert (paper.title_zh_human, paper.summary_zh_human) == ("", "")
+    hit.refresh_from_db()
+    assert hit.review_state == TopicHit.ReviewState.SUGGESTED
+
+
 def test_without_javascript_a_decision_returns_to_the_card(client, editor, topic):
     hit = candidate(topic)
     client.force_login(editor)
