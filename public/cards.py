@@ -58,7 +58,9 @@ def institution_card(institution: Institution, *, url=None) -> dict:
     }
 
 
-def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None) -> list[Paper]:
+def paper_cards_attach(
+    papers: list[Paper], *, paper_ids: QuerySet | None = None, authors: bool = True
+) -> list[Paper]:
     """Give each paper `card`: everything templates/includes/paper_card.html shows, as a dict.
 
     A topic day shows hundreds of cards. Plain values (authors and institutions fetched with
@@ -72,15 +74,19 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
     Unbounded fields have a bounded preview (public.previews) for cards in lists: `authors`
     is every name (the paper page), `authors_preview` at most ten, `authors_hidden` how many
     it leaves out; `comments_preview` is cut (`comments_cut`), `comments` whole.
+    `authors=False` (the triage desk, which shows none) spares the authors' query: the card's
+    `authors` is then the paper's own authors_text, its author lists empty.
     """
     ids = [paper.pk for paper in papers] if paper_ids is None else paper_ids
-    authors = defaultdict(list)
+    author_rows = defaultdict(list)
     for paper_id, name, affiliation in (
         PaperAuthor.objects.filter(paper_id__in=ids)
         .order_by("paper_id", "position")
         .values_list("paper_id", "name", "affiliation")
+        if authors
+        else ()
     ):
-        authors[paper_id].append({"name": name, "affiliation": affiliation})
+        author_rows[paper_id].append({"name": name, "affiliation": affiliation})
     institutions = defaultdict(list)
     institution_url = _institution_url_builder()
     for paper_id, pk, name, name_zh, zh_source, country, ror_id, source in (
@@ -116,7 +122,7 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
     for paper in papers:
         listing, hit = paper.announcement, paper.hit
         version = (listing.version if listing else None) or paper.version
-        names = [author["name"] for author in authors[paper.pk]]
+        names = [author["name"] for author in author_rows[paper.pk]]
         authors_line, authors_hidden = authors_preview(
             names or author_names_split(paper.authors_text)
         )
@@ -137,7 +143,7 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
             "authors_preview": authors_line,
             "authors_hidden": str(authors_hidden) if authors_hidden else "",
             "author_names": names,
-            "author_details": authors[paper.pk],
+            "author_details": author_rows[paper.pk],
             "institutions": institutions[paper.pk],
             "hit": hit
             and {

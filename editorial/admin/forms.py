@@ -19,33 +19,39 @@ class OptimisticLockForm(forms.ModelForm):
 
     The stamp is the model's auto-updated timestamp (`lock_field`). The check locks the row
     (the admin saves inside a transaction), so two simultaneous saves cannot both pass.
+    `instance_locked`: the caller read the instance with select_for_update in this
+    transaction, so its stamp is the stored one and the check needs no query.
     """
 
     lock_field = "modified_at"
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, instance_locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance_locked = instance_locked
         if self.instance.pk:
-            self.fields["loaded_version"].initial = self._stamp(
+            self.fields["loaded_version"].initial = self.stamp(
                 getattr(self.instance, self.lock_field)
             )
 
     @staticmethod
-    def _stamp(value) -> str:
+    def stamp(value) -> str:
+        """A version as the form carries it."""
         return value.isoformat() if value else ""
 
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
             current = (
-                type(self.instance)
+                getattr(self.instance, self.lock_field)
+                if self.instance_locked
+                else type(self.instance)
                 ._default_manager.select_for_update()
                 .filter(pk=self.instance.pk)
                 .values_list(self.lock_field, flat=True)
                 .first()
             )
-            if cleaned.get("loaded_version") != self._stamp(current):
+            if cleaned.get("loaded_version") != self.stamp(current):
                 raise ValidationError(CONFLICT_MESSAGE, code="conflict")
         return cleaned
 

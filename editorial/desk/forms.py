@@ -20,29 +20,45 @@ class DeskChooseForm(forms.Form):
     )
 
 
+def subtopic_choices(subtopics: list[Subtopic]) -> list[tuple[str, str]]:
+    """A card's subtopic options, none first: drawn once per desk, and what a decision may
+    choose."""
+    return [("", "—"), *((str(s.pk), s.name) for s in subtopics)]
+
+
 class CandidateForm(PrintableFieldsMixin, OptimisticLockForm):
     """The editor's decision on one hit (the pressed button), its subtopic and an optional
-    reason for the audit; refused when the hit changed since the card was drawn."""
+    reason for the audit; refused when the hit changed since the card was drawn. The subtopic
+    is one of the topic's (`subtopics`, read once): checked against that list, not queried."""
 
     lock_field = "updated_at"
     decision = forms.ChoiceField(
         choices=[(ACCEPT, _("Accept")), (REJECT, _("Reject")), (SAVE, _("Save"))]
     )
+    subtopic = forms.TypedChoiceField(label=_("Subtopic"), required=False, empty_value=None)
     reason = forms.CharField(
         label=_("Reason (optional, kept in the history)"), max_length=100, required=False
     )
 
     class Meta:
         model = TopicHit
-        fields = ["subtopic"]
-        labels = {"subtopic": _("Subtopic")}
+        fields = []
+        # Only the declared subtopic field, already checked: the model's own check of the
+        # foreign key would ask the database again.
+        exclude = ["subtopic"]
 
     def __init__(self, *args, subtopics: list[Subtopic], **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["subtopic"]
-        field.queryset = Subtopic.objects.filter(topic_id=self.instance.topic_id)
-        # The desk draws many cards: their choices come from one list, not a query each.
-        field.choices = [("", "—"), *((s.pk, s.name) for s in subtopics)]
+        field.choices = subtopic_choices(subtopics)
+        field.coerce = {str(s.pk): s for s in subtopics}.__getitem__
+        self.initial["subtopic"] = self.instance.subtopic_id
+
+    def clean(self):
+        cleaned = super().clean()
+        if "subtopic" in cleaned:
+            self.instance.subtopic = cleaned["subtopic"]
+        return cleaned
 
 
 class PaperZhForm(PrintableFieldsMixin, OptimisticLockForm):
