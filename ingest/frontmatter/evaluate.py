@@ -65,7 +65,7 @@ def front_matter_read(folder: Path, arxiv_id: str, registry: Registry) -> FrontM
     html, pdf = stem.with_name(stem.name + ".html"), stem.with_name(stem.name + ".pdf")
     if html.exists():
         try:
-            return front_matter_from_html(html.read_bytes())
+            return front_matter_from_html(html.read_bytes(), registry=registry)
         except FrontMatterUnavailable:
             if not pdf.exists():
                 raise
