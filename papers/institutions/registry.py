@@ -277,7 +277,12 @@ class Registry:
         if has_han(text):
             return self._match_zh(text, hints)
         key = name_key(text)
-        candidates = self._name_candidates(key, "")
+        candidates = []
+        if text.endswith(")") and (full := name_key(text.replace("(", " ").replace(")", " "))):
+            # a campus or city in parentheses names another record when the registry has
+            # one ("The Chinese University of Hong Kong (Shenzhen)")
+            candidates = self._name_candidates(full, "") if full != key else []
+        candidates = candidates or self._name_candidates(key, "")
         if len(key.split()) == 1 and key in GENERIC:
             return None  # "Engineering", "Research": a word, not a name
         if not candidates and (swapped := swapped_key(key)):

@@ -95,6 +95,22 @@ def test_page_kind(registry, sized, expected):
             ["University of Coimbra"],
         ),
         ("Department of Physics and Astronomy, Uppsala University", ["Uppsala University"]),
+        # a campus in parentheses or after a comma is its own record when the registry has one
+        (
+            "1The Chinese University of Hong Kong (Shenzhen) 2The Chinese University of Hong Kong",
+            ["The Chinese University of Hong Kong, Shenzhen", "Chinese University of Hong Kong"],
+        ),
+        (
+            "School of Data Science, CUHK-Shenzhen",
+            ["The Chinese University of Hong Kong, Shenzhen"],
+        ),
+        ("University of California (Berkeley)", ["University of California, Berkeley"]),
+        ("Tsinghua University (THU)", ["Tsinghua University"]),
+        (
+            "Institute of Theoretical Physics, Chinese Academy of Sciences, Beijing 100190, China",
+            ["Institute of Theoretical Physics, Chinese Academy of Sciences"],
+        ),
+        ("Institute of Theoretical Physics, University of Warsaw", ["University of Warsaw"]),
     ],
 )
 def test_line_kind(registry, line, expected):
