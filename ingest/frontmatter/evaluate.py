@@ -124,7 +124,7 @@ def paper_score(arxiv_id: str, answer: dict, folder: Path, registry: Registry) -
 
 def institutions_evaluate(folder: Path, registry: Registry | None = None) -> EvaluationResult:
     """Score every paper of `folder/expected.json` (see the module docstring)."""
-    registry = registry or registry_get()
+    registry = registry if registry is not None else registry_get()
     answers = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     result = EvaluationResult(papers=[])
     for arxiv_id, answer in answers.items():

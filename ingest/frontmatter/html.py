@@ -209,7 +209,7 @@ def front_matter_from_html(content: bytes, *, registry: Registry | None = None) 
         if document.xpath("//*[contains(concat(' ', @class, ' '), ' ltx_document ')]"):
             return FrontMatter(kind="html", authors=(), lines=(), text=title[:TEXT_LIMIT])
         raise FrontMatterUnreadable(f"not a LaTeXML paper page (title: {title[:120]!r})")
-    registry = registry or registry_get()
+    registry = registry if registry is not None else registry_get()
     block = blocks[0]
     authors: list[AuthorAffiliations] = []
     lines: list[str] = springer_lines(document)

@@ -30,6 +30,7 @@ WHO_IS_WITH = re.compile(
     r"^(?:.{0,200}?\b)?(?:is|are)\s+(?:also\s+|now\s+)?(?:with|at|affiliated\s+with)\s+"
     r"(?:the\s+)?(?=[A-Z\u00c0-\u024f])"
 )
+LABEL = re.compile(r"^(?!affiliations?\b|addresses\b|authors?[’']? address)[^,;:]{1,40}:", re.I)
 THANKS = re.compile(
     r"\b(?:thank\w*|grateful|gratitude|acknowledg\w*|support|supported|supporting|funded|"
     r"funding|funds|grants?|seminars?|participants|comments|feedback|opinions?|views|"
@@ -52,7 +53,10 @@ def note_sentences(text: str) -> list[str]:
 
 
 def starts_with_organisation(sentence: str, registry: Registry) -> bool:
-    """Whether the sentence's first piece names an organisation or a unit of one."""
+    """Whether the sentence's first piece names an organisation or a unit of one (not a
+    label: "GitHub: https://…", "Hugging Face: …")."""
+    if LABEL.match(sentence):
+        return False
     segments = line_segments(sentence)
     if not segments:
         return False

@@ -194,7 +194,7 @@ def front_matter_from_pdf(content: bytes, *, registry: Registry | None = None) -
     (default: `registry_get()`) decides which short header lines name an organisation.
     Raises FrontMatterUnreadable for a truncated or non-PDF file and a missing or garbled
     text layer."""
-    registry = registry or registry_get()
+    registry = registry if registry is not None else registry_get()
     sized = [(line, size) for line, size in page_lines(content) if not STAMP.match(line)]
     text_layer_check(sized)
     affiliations, readable = affiliation_lines(sized, registry)

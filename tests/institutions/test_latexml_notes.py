@@ -139,6 +139,8 @@ def test_latexml_088_affiliations(registry, content, expected):
             ["Corresponding author, Zhejiang University"],
         ),
         ("Equal contribution. Work done during an internship at Tencent.", []),
+        ("GitHub: https://github.com/acme/tool. Hugging Face: https://hf.co/acme", []),
+        ("Affiliation: Kyoto University, Japan", ["Affiliation: Kyoto University, Japan"]),
         (
             "Lu Fang and Bo Li are with the School of Management, Fudan University. E-mail: x@y.cn",
             ["School of Management, Fudan University"],
