@@ -44,11 +44,12 @@ def note_sentences(text: str) -> list[str]:
     text = EMAIL_IN_PARENTHESES.sub(". ", " ".join(text.split()))
     text = re.sub(r"(?:,\s*)?(?:e-?mail\s*:?\s*)?" + EMAIL.pattern, "", text, flags=re.I)
     sentences: list[str] = []
-    for piece in SENTENCE_END.split(text):
-        if sentences and ABBREVIATION.search(sentences[-1]):
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
+    start = 0
+    for end in SENTENCE_END.finditer(text):
+        if not ABBREVIATION.search(text, start, end.start()):
+            sentences.append(text[start : end.start()])
+            start = end.end()
+    sentences.append(text[start:])
     return [s.strip(" .;,") for s in sentences if s.strip(" .;,")]
 
 

@@ -87,38 +87,35 @@ def test_page_kind(registry, sized, expected):
     assert names(registry, lines) == expected
 
 
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        (
-            "Departamento de Física da Faculdade de Ciências de Universidade de Coimbra",
-            ["University of Coimbra"],
-        ),
-        ("Department of Physics and Astronomy, Uppsala University", ["Uppsala University"]),
-        # a campus in parentheses or after a comma is its own record when the registry has one
-        (
-            "1The Chinese University of Hong Kong (Shenzhen) 2The Chinese University of Hong Kong",
-            ["The Chinese University of Hong Kong, Shenzhen", "Chinese University of Hong Kong"],
-        ),
-        (
-            "School of Data Science, CUHK-Shenzhen",
-            ["The Chinese University of Hong Kong, Shenzhen"],
-        ),
-        ("University of California (Berkeley)", ["University of California, Berkeley"]),
-        ("Tsinghua University (THU)", ["Tsinghua University"]),
-        (
-            "Institute of Theoretical Physics, Chinese Academy of Sciences, Beijing 100190, China",
-            ["Institute of Theoretical Physics, Chinese Academy of Sciences"],
-        ),
-        ("Institute of Theoretical Physics, University of Warsaw", ["University of Warsaw"]),
+THU, CUHK = "Tsinghua University", "Chinese University of Hong Kong"
+CUHK_SZ = "The Chinese University of Hong Kong, Shenzhen"
+ITP_CAS = "Institute of Theoretical Physics, Chinese Academy of Sciences"
+# line → what it names; a campus in parentheses or after a comma is its own record when the
+# registry has one, else the parenthesis is dropped
+LINE_KINDS = {
+    "Departamento de Física da Faculdade de Ciências de Universidade de Coimbra": [
+        "University of Coimbra"
     ],
-)
-def test_line_kind(registry, line, expected):
+    "Department of Physics and Astronomy, Uppsala University": ["Uppsala University"],
+    "1The Chinese University of Hong Kong (Shenzhen) 2The Chinese University of Hong Kong": [
+        CUHK_SZ,
+        CUHK,
+    ],
+    "School of Data Science, CUHK-Shenzhen": [CUHK_SZ],
+    "University of California (Berkeley)": ["University of California, Berkeley"],
+    "Tsinghua University (THU)": [THU],
+    "Institute of Theoretical Physics, Chinese Academy of Sciences, Beijing 100190": [ITP_CAS],
+    "Institute of Theoretical Physics, University of Warsaw": ["University of Warsaw"],
+}
+
+
+@pytest.mark.parametrize("line", list(LINE_KINDS))
+def test_line_kind(registry, line):
     found = [
         m.organisation.name if m.organisation else f"~{m.text}"
         for m in registry.organisations_in(line)
     ]
-    assert found == expected
+    assert found == LINE_KINDS[line]
 
 
 def test_a_department_record_beside_its_university_is_not_an_institution():
