@@ -134,6 +134,9 @@ def report(results: list[PaperResult], fields: list[str], server: str) -> str:
     completion = sum(r.completion_tokens for r in results)
     reasons = Counter(reason for r in results for reason in r.reasons)
     flags = Counter(flag for r in results for flag in r.flags)
+    schema_broken = sum(
+        1 for r in results if r.reasons and all(x.startswith("schema:") for x in r.reasons)
+    )
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     rows = [
         f"{today}, {os.cpu_count()} cores ({platform.machine()}), {server}; "
@@ -145,6 +148,7 @@ def report(results: list[PaperResult], fields: list[str], server: str) -> str:
         f"| papers attempted | {len(results)} |",
         f"| replies parsed and stored (enrichment done) | {len(done)} |",
         f"| papers failed | {len(results) - len(done)} |",
+        f"| … of which the last reply was JSON but broke the schema | {schema_broken} |",
         f"| LLM calls (answers + repair requests) | {sum(r.calls for r in results)} |",
         f"| prompt tokens (per paper) | {prompt:,} ({prompt / n:,.0f}) |",
         f"| completion tokens (per paper) | {completion:,} ({completion / n:,.0f}) |",

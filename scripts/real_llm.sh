@@ -54,7 +54,14 @@ with socket.socket() as s:
     --host 127.0.0.1 --port "$PORT" --n_ctx "$N_CTX" --n_threads "$THREADS" \
     >"$WORK/server.log" 2>&1 &
 SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
+# On exit, Ctrl-C or kill: the server would finish the reply in progress first; 5 s, then KILL.
+server_stop() {
+    kill "$SERVER" 2>/dev/null || return 0
+    for _ in $(seq 10); do kill -0 "$SERVER" 2>/dev/null || return 0; sleep 0.5; done
+    kill -9 "$SERVER" 2>/dev/null || true
+}
+trap server_stop EXIT
+trap 'exit 130' INT TERM
 
 BASE_URL="http://127.0.0.1:$PORT/v1"
 for _ in $(seq 120); do
