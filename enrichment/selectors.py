@@ -47,6 +47,7 @@ def taxonomy_snapshot() -> Taxonomy:
                         name_zh=sub.name_zh,
                         name_en=sub.name_en,
                         keywords=tuple(sub.keywords),
+                        description=sub.description,
                     )
                     for sub in topic.subtopics.all()
                 ),

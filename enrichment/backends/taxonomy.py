@@ -16,6 +16,7 @@ class SubtopicSpec:
     name_zh: str
     name_en: str
     keywords: tuple[str, ...] = ()
+    description: str = ""
 
 
 @dataclass(frozen=True)
