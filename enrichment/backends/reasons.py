@@ -41,10 +41,19 @@ def _phrase(text: str, limit: int = MAX_PHRASE_WORDS) -> str:
 
 
 def _is_name(head: str) -> bool:
-    """A title's head before ":" is a name ("DC-Motion", "Metis", "XPASS-Vis") when it is one
-    word, or two or three with an inner capital, digit or hyphen; else it is a slogan."""
+    """A title's head before ":" is a name ("DC-Motion", "Metis", "Mind Studio 2") when it is
+    one word, or two or three capitalised words with an inner capital, digit or hyphen; else
+    it is a slogan ("Turning the TIDE", "Fusion is not one-size-fits-all")."""
     words = _words(head)
-    return len(words) == 1 or (len(words) <= 3 and bool(_NAME_INNER_CAPITAL.search(head)))
+    capitalised = all(word[:1].isupper() or word[:1].isdigit() for word in words)
+    return len(words) == 1 or (
+        len(words) <= 3 and capitalised and bool(_NAME_INNER_CAPITAL.search(head))
+    )
+
+
+def _zh(name: str) -> str:
+    """The Chinese part of a name an editor wrote in both languages ("语言大模型 / LLM")."""
+    return name.split(" / ")[0].strip()
 
 
 def title_parts(title: str) -> tuple[str, str]:
@@ -96,7 +105,7 @@ def reason_compose(
 ) -> str:
     """One sentence: verb, the paper's subject, and where it sits in the taxonomy, e.g.
     "提出面向 LLM Reasoning 的 RL Distillation，属语言大模型中的推理方向。"."""
-    where = f"{topic.name_zh}中的{subtopic.name_zh}" if subtopic else topic.name_zh
+    where = _zh(topic.name_zh) + (f"中的{_zh(subtopic.name_zh)}" if subtopic else "")
     subject = subject_phrase(title)
     space = " " if subject[:1].isascii() else ""
     return f"{verb_choose(title, abstract)}{space}{subject}，属{where}方向。"
