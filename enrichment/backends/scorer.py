@@ -5,8 +5,7 @@ categories (as `cat_cs_cl` tokens); character n-grams were measured too and did 
 the README). A logistic regression, its C chosen by stratified cross-validation
 (average precision of the out-of-fold scores), is fitted on all examples; a calibrator maps its
 score to a probability: Platt's sigmoid fitted on the out-of-fold scores, isotonic from
-ISOTONIC_MIN examples on. A second logistic regression picks the subtopic of a paper in the
-topic.
+ISOTONIC_MIN examples on. The nearest subtopic centroid picks the subtopic of a paper in the topic.
 
 The examples are the taxonomy's own words (`taxonomy_examples`, pseudo-documents that count
 in training but never in the metrics), labelled papers and editors' decisions, which
@@ -176,7 +175,7 @@ def scorer_train(*, topic: TopicSpec, examples: list[Example], seed: int = 0) ->
     best_c, best_ap, out_of_fold = C_GRID[0], -1.0, np.zeros(len(y))
     for c in C_GRID:
         decision = cross_val_predict(
-            LogisticRegression(C=c, solver="liblinear"),
+            LogisticRegression(C=c, solver="liblinear", dual=True),
             features,
             y,
             cv=folds,
@@ -188,7 +187,9 @@ def scorer_train(*, topic: TopicSpec, examples: list[Example], seed: int = 0) ->
         )
         if ap > best_ap:
             best_c, best_ap, out_of_fold = c, ap, decision
-    model = LogisticRegression(C=best_c, solver="liblinear").fit(features, y, sample_weight=weight)
+    model = LogisticRegression(C=best_c, solver="liblinear", dual=True).fit(
+        features, y, sample_weight=weight
+    )
     scores, labels, scores_weight = out_of_fold[measured], y[measured], weight[measured]
     calibrator = _calibrator_new(large).fit(
         _calibrator_input(large, scores), labels, sample_weight=scores_weight
@@ -207,15 +208,16 @@ def scorer_train(*, topic: TopicSpec, examples: list[Example], seed: int = 0) ->
         words=words,
         model=model,
         calibrator=calibrator,
-        subtopics=_subtopic_model(examples, features, best_c),
+        subtopics=_subtopic_model(examples, features),
     )
     verdicts = [(float(p), bool(label)) for p, label in zip(honest, labels, strict=True)]
     return Training(scorer=scorer, c=best_c, out_of_fold=verdicts)
 
 
-def _subtopic_model(examples: list[Example], features: sparse.csr_matrix, c: float):
-    """A classifier over the subtopic slugs of the topic's positive examples ("" for papers in
-    the topic but in no subtopic); None with fewer than two slugs to choose from."""
+def _subtopic_model(examples: list[Example], features: sparse.csr_matrix):
+    """The nearest subtopic centroid (of TF-IDF vectors, unit length: so by cosine) among the
+    slugs of the topic's positive examples ("" for papers in the topic but in no subtopic);
+    None with fewer than two slugs to choose from."""
     rows = [
         i
         for i, e in enumerate(examples)
@@ -224,8 +226,22 @@ def _subtopic_model(examples: list[Example], features: sparse.csr_matrix, c: flo
     slugs = [examples[i].subtopic or "" for i in rows]
     if len(set(slugs)) < 2:
         return None
-    weight = [examples[i].weight for i in rows]
-    return LogisticRegression(C=c, max_iter=1000).fit(features[rows], slugs, sample_weight=weight)
+    return SubtopicCentroids(features[rows], slugs)
+
+
+class SubtopicCentroids:
+    """Unit-length mean TF-IDF vector per subtopic slug; a paper takes the nearest by cosine."""
+
+    def __init__(self, features: sparse.csr_matrix, slugs: list[str]):
+        self.slugs = sorted(set(slugs))
+        rows = np.array(slugs)
+        means = np.vstack(
+            [np.asarray(features[rows == slug].mean(axis=0)).ravel() for slug in self.slugs]
+        )
+        self.centroids = means / np.linalg.norm(means, axis=1, keepdims=True).clip(1e-12)
+
+    def predict(self, features: sparse.csr_matrix) -> np.ndarray:
+        return np.array(self.slugs)[np.asarray(features @ self.centroids.T).argmax(axis=1)]
 
 
 def scorer_dumps(scorer: TopicScorer) -> tuple[bytes, str]:
