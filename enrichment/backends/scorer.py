@@ -3,9 +3,9 @@
 Features: TF-IDF of word 1–2-grams over the title (counted twice), the abstract and the arXiv
 categories (as `cat_cs_cl` tokens); character n-grams were measured too and did not help (see
 the README). A logistic regression, its C chosen by stratified cross-validation
-(average precision of the out-of-fold scores), is fitted on all examples; a calibrator maps its
-score to a probability: Platt's sigmoid fitted on the out-of-fold scores, isotonic from
-ISOTONIC_MIN examples on. The nearest subtopic centroid picks the subtopic of a paper in the topic.
+(average precision of the out-of-fold scores), is the mean of its fold models; a calibrator
+maps its score to a probability: Platt's sigmoid fitted on the out-of-fold scores, isotonic
+from ISOTONIC_MIN examples on. The nearest subtopic centroid picks a paper's subtopic.
 
 The examples are the taxonomy's own words (`taxonomy_examples`, pseudo-documents that count
 in training but never in the metrics), labelled papers and editors' decisions, which
@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 
 from enrichment.backends.base import PaperSource
 from enrichment.backends.taxonomy import TopicSpec
@@ -83,12 +83,11 @@ def _words_text(source: PaperSource) -> str:
 class TopicScorer:
     """A trained scorer for one topic; `version` is set when it is stored."""
 
-    def __init__(self, *, topic: str, words, model, calibrator, subtopics):
+    def __init__(self, *, topic: str, words, coef, intercept: float, calibrator, subtopics):
         self.topic = topic
         self.version = 0
         self.words = words
-        self.coef = model.coef_.ravel()
-        self.intercept = float(model.intercept_[0])
+        self.coef, self.intercept = coef, intercept
         self.calibrator = calibrator
         self.subtopics = subtopics  # a fitted classifier over slugs ("" for none), or None
         self.word_names = words.get_feature_names_out()
@@ -172,25 +171,21 @@ def scorer_train(*, topic: TopicSpec, examples: list[Example], seed: int = 0) ->
     )
     features = words.fit_transform([_words_text(e.source) for e in examples])
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
-    best_c, best_ap, out_of_fold = C_GRID[0], -1.0, np.zeros(len(y))
+    best_c, best_ap, best = C_GRID[0], -1.0, None
     for c in C_GRID:
-        decision = cross_val_predict(
-            LogisticRegression(C=c, solver="liblinear", dual=True),
-            features,
-            y,
-            cv=folds,
-            method="decision_function",
-            params={"sample_weight": weight},
-        )
+        fitted = _folds_fit(features, y, weight, c, folds)
         ap = average_precision_score(
-            y[measured], decision[measured], sample_weight=weight[measured]
+            y[measured], fitted[0][measured], sample_weight=weight[measured]
         )
         if ap > best_ap:
-            best_c, best_ap, out_of_fold = c, ap, decision
-    model = LogisticRegression(C=best_c, solver="liblinear", dual=True).fit(
-        features, y, sample_weight=weight
-    )
-    scores, labels, scores_weight = out_of_fold[measured], y[measured], weight[measured]
+            best_c, best_ap, best = c, ap, fitted
+    # The scorer is the mean of the fold models: its scores are on the scale of the
+    # out-of-fold scores the calibrator is fitted on.
+    out_of_fold, coef, intercept = best
+    # Calibration counts every real paper once: a borderline paper is as often right or
+    # wrong as any other, whatever weight it had in training.
+    scores, labels = out_of_fold[measured], y[measured]
+    scores_weight = np.ones(len(scores))
     calibrator = _calibrator_new(large).fit(
         _calibrator_input(large, scores), labels, sample_weight=scores_weight
     )
@@ -206,12 +201,28 @@ def scorer_train(*, topic: TopicSpec, examples: list[Example], seed: int = 0) ->
     scorer = TopicScorer(
         topic=topic.slug,
         words=words,
-        model=model,
+        coef=coef,
+        intercept=intercept,
         calibrator=calibrator,
         subtopics=_subtopic_model(examples, features),
     )
     verdicts = [(float(p), bool(label)) for p, label in zip(honest, labels, strict=True)]
     return Training(scorer=scorer, c=best_c, out_of_fold=verdicts)
+
+
+def _folds_fit(features, y, weight, c: float, folds) -> tuple[np.ndarray, np.ndarray, float]:
+    """One logistic regression per fold: their out-of-fold decision values, and their mean
+    coefficients and intercept."""
+    decision = np.zeros(len(y))
+    coefs, intercepts = [], []
+    for fit_rows, held_rows in folds.split(features, y):
+        model = LogisticRegression(C=c, solver="liblinear", dual=True).fit(
+            features[fit_rows], y[fit_rows], sample_weight=weight[fit_rows]
+        )
+        decision[held_rows] = model.decision_function(features[held_rows])
+        coefs.append(model.coef_.ravel())
+        intercepts.append(float(model.intercept_[0]))
+    return decision, np.mean(coefs, axis=0), float(np.mean(intercepts))
 
 
 def _subtopic_model(examples: list[Example], features: sparse.csr_matrix):
