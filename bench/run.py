@@ -13,7 +13,14 @@ from pathlib import Path
 
 from bench.common import Result, django_setup
 
-BENCHMARKS = ["bench.ingest", "bench.enrich", "bench.pages", "bench.search", "bench.institutions"]
+BENCHMARKS = [
+    "bench.ingest",
+    "bench.enrich",
+    "bench.pages",
+    "bench.search",
+    "bench.institutions",
+    "bench.curation",
+]
 RESULTS = Path(__file__).with_name("results.md")
 # Before/after figures of past fixes, written by hand; appended to every results.md.
 NOTES = Path(__file__).with_name("notes.md")

@@ -40,10 +40,10 @@ class OfflineBackend:
         self.taxonomy = taxonomy
         self.scorers = dict(scorers or {})
         # Results depend on the keywords and on the scorers: a change of either invalidates
-        # the cache.
+        # the cache (the run log keeps 20 characters of this).
         versions = ",".join(f"{slug}:{s.version}" for slug, s in sorted(self.scorers.items()))
-        scorers_key = hashlib.sha256(versions.encode()).hexdigest()[:8] if versions else "kw"
-        self.prompt_version = f"off{OFFLINE_VERSION}-{taxonomy.fingerprint}-{scorers_key}"
+        key = hashlib.sha256(f"{taxonomy.fingerprint}|{versions}".encode()).hexdigest()[:12]
+        self.prompt_version = f"off{OFFLINE_VERSION}-{key}"
 
     def enrich(self, source: PaperSource) -> Enrichment:
         hits = [hit for topic in self.taxonomy.topics if (hit := self.topic_hit(topic, source))]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
@@ -131,7 +132,8 @@ def calibrate(calibrator, decision: np.ndarray) -> np.ndarray:
     """Decision values → probabilities with a fitted Platt (1-D LogisticRegression) or
     IsotonicRegression calibrator."""
     if isinstance(calibrator, LogisticRegression):
-        return calibrator.predict_proba(np.asarray(decision).reshape(-1, 1))[:, 1]
+        # predict_proba's own arithmetic, without its input checks (a paper is scored alone).
+        return expit(np.asarray(decision) * calibrator.coef_[0, 0] + calibrator.intercept_[0])
     return calibrator.predict(np.asarray(decision))
 
 
