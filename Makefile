@@ -16,13 +16,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-## make run: SQLite and a file cache under var/, tasks in-process, the bundled real sample,
-## a local editor login.
+## make run: SQLite and a file cache under var/, tasks in-process, the bundled real sample
+## (papers/sample/SOURCES.md) with its newest day published, a local editor login.
+SAMPLE_DAY := 2026-06-16
 run: install
 	rm -rf var/cache  # pages cached by an earlier run may show another database
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_taxonomy
 	$(MANAGE) ingest --from-dir papers/sample
+	$(MANAGE) publish $(SAMPLE_DAY) --accept-at-threshold
 	$(MANAGE) ensure_editor
 	$(MANAGE) runserver 127.0.0.1:8000
 

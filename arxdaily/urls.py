@@ -5,6 +5,7 @@ from public.api import api, api_not_found
 from public.urls import institution_urls, paper_urls, topic_urls
 
 urlpatterns = [
+    path("admin/desk/", include("editorial.desk.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("topics/", include(topic_urls)),

@@ -1,10 +1,18 @@
-"""What every benchmark shares: Django set-up on the bench database and one result row type."""
+"""What every benchmark shares: Django set-up on the bench database, one result row type, and
+for benchmarks of the real stack their child steps, databases and gunicorn."""
 
+import argparse
+import json
 import os
 import resource
+import signal
+import subprocess
+import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 
 def django_setup() -> None:
@@ -101,3 +109,116 @@ def bench_papers_delete(*, arxiv_id_prefix: str) -> None:
         cursor.execute(f"DELETE FROM {Paper._meta.db_table} WHERE id = ANY(%s)", [ids])  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
+
+
+# --- Benchmarks of the real stack: Django in child processes, gunicorn on loopback ---------
+
+ROOT = Path(__file__).resolve().parent.parent
+STEP_TIMEOUT = 120  # seconds, for each child step
+
+
+def django_child_setup() -> None:
+    """Django in a child step, with the environment its parent gave it."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+
+
+def database_recreate(name: str) -> None:
+    """A benchmark's own empty PostgreSQL database (dropped first if it exists)."""
+    import psycopg
+
+    with psycopg.connect("postgresql://root@127.0.0.1:5432/postgres", autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        db.execute(f"CREATE DATABASE {name}")
+
+
+def step_run(module: str, name: str, *, env: dict[str, str], **kwargs) -> dict:
+    """Run `python -m module --step name --args JSON` with the benchmark's environment `env`;
+    the JSON its last line of output prints."""
+    out = subprocess.run(
+        [sys.executable, "-m", module, "--step", name, "--args", json.dumps(kwargs)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{module} step {name} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def http_get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def gunicorn_start(*, env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    """gunicorn serving the project on 127.0.0.1:`port` with `env`, once /healthz answers."""
+    command = [sys.executable, "-m", "gunicorn", "arxdaily.wsgi", "-b", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        [*command, "-w", str(workers), "--log-level", "warning"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        start_new_session=True,  # its own process group: stopped with all its workers
+    )
+    for _ in range(150):
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        try:
+            http_get(f"http://127.0.0.1:{port}/healthz")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    gunicorn_stop(server)
+    raise RuntimeError("gunicorn did not start")
+
+
+def gunicorn_stop(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def production_env(*, database: str, redis_url: str) -> dict[str, str]:
+    """The environment of a benchmark's Django children and gunicorn: production settings on
+    the benchmark's own database and Redis db, plain HTTP on loopback."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "arxdaily.settings.production",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DATABASE_URL": f"postgres://root@127.0.0.1:5432/{database}",
+        "REDIS_URL": redis_url,
+        "SECURE_SSL_REDIRECT": "False",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def steps_main(*, doc: str, steps: dict, measure, results, options: dict[str, int]) -> None:
+    """The command line of a benchmark with child steps: `--step NAME --args JSON` runs one
+    step and prints its JSON answer; otherwise `measure(**options)` (each `--name N`, with
+    `options` the defaults) and its figures and results are printed."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--step", choices=steps)
+    parser.add_argument("--args", default="{}")
+    for name, default in options.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    given = vars(parser.parse_args())
+    step, args = given.pop("step"), given.pop("args")
+    if step:
+        print(json.dumps(steps[step](**json.loads(args))))
+        return
+    figures = measure(**given)
+    print(json.dumps({k: v for k, v in figures.items() if k != "path"}, indent=2))
+    for result in results(figures):
+        print(
+            f"{result.name}: {result.measured:.3g} {result.unit} (target {result.target_text})"
+            f" {'pass' if result.passed else 'FAIL'} - {result.note}"
+        )

@@ -18,57 +18,40 @@ benchmark's environment. gunicorn is started and always stopped here.
 Usage: .venv/bin/python -m bench.pages [--seconds 4] [--rounds 5] [--samples 40]
 """
 
-import argparse
-import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from bench.common import Result
+from bench.common import (
+    Result,
+    database_recreate,
+    django_child_setup,
+    gunicorn_start,
+    gunicorn_stop,
+    http_get,
+    production_env,
+    step_run,
+    steps_main,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
 BENCH_DB = "arxdaily_bench_pages"  # its own: the search benchmark keeps a million papers
-ENV = {
-    "DJANGO_SETTINGS_MODULE": "arxdaily.settings.production",
-    "SECRET_KEY": "bench-only-" + "x" * 50,
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "DATABASE_URL": f"postgres://root@127.0.0.1:5432/{BENCH_DB}",
-    "REDIS_URL": os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/13"),
-    "SECURE_SSL_REDIRECT": "False",
-    "LOG_LEVEL": "WARNING",
-}
+ENV = production_env(
+    database=BENCH_DB,
+    redis_url=os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/13"),
+)
 STATIC_COPY = Path("bench") / "same-size.html"  # under STATIC_ROOT
-STEP_TIMEOUT = 120  # seconds, for each child step
 # A worker hears of an invalidation by pub/sub within a millisecond; wait well past that so
 # every timed request is a real miss.
 AFTER_INVALIDATE = 0.02
 
 
 # --- child steps: Django on this benchmark's database -------------------------------------
-
-
-def _django() -> None:
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    django.setup()
-
-
-def _database_create() -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://root@127.0.0.1:5432/postgres", autocommit=True) as db:
-        db.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        db.execute(f"CREATE DATABASE {BENCH_DB}")
 
 
 def _topic_day_build(slug: str, papers: int) -> str:
@@ -117,8 +100,8 @@ def step_prepare(papers: int) -> dict:
     """Fresh database with a large and a small topic day; queries of each; the static copy."""
     from django.core.management import call_command
 
-    _database_create()
-    _django()
+    database_recreate(BENCH_DB)
+    django_child_setup()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     from django.conf import settings
@@ -148,7 +131,7 @@ def step_prepare(papers: int) -> dict:
 
 def step_uncached(path: str, samples: int, warmup: int) -> dict:
     """Milliseconds per uncached GET over HTTP, the page cache invalidated before each."""
-    _django()
+    django_child_setup()
     from public.caching import public_cache_version_bump as public_cache_invalidate
 
     timings = []
@@ -156,7 +139,7 @@ def step_uncached(path: str, samples: int, warmup: int) -> dict:
         public_cache_invalidate()
         time.sleep(AFTER_INVALIDATE)
         start = time.perf_counter()
-        _get(BASE + path)
+        http_get(BASE + path)
         if n >= warmup:
             timings.append((time.perf_counter() - start) * 1000)
     return {"timings": timings}
@@ -165,27 +148,7 @@ def step_uncached(path: str, samples: int, warmup: int) -> dict:
 STEPS = {"prepare": step_prepare, "uncached": step_uncached}
 
 
-def _step(name: str, **kwargs) -> dict:
-    """Run a step in a child process with this benchmark's environment; its JSON answer."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.pages", "--step", name, "--args", json.dumps(kwargs)],
-        cwd=ROOT,
-        env={**os.environ, **ENV},
-        capture_output=True,
-        text=True,
-        timeout=STEP_TIMEOUT,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"bench.pages step {name} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 # --- the parent: gunicorn and wrk, no Django ------------------------------------------------
-
-
-def _get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read()
 
 
 def _wrk(url: str, seconds: int, connections: int) -> float:
@@ -202,37 +165,6 @@ def _wrk(url: str, seconds: int, connections: int) -> float:
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def _gunicorn_start(workers: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "arxdaily.wsgi", "-b", f"127.0.0.1:{PORT}"]
-    server = subprocess.Popen(
-        [*command, "-w", str(workers), "--log-level", "warning"],
-        cwd=ROOT,
-        env={**os.environ, **ENV},
-        start_new_session=True,  # its own process group: stopped with all its workers
-    )
-    for _ in range(150):
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        try:
-            _get(f"{BASE}/healthz")
-            return server
-        except OSError:
-            time.sleep(0.1)
-    _gunicorn_stop(server)
-    raise RuntimeError("gunicorn did not start")
-
-
-def _gunicorn_stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-
-
 def measure(
     *,
     papers: int = 200,
@@ -244,12 +176,13 @@ def measure(
     """Every figure of this benchmark, as a dict."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is missing: bash scripts/install-wrk.sh")
-    prepared = _step("prepare", papers=papers)
+    prepared = step_run("bench.pages", "prepare", env=ENV, papers=papers)
     workers = 2 * (os.cpu_count() or 1) + 1
-    server = _gunicorn_start(workers)
+    server = gunicorn_start(env=ENV, port=PORT, workers=workers)
     try:
         page_url, static_url = BASE + prepared["path"], BASE + prepared["static_url"]
-        page, static = _get(page_url), _get(static_url)  # the first GET also fills the cache
+        # The first GET also fills the cache.
+        page, static = http_get(page_url), http_get(static_url)
         if len(page) != len(static):
             raise RuntimeError(f"static copy has {len(static)} bytes, the page {len(page)}")
         for url in (page_url, static_url):  # every worker has the page in memory and
@@ -259,11 +192,10 @@ def measure(
         for _ in range(rounds):
             cached_runs.append(_wrk(page_url, seconds, connections))
             static_runs.append(_wrk(static_url, seconds, connections))
-        timings = _step("uncached", path=prepared["path"], samples=samples, warmup=2 * workers)[
-            "timings"
-        ]
+        uncached = {"path": prepared["path"], "samples": samples, "warmup": 2 * workers}
+        timings = step_run("bench.pages", "uncached", env=ENV, **uncached)["timings"]
     finally:
-        _gunicorn_stop(server)
+        gunicorn_stop(server)
     cached, static_rps = statistics.median(cached_runs), statistics.median(static_runs)
     return {
         **prepared,
@@ -316,29 +248,13 @@ def run() -> list[Result]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--step", choices=STEPS)
-    parser.add_argument("--args", default="{}")
-    parser.add_argument("--papers", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--samples", type=int, default=40)
-    options = parser.parse_args()
-    if options.step:
-        print(json.dumps(STEPS[options.step](**json.loads(options.args))))
-        return
-    figures = measure(
-        papers=options.papers,
-        seconds=options.seconds,
-        rounds=options.rounds,
-        samples=options.samples,
+    steps_main(
+        doc=__doc__,
+        steps=STEPS,
+        measure=measure,
+        results=results,
+        options={"papers": 200, "seconds": 4, "rounds": 5, "samples": 40},
     )
-    print(json.dumps({k: v for k, v in figures.items() if k != "path"}, indent=2))
-    for result in results(figures):
-        print(
-            f"{result.name}: {result.measured:.3g} {result.unit} (target {result.target_text})"
-            f" {'pass' if result.passed else 'FAIL'} - {result.note}"
-        )
 
 
 if __name__ == "__main__":

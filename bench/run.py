@@ -19,6 +19,7 @@ BENCHMARKS = [
     "bench.pages",
     "bench.search",
     "bench.institutions",
+    "bench.desk",
     "bench.curation",
 ]
 RESULTS = Path(__file__).with_name("results.md")

@@ -9,6 +9,7 @@ publishing or withdrawing counts as much as an edit, and drafts keep the page ca
 
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -44,9 +45,27 @@ def permission_require(*, user, permissions: Iterable[str]) -> None:
         raise PermissionDenied
 
 
+_audit_reason: ContextVar[str] = ContextVar("audit_reason", default="")
+
+
+@contextmanager
+def audit_reason(reason: str) -> Iterator[None]:
+    """Every audited write in the block records `reason` as its history's change reason,
+    unless the row gives its own: e.g. "manage.py publish" for what that command wrote as the
+    system (`user=None`), so history says which tool acted."""
+    token = _audit_reason.set(reason)
+    try:
+        yield
+    finally:
+        _audit_reason.reset(token)
+
+
 def audited_save(row: models.Model, *, user, update_fields: Iterable[str] | None = None) -> None:
-    """Save, with `user` as the "who" django-simple-history records."""
+    """Save, with `user` as the "who" django-simple-history records (and the block's
+    audit_reason, if any, as the why)."""
     row._history_user = user
+    if (reason := _audit_reason.get()) and not getattr(row, "_change_reason", None):
+        row._change_reason = reason
     row.save(update_fields=update_fields)
 
 

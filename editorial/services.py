@@ -85,33 +85,18 @@ def paper_zh_revert(*, paper: Paper, field: str, user) -> Paper:
     return paper
 
 
-def _daily_pages_join(*, hits: Iterable[TopicHit], user) -> None:
+def _daily_pages_join(*, hits: Iterable[TopicHit]) -> None:
     """An accepted hit's paper joins the topic's page on each date it was listed: a draft page
-    is made for previewing; joining an already published page publishes the paper, so its
-    Chinese text counts as reviewed, as publishing the page would have made it."""
+    is made for previewing; an already published page shows the paper at once. Nothing is
+    marked reviewed: only a person reading the Chinese text does that (paper_review_mark)."""
     for hit in hits:
         dates = set(
             Announcement.objects.filter(paper_id=hit.paper_id).values_list(
                 "announce_date", flat=True
             )
         )
-        pages = [
-            DailyPage.objects.get_or_create(topic_id=hit.topic_id, announce_date=day)[0]
-            for day in dates
-        ]
-        published = any(page.status == DailyPage.Status.PUBLISHED for page in pages)
-        if published and hit.paper.zh_reviewed_at is None:
-            _papers_review_stamp(papers=[hit.paper], user=user)
-
-
-def _papers_review_stamp(*, papers: Iterable[Paper], user) -> None:
-    """Stamp reviewed (who, when) without touching the editing version (`modified_at`)."""
-    now = timezone.now()
-    for paper in papers:
-        if paper.zh_reviewed_at is None:
-            paper.zh_reviewed_at = now
-            paper.zh_reviewed_by = user
-            audited_save(paper, user=user, update_fields=["zh_reviewed_at", "zh_reviewed_by"])
+        for day in dates:
+            DailyPage.objects.get_or_create(topic_id=hit.topic_id, announce_date=day)
 
 
 def _topic_hits_review(*, hits: Iterable[TopicHit], state: str, user) -> list[TopicHit]:
@@ -125,7 +110,7 @@ def _topic_hits_review(*, hits: Iterable[TopicHit], state: str, user) -> list[To
             hit.reviewed_at = now
             audited_save(hit, user=user)
         if state == TopicHit.ReviewState.ACCEPTED:
-            _daily_pages_join(hits=hits, user=user)
+            _daily_pages_join(hits=hits)
     return hits
 
 
@@ -174,20 +159,19 @@ def topic_hit_editor_save(*, hit: TopicHit, user) -> TopicHit:
         hit.reviewed_at = timezone.now()
         audited_save(hit, user=user)
         if hit.review_state == TopicHit.ReviewState.ACCEPTED:
-            _daily_pages_join(hits=[hit], user=user)
+            _daily_pages_join(hits=[hit])
     return hit
 
 
 @transaction.atomic
 def daily_page_publish(*, page: DailyPage, user) -> DailyPage:
-    """Make the page public; what it shows is reviewed from now on (its Chinese text too).
+    """Make the page public: readers see its accepted hits. It vouches for no Chinese text:
+    a paper nobody marked reviewed shows its English with "not yet translated".
 
     Needs papers.publish_dailypage (`user=None`: the auto-publisher). Returns the page as
     stored."""
     permission_require(user=user, permissions=[PUBLISH])
     page = DailyPage.objects.select_for_update().select_related("topic").get(pk=page.pk)
-    day = topic_day_get(topic=page.topic, announce_date=page.announce_date, include_drafts=True)
-    _papers_review_stamp(papers=day.papers, user=user)
     page.status = DailyPage.Status.PUBLISHED
     page.published_at = timezone.now()
     page.published_by = user
@@ -232,17 +216,31 @@ def daily_page_order_fill(*, page: DailyPage, user) -> int:
     return len(day.papers)
 
 
-def daily_pages_publish_for_date(*, announce_date: dt.date, user) -> list[DailyPage]:
-    """Publish every topic that has accepted papers listed on this date; returns the pages it
-    published (not those already public). Needs papers.publish_dailypage."""
+def day_hits_accept_above_threshold(
+    *, announce_date: dt.date, topic: Topic | None = None, user
+) -> list[TopicHit]:
+    """Accept the suggestions of papers arXiv listed on this date that reach their topic's
+    threshold (topic_hits_accept_above_threshold), of every active topic or of `topic`.
+
+    Needs papers.change_topichit. Returns the hits it accepted."""
+    listed = Announcement.objects.filter(announce_date=announce_date).values("paper_id")
+    hits = TopicHit.objects.filter(paper_id__in=listed, topic__in=Topic.objects.active())
+    if topic is not None:
+        hits = hits.filter(topic=topic)
+    return topic_hits_accept_above_threshold(hits=hits, user=user)
+
+
+def daily_pages_publish_for_date(
+    *, announce_date: dt.date, topic: Topic | None = None, user
+) -> list[DailyPage]:
+    """Publish every active topic (or only `topic`) that has accepted papers listed on this
+    date; returns the pages it published (not those already public). Needs
+    papers.publish_dailypage."""
     permission_require(user=user, permissions=[PUBLISH])
-    topic_ids = (
-        TopicHit.objects.listed_on(announce_date)
-        .filter(topic__in=Topic.objects.active())
-        .order_by("topic_id")
-        .values_list("topic_id", flat=True)
-        .distinct()
-    )
+    hits = TopicHit.objects.listed_on(announce_date).filter(topic__in=Topic.objects.active())
+    if topic is not None:
+        hits = hits.filter(topic=topic)
+    topic_ids = hits.order_by("topic_id").values_list("topic_id", flat=True).distinct()
     published = []
     for topic_id in topic_ids:
         page, _ = DailyPage.objects.get_or_create(topic_id=topic_id, announce_date=announce_date)

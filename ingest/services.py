@@ -68,6 +68,7 @@ class RunLog:
         self.notes: list[str] = []  # why a run that did not fail is not plain OK
         self.result = UpsertResult()
         self.announced_items = 0
+        self.listed: set[str] = set()  # papers a listing counted: their metadata counts no more
 
     def error(self, message: str) -> None:
         logger.warning("ingest run %s: %s", self.run.pk, message)
@@ -101,6 +102,7 @@ class RunLog:
         self.announced_items += len(batch.announcements)
         for announcement in batch.announcements:
             arxiv_id = announcement.arxiv_id
+            self.listed.add(arxiv_id)
             wrote = (
                 arxiv_id in result.created
                 or arxiv_id in result.changed
@@ -116,8 +118,11 @@ class RunLog:
                 run.replaced_count += 1
 
     def _papers_count(self, batch: Batch, result: UpsertResult) -> None:
-        """No listing: new papers are new, version bumps replaced, the rest unchanged."""
+        """No listing: new papers are new, version bumps replaced, the rest unchanged; a paper
+        a listing of this run counted is not counted again (its metadata completes it)."""
         for record in batch.records:
+            if record.arxiv_id in self.listed:
+                continue
             if record.arxiv_id in result.created:
                 self.run.new_count += 1
             elif record.arxiv_id in result.changed and record.arxiv_id not in result.stale:

@@ -8,7 +8,13 @@ from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 
 from papers.arxiv_ids import ID_PATTERN, arxiv_id_parse
-from public.dates import latest_announce_date_get, published_announce_dates_list
+from public.dates import (
+    day_digest_get,
+    day_pages_list,
+    latest_announce_date_get,
+    published_announce_dates_list,
+    topic_pages_list,
+)
 from public.filters import SLUG_PATTERN, IsoDate, PaperFilter
 from public.schemas import (
     ERROR_RESPONSES,
@@ -22,12 +28,10 @@ from public.schemas import (
     TopicPagePageOut,
 )
 from public.selectors import (
-    day_pages_list,
     paper_detail_get,
     published_papers_queryset,
     topic_active_get,
     topic_day_get,
-    topic_pages_list,
 )
 from topics.selectors import area_tree_list
 
@@ -113,10 +117,12 @@ def day_list(request, paging: Query[PageParams]):
 
 @days_router.get("/latest", response=_responses(LatestDayOut), summary="Latest published day")
 def day_latest(request):
+    """The newest date with a published page: every published topic with all its papers, in
+    the pages' order, and how many distinct papers the date shows."""
     announce_date = latest_announce_date_get()
     if announce_date is None:
         raise Http404("nothing has been published yet")
-    return {"announce_date": announce_date}
+    return day_digest_get(announce_date=announce_date)
 
 
 @days_router.get(

@@ -1,18 +1,19 @@
-"""Which announce dates readers can open, and what the date page shows of each.
+"""Which announce dates and daily pages readers can open, and a date's digest.
 
-Dates come from DailyPage.objects.published() (pages of active topics only); counts from
-public.selectors.day_pages_list, the same per-page count the API gives.
+Dates and pages come from DailyPage.objects.published() (pages of active topics only); each
+page's count is what public.selectors.topic_day_get shows, and the digest's papers are read
+by its sibling, topic_days_get.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from papers.models import DailyPage
-from public.selectors import day_pages_list
+from papers.models import DailyPage, Paper, TopicHit
+from public.selectors import topic_days_get
 from topics.models import Area, Topic
-from topics.selectors import area_tree_list
 
 
 def latest_announce_date_get() -> dt.date | None:
@@ -60,50 +61,87 @@ def topic_latest_date_get(*, topic: Topic) -> dt.date | None:
     )
 
 
+def published_pages_queryset() -> QuerySet[DailyPage]:
+    """Published daily pages, each with `paper_count`: how many papers topic_day_get shows
+    (distinct papers whose hits for the page's topic are `listed_on` its date)."""
+    shown = (
+        TopicHit.objects.filter(topic=OuterRef("topic"))
+        .listed_on(OuterRef("announce_date"))
+        .order_by()
+        .values("topic")
+        .annotate(count=Count("paper", distinct=True))
+        .values("count")
+    )
+    return (
+        DailyPage.objects.published()
+        .select_related("topic__area")
+        .annotate(paper_count=Coalesce(Subquery(shown), 0))
+    )
+
+
+def day_pages_list(*, announce_date: dt.date) -> QuerySet[DailyPage]:
+    """The published topic pages of one date, in taxonomy order."""
+    return (
+        published_pages_queryset()
+        .filter(announce_date=announce_date)
+        .order_by("topic__area__position", "topic__area__slug", "topic__position", "topic__slug")
+    )
+
+
+def topic_pages_list(*, topic) -> QuerySet[DailyPage]:
+    """One topic's published pages, newest first: its archive."""
+    return published_pages_queryset().filter(topic=topic).order_by("-announce_date")
+
+
 @dataclass
-class TopicCount:
+class TopicDigest:
+    """One topic's published page of the date: its first papers and how many it shows."""
+
     topic: Topic
-    is_published: bool
-    count: int
+    paper_count: int
+    published_at: dt.datetime | None
+    papers: list[Paper]
 
 
 @dataclass
-class AreaOverview:
+class AreaDigest:
     area: Area
-    topics: list[TopicCount]
+    topics: list[TopicDigest]
 
 
 @dataclass
-class DateOverview:
-    """Every area and topic with how many papers it published on one announce date."""
+class DayDigest:
+    """A date as readers see it: each topic with a published page, in taxonomy order, its
+    first papers (all of them without a limit) in the page's order, and `total`, how many
+    distinct papers the date's pages show (a paper on two topics counts once)."""
 
     announce_date: dt.date
-    areas: list[AreaOverview]
-
-    @property
-    def total(self) -> int:
-        return sum(entry.count for area in self.areas for entry in area.topics)
+    areas: list[AreaDigest]
+    total: int
 
     @property
     def is_published(self) -> bool:
-        return any(entry.is_published for area in self.areas for entry in area.topics)
+        return bool(self.areas)
 
 
-def date_overview_get(*, announce_date: dt.date) -> DateOverview:
-    """The date page: every topic with the count its published page shows (as the API's)."""
-    counts = {
-        page.topic_id: page.paper_count for page in day_pages_list(announce_date=announce_date)
-    }
-    areas = [
-        AreaOverview(
-            area=area,
-            topics=[
-                TopicCount(
-                    topic=topic, is_published=topic.pk in counts, count=counts.get(topic.pk, 0)
-                )
-                for topic in area.topics.all()
-            ],
+def day_digest_get(*, announce_date: dt.date, per_topic: int | None = None) -> DayDigest:
+    """The home and date pages (`per_topic` papers a topic) and the API's latest day (all).
+    Six queries whatever the number of topics and papers."""
+    pages = list(day_pages_list(announce_date=announce_date))
+    days = topic_days_get(
+        topics=[page.topic for page in pages], announce_date=announce_date, limit=per_topic
+    )
+    areas: list[AreaDigest] = []
+    for page, day in zip(pages, days, strict=True):
+        if not areas or areas[-1].area.pk != page.topic.area_id:
+            areas.append(AreaDigest(area=page.topic.area, topics=[]))
+        areas[-1].topics.append(
+            TopicDigest(
+                topic=page.topic,
+                paper_count=page.paper_count,
+                published_at=page.published_at,
+                papers=day.papers,
+            )
         )
-        for area in area_tree_list()
-    ]
-    return DateOverview(announce_date=announce_date, areas=[a for a in areas if a.topics])
+    total = len(set().union(*(day.paper_ids for day in days)))
+    return DayDigest(announce_date=announce_date, areas=areas, total=total)

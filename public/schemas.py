@@ -247,8 +247,26 @@ class DayOut(Schema):
     topics: list[DayTopicOut]
 
 
+class DayTopicPapersOut(DayTopicOut):
+    papers: list[DayPaperOut] = Field(..., description="All the page's papers, in its order.")
+
+
 class LatestDayOut(Schema):
+    """The newest published day as a whole: each topic's page with its papers."""
+
     announce_date: dt.date
+    paper_count: int = Field(
+        ..., description="Distinct papers of the day (a paper on two topics counts once)."
+    )
+    topics: list[DayTopicPapersOut]
+
+    @staticmethod
+    def resolve_paper_count(digest) -> int:
+        return digest.total
+
+    @staticmethod
+    def resolve_topics(digest) -> list:
+        return [topic for area in digest.areas for topic in area.topics]
 
 
 class DaySummaryOut(Schema):

@@ -3,8 +3,9 @@
 That rule is `TopicHit.objects.published()` (papers/models.py) and what derives from it:
 `Paper.objects.published()`, `DailyPage.objects.published()`, `TopicHit.objects.listed_on()`.
 Every read here goes through them; the site, the feeds and the API call the same functions,
-so they give the same answers. Beside this module: public.dates (which dates readers can
-open), public.cards (what a paper card shows), public.matching (how words and names match).
+so they give the same answers. Beside this module: public.dates (which dates and pages
+readers can open, a date's digest), public.cards (what a paper card shows),
+public.matching (how words and names match).
 """
 
 import datetime as dt
@@ -22,7 +23,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from papers.models import (
@@ -129,12 +129,14 @@ class TopicDay:
     Each paper carries `hit` (its best accepted hit for this topic), `announcement` (its
     listing on that date, which tells a replacement from a new paper) and `card` (see
     paper_cards_attach; the card's `author_names` serve the API and the admin preview too).
+    `paper_ids`: every paper the day shows, also those a limit left out of `papers`.
     """
 
     topic: object
     announce_date: dt.date
     page: DailyPage | None
     papers: list[Paper] = field(default_factory=list)
+    paper_ids: set[int] = field(default_factory=set)
 
     @property
     def is_published(self) -> bool:
@@ -147,24 +149,43 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
 
     Without `include_drafts` a day readers may not see has no papers. With it (editors'
     preview), the day shows exactly what publishing would make public: the hits
-    `TopicHit.objects.listed_on(announce_date)` gives for the topic.
-    Five queries whatever the number of papers: the page, the hits with their papers, the
-    listings, and the cards' authors and institutions.
+    `TopicHit.objects.listed_on(announce_date)` gives for the topic. See topic_days_get.
     """
-    page = (
-        DailyPage.objects.filter(topic=topic, announce_date=announce_date)
-        .annotate(is_public=Exists(DailyPage.objects.published().filter(pk=OuterRef("pk"))))
-        # At most one page, and the default ordering would join topic and area.
-        .order_by()
-        .first()
-    )
-    day = TopicDay(topic=topic, announce_date=announce_date, page=page)
-    if page is None or not (include_drafts or day.is_published):
-        return day
+    return topic_days_get(
+        topics=[topic], announce_date=announce_date, include_drafts=include_drafts
+    )[0]
 
-    entries = DailyPageEntry.objects.filter(page=page)
-    shown = TopicHit.objects.filter(topic=topic).listed_on(announce_date)
-    # The day's papers as a subquery for the queries that follow (not 200 literal ids).
+
+def topic_days_get(
+    *, topics, announce_date: dt.date, include_drafts: bool = False, limit: int | None = None
+) -> list[TopicDay]:
+    """topic_day_get for several topics at once (a date's digest), in the order given; with
+    `limit`, only each day's first papers in the page's order, with their cards.
+
+    Five queries whatever the number of topics and papers: the pages, the hits with their
+    papers, the listings, and the cards' authors and institutions.
+    """
+    days = {
+        topic.pk: TopicDay(topic=topic, announce_date=announce_date, page=None) for topic in topics
+    }
+    for page in (
+        DailyPage.objects.filter(topic__in=list(days), announce_date=announce_date)
+        .annotate(is_public=Exists(DailyPage.objects.published().filter(pk=OuterRef("pk"))))
+        # At most one page per topic, and the default ordering would join topic and area.
+        .order_by()
+    ):
+        days[page.topic_id].page = page
+    shown_ids = [
+        pk for pk, day in days.items() if day.page and (include_drafts or day.is_published)
+    ]
+    if not shown_ids:
+        return list(days.values())
+
+    entries = DailyPageEntry.objects.filter(
+        page__topic=OuterRef("topic_id"), page__announce_date=announce_date
+    )
+    shown = TopicHit.objects.filter(topic__in=shown_ids).listed_on(announce_date)
+    # The days' papers as a subquery for the queries that follow (not 200 literal ids).
     paper_ids = shown.values("paper_id")
     hits = (
         shown.select_related("paper", "subtopic")
@@ -178,16 +199,17 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
         .order_by("-confidence")
     )
     if include_drafts:
-        # Editors' reads may save these papers (publishing stamps them): every column.
+        # Editors' previews read more of a paper than cards show (its Chinese as stored, links
+        # to edit it): every column.
         hits = hits.defer("paper__search_vector", "paper__search_zh")
     else:
         # Readers' reads never save: only what cards, feeds and the API show (a third less
         # time to fetch and build 200 papers).
         hits = hits.only(*_PUBLIC_HIT_COLUMNS)
-    best: dict[int, TopicHit] = {}
+    best: dict[tuple[int, int], TopicHit] = {}
     for hit in hits:
-        hit.topic = topic
-        best.setdefault(hit.paper_id, hit)  # strongest first
+        hit.topic = days[hit.topic_id].topic
+        best.setdefault((hit.topic_id, hit.paper_id), hit)  # strongest first
     listings: dict[int, Announcement] = {}
     for listing in (
         Announcement.objects.filter(announce_date=announce_date, paper_id__in=paper_ids)
@@ -195,55 +217,24 @@ def topic_day_get(*, topic, announce_date: dt.date, include_drafts: bool = False
         .only("paper", "announce_date", "category", "announce_type", "version")
     ):
         listings.setdefault(listing.paper_id, listing)
-    papers = []
     for hit in best.values():
         paper = hit.paper
         paper.hit, paper.announcement = hit, listings[paper.pk]
-        papers.append(paper)
-    papers.sort(
-        key=lambda p: (
-            (p.hit.entry_count or 0) if p.hit.position is None else p.hit.position,
-            -p.hit.confidence,
-            p.arxiv_id,
+        days[hit.topic_id].papers.append(paper)
+    carded = []
+    for day in days.values():
+        day.papers.sort(
+            key=lambda p: (
+                (p.hit.entry_count or 0) if p.hit.position is None else p.hit.position,
+                -p.hit.confidence,
+                p.arxiv_id,
+            )
         )
-    )
-    day.papers = paper_cards_attach(papers, paper_ids=paper_ids)
-    return day
-
-
-# --- Published pages: DailyPage.objects.published(), counted by listed_on. -----------------
-
-
-def published_pages_queryset() -> QuerySet[DailyPage]:
-    """Published daily pages, each with `paper_count`: how many papers topic_day_get shows
-    (distinct papers whose hits for the page's topic are `listed_on` its date)."""
-    shown = (
-        TopicHit.objects.filter(topic=OuterRef("topic"))
-        .listed_on(OuterRef("announce_date"))
-        .order_by()
-        .values("topic")
-        .annotate(count=Count("paper", distinct=True))
-        .values("count")
-    )
-    return (
-        DailyPage.objects.published()
-        .select_related("topic__area")
-        .annotate(paper_count=Coalesce(Subquery(shown), 0))
-    )
-
-
-def day_pages_list(*, announce_date: dt.date) -> QuerySet[DailyPage]:
-    """The published topic pages of one date, in taxonomy order."""
-    return (
-        published_pages_queryset()
-        .filter(announce_date=announce_date)
-        .order_by("topic__area__position", "topic__area__slug", "topic__position", "topic__slug")
-    )
-
-
-def topic_pages_list(*, topic) -> QuerySet[DailyPage]:
-    """One topic's published pages, newest first: its archive."""
-    return published_pages_queryset().filter(topic=topic).order_by("-announce_date")
+        day.paper_ids = {paper.pk for paper in day.papers}
+        day.papers = day.papers[:limit]
+        carded.extend(day.papers)
+    paper_cards_attach(carded, paper_ids=paper_ids if limit is None else None)
+    return list(days.values())
 
 
 # --- One paper filter for the site's search form and the API's query -----------------------

@@ -18,7 +18,7 @@ from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 from public.caching import public_page
 from public.cards import institution_card
 from public.dates import (
-    date_overview_get,
+    day_digest_get,
     latest_announce_date_get,
     published_dates_around_get,
     topic_latest_date_get,
@@ -36,6 +36,7 @@ from public.selectors import (
 from topics.models import Topic
 
 SEARCH_PAGE_SIZE = 20
+DIGEST_PAPERS_PER_TOPIC = 5  # on the home and date pages; the topic day lists them all
 
 
 class CappedPaginator(Paginator):
@@ -65,17 +66,17 @@ def no_day_context(*, announce_date: dt.date, before, after) -> tuple[dict, int]
 
 
 def _day_render(request, announce_date: dt.date, *, is_home: bool = False):
-    overview = date_overview_get(announce_date=announce_date)
+    digest = day_digest_get(announce_date=announce_date, per_topic=DIGEST_PAPERS_PER_TOPIC)
     before, after = published_dates_around_get(announce_date=announce_date)
     context = {
         "announce_date": announce_date,
-        "overview": overview,
+        "digest": digest,
         "previous_date": before,
         "next_date": after,
         "is_home": is_home,
     }
     status = 200
-    if not overview.is_published:
+    if not digest.is_published:
         extra, status = no_day_context(announce_date=announce_date, before=before, after=after)
         context.update(extra)
     return render(request, "papers/day.html", context, status=status)
@@ -86,7 +87,7 @@ def home(request):
     """The latest published announce date."""
     latest = latest_announce_date_get()
     if latest is None:
-        return render(request, "papers/day.html", {"overview": None, "is_home": True})
+        return render(request, "papers/day.html", {"digest": None, "is_home": True})
     return _day_render(request, latest, is_home=True)
 
 

@@ -52,7 +52,9 @@ def test_listing_to_public_page_and_an_edit_that_survives_a_replacement(
 
     body = client.get(public_url).content.decode()
     assert EDITED in body
-    assert f"测试用中文标题 {PAPER}" in body  # the machine title, reviewed on publish
+    # Publishing vouches for no Chinese: the machine title waits for a person's review.
+    assert f"测试用中文标题 {PAPER}" not in body
+    assert "尚未翻译 / not yet translated" in body
     assert "论文研究大语言模型" in body
 
     # arXiv replaces the paper with a new abstract; the machine writes a new summary.

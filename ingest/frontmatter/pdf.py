@@ -22,6 +22,7 @@ import pypdfium2.raw as pdfium_raw
 
 from ingest.frontmatter.types import TEXT_LIMIT, FrontMatter, FrontMatterUnreadable, unique
 from papers.institutions import Registry, registry_get
+from papers.institutions.splitting import NOTE_START
 
 STAMP = re.compile(r"^arXiv:\s?\d{4}\.\d{4,5}(?:v\d+)?\s*\[[^\]]+\]\s+\d{1,2}\s\w{3}\s\d{4}$")
 HEADER_END = re.compile(
@@ -140,6 +141,8 @@ def footnote_lines(lines: list[str]) -> list[str]:
             for following in lines[i + 1 : i + 8]:
                 if re.fullmatch(r"\d+", following) or STAMP.match(following):
                     break
+                if NOTE_START.match(following):
+                    break  # the permission/copyright block after the addresses
                 paragraph.append(following)
             found.append(" ".join(paragraph))
             continue
@@ -163,6 +166,15 @@ def front_matter_from_pdf(content: bytes, *, registry: Registry | None = None) -
     registry = registry or registry_get()
     sized = [(line, size) for line, size in page_lines(content) if not STAMP.match(line)]
     text_layer_check(sized)
+    affiliations, readable = affiliation_lines(sized, registry)
+    return FrontMatter(
+        kind="pdf", authors=(), lines=unique(affiliations), text=readable[:TEXT_LIMIT]
+    )
+
+
+def affiliation_lines(sized: list[tuple[str, float]], registry: Registry) -> tuple[list[str], str]:
+    """The affiliation lines of a first page read as lines with their font size (the arXiv
+    stamp left out), and the front matter as an editor reads it (see the module docstring)."""
     lines = [line for line, _ in sized]
     end = header_end(lines)
     header = sized[:end]
@@ -171,11 +183,8 @@ def front_matter_from_pdf(content: bytes, *, registry: Registry | None = None) -
     candidates = [
         line for line, size in header if not (size >= 0.97 * title_size and size > 1.15 * body_size)
     ]
+    footnotes = footnote_lines(lines[end:])
     affiliations = [line for line in candidates if is_affiliation(line, registry)]
-    affiliations += [line for line in footnote_lines(lines[end:]) if is_affiliation(line, registry)]
-    readable = "\n".join(
-        lines[:end] + [f"[footnote] {line}" for line in footnote_lines(lines[end:])]
-    )
-    return FrontMatter(
-        kind="pdf", authors=(), lines=unique(affiliations), text=readable[:TEXT_LIMIT]
-    )
+    affiliations += [line for line in footnotes if is_affiliation(line, registry)]
+    readable = "\n".join(lines[:end] + [f"[footnote] {line}" for line in footnotes])
+    return affiliations, readable

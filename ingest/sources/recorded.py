@@ -46,8 +46,9 @@ class RecordedFiles:
 
     Listing feeds come first, one listing batch each (they carry the listing and its date);
     empty ones, and with `categories` those of other categories, are left out. Then API
-    replies, one batch each (they complete the listed papers, or add papers announced on the
-    listing after their submission, in `categories` when given). A file that cannot be read
+    replies, one batch each: they complete the papers a feed listed (metadata only, as the
+    live ingest asks the API for a feed's papers), and add the others as announced on the
+    listing after their submission (in `categories` when given). A file that cannot be read
     or parsed becomes a batch with only its error; the other files still count. Raises
     nothing of its own.
     """
@@ -69,20 +70,26 @@ class RecordedFiles:
                 unreadable.append(f"{file.name}: {exc}")
         if unreadable:
             yield Batch(errors=unreadable)
+        listed: set[str] = set()  # arXiv ids of the feeds' papers
         # Feeds first: a stable sort keeps the names' order within feeds and API replies.
         for name, body in sorted(replies, key=lambda reply: not _is_feed(reply[1])):
             try:
-                batch = self._batch(body)
+                batch = self._batch(body, listed=listed)
             except ArxivError as exc:
                 yield Batch(errors=[f"{name}: {exc}"])
                 continue
             if batch is not None:
+                listed.update(record.arxiv_id for record in batch.records if batch.listing)
                 yield batch
 
-    def _batch(self, body: bytes) -> Batch | None:
-        """One reply's batch, None for a listing left out; raises ArxivError if malformed."""
+    def _batch(self, body: bytes, *, listed: set[str]) -> Batch | None:
+        """One reply's batch, None for a listing left out; raises ArxivError if malformed.
+        An API reply derives listings only for papers no feed (`listed`) named."""
         if not _is_feed(body):
-            return api_batch(api_page_parse(body).records, categories=self.categories)
+            records = api_page_parse(body).records
+            unlisted = [record for record in records if record.arxiv_id not in listed]
+            derived = api_batch(unlisted, categories=self.categories).announcements
+            return Batch(records=records, announcements=derived)
         listing = listing_parse(body, category=None)
         if not listing.items or (self.categories and listing.category not in self.categories):
             return None

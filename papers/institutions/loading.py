@@ -7,6 +7,7 @@ acronyms a paper most likely means). Built once per process (about a second, see
 bench/institutions.py), then shared.
 """
 
+import dataclasses
 import json
 import threading
 from pathlib import Path
@@ -35,6 +36,20 @@ def curated_read(path: Path = CURATED) -> tuple[list[Organisation], dict[str, st
     return organisations, dict(data.get("preferred_acronyms", {}))
 
 
+def curated_added_names(path: Path = CURATED) -> dict[str, dict]:
+    """Names papers use for records of the registry that the registry lacks, by record key:
+    {"https://ror.org/…": {"aliases": [...], "acronyms": [...], "source": "…"}}."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {entry["key"]: entry for entry in data.get("added_names", ())}
+
+
+def with_added_names(org: Organisation, added: dict) -> Organisation:
+    """The record with the curated aliases and acronyms it lacks."""
+    aliases = tuple(dict.fromkeys((*org.aliases, *added.get("aliases", ()))))
+    acronyms = tuple(dict.fromkeys((*org.acronyms, *added.get("acronyms", ()))))
+    return dataclasses.replace(org, aliases=aliases, acronyms=acronyms)
+
+
 def registry_source() -> Path:
     """The compact-format file the registry is built from (see the module docstring)."""
     configured = getattr(settings, "INSTITUTION_REGISTRY_PATH", "")
@@ -44,9 +59,14 @@ def registry_source() -> Path:
 
 
 def registry_load(path: Path) -> Registry:
-    """A registry of the records in `path` with the curated supplement; a curated record with
-    a key already in the file is skipped (the registry's own record wins)."""
-    organisations = list(organisations_read(path))
+    """A registry of the records in `path` with the curated supplement: its organisations (a
+    curated record with a key already in the file is skipped: the registry's own record wins)
+    and the names it adds to records of the file."""
+    added = curated_added_names()
+    organisations = [
+        with_added_names(org, added[org.key]) if org.key in added else org
+        for org in organisations_read(path)
+    ]
     keys = {org.key for org in organisations}
     curated, preferred = curated_read()
     organisations.extend(org for org in curated if org.key not in keys)

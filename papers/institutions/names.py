@@ -52,6 +52,11 @@ UNIVERSITY_WORDS = {
     "universitet",
     "universitas",
 }
+# Words that say nothing about which organisation a name means (in its key form).
+_GENERIC = """university institute college school laboratory laboratories center research
+science sciences engineering technology department of and for the ai group team national
+international academy computer data artificial intelligence at in"""
+GENERIC_WORDS = frozenset(_GENERIC.split())
 OF_WORDS = {"de", "da", "do", "di", "degli", "del", "della", "des", "du", "of", "der"}
 LEGAL_SUFFIXES = {"inc", "ltd", "llc", "gmbh", "co", "limited", "plc", "corporation", "corp"}
 TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
@@ -83,6 +88,32 @@ def name_key(text: str) -> str:
     while len(out) > 1 and out[-1] in LEGAL_SUFFIXES:
         out.pop()
     return " ".join(out)
+
+
+LOOSE_DROP = frozenset(["the", "at", "and", "of", "de", "in"])
+TAIL = re.compile(
+    r"^(?P<head>.+\s(?:del|de|of|for|der|des|di|da|do|du|della|degli))\s(?P<tail>.+)$"
+)
+
+
+def loose_key(key: str) -> str:
+    """A name key without spaces, hyphen breaks and small words, so spacing and wording
+    variants meet: "HongKong University of Science & Technology", "University of Illinois
+    at Urbana-Champaign" (ROR: "University of Illinois Urbana-Champaign")."""
+    return "".join(w for w in key.split() if w not in LOOSE_DROP)
+
+
+def acronym_tail_key(name: str) -> str:
+    """The key of a name whose last words after "of/de/del/…" are written as their initials,
+    as papers print a parent organisation ("Centro de … del Instituto Politécnico Nacional" →
+    "centro de … del ipn"), or "" when the tail is not two or more capitalised words."""
+    parts = TAIL.match(name)
+    if not parts:
+        return ""
+    tail = [w for w in parts["tail"].split() if w[:1].isupper()]
+    if len(tail) < 2 or len(tail) != len(parts["tail"].split()) or len(parts["head"].split()) < 3:
+        return ""
+    return name_key(f"{parts['head']} {''.join(w[0] for w in tail)}")
 
 
 def swapped_key(key: str) -> str:

@@ -58,12 +58,14 @@ class InstitutionMatch:
     unmatched (to be shown to editors, never to readers as a match); `score`: 1.0 for an exact
     name or alias, 0.9 for an acronym or a word-order swap, 0.8 for a name found inside a longer
     string, 0.0 unmatched; `how`: which rule matched ("name", "alias", "acronym", "swap",
-    "zh", "inside", "unmatched")."""
+    "zh", "inside", "loose", "unmatched"); `shape`: for an unmatched string, what it reads like
+    ("org", "institute", see `shapes.organisation_shape`)."""
 
     text: str
     organisation: Organisation | None
     score: float = 0.0
     how: str = "unmatched"
+    shape: str = ""
 
 
 def organisation_from_record(record: dict) -> Organisation:

@@ -2,13 +2,17 @@
 
 Every name, alias and Chinese name is indexed by its normal form (`names.name_key`/`zh_key`),
 acronyms by their exact spelling. A string is looked up as a name, then with "University of X"
-↔ "X University" swapped (only if the registry has that form), then as an acronym, then (for
-short strings) as a name inside it ("Google Brain" → Google). Ambiguity (several "MIT"s,
-"Northwestern University" in the US and the Philippines) is settled by the countries the line
-names, then a name over an alias, editors' and curated records over ROR, then prominence
-(education/company/funder types, how many names the record has); an acronym still ambiguous
-after that stays unmatched. Precision first: a string that matches nothing is kept (unmatched)
-only when it reads like an organisation ("… University", "… Inc.", "… Lab").
+↔ "X University" swapped (only if the registry has that form), then in its loose form
+(spacing and small words: "HongKong", "Illinois at Urbana-Champaign"; a parent written as its
+initials: "… del IPN"), then as an acronym, then (for short strings) as a name inside it
+("Google Brain" → Google). Ambiguity (several "MIT"s, "Northwestern University" in the US and
+the Philippines) is settled by the countries the line names, then a name over an alias,
+editors' and curated records over ROR, then prominence (education/company/funder types, how
+many names the record has); an acronym several records share stays unmatched unless the
+line's country or the preferred table settles it. A laboratory record named after its
+university's acronym ("MIT CSAIL") gives the university. Precision first: a string that
+matches nothing is kept (unmatched) only when it reads like an organisation (`shapes`), and
+the parts of an organisation the line names are folded into it (`units`).
 """
 
 import re
@@ -16,13 +20,23 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from papers.institutions.names import has_han, name_key, swapped_key, zh_key
+from papers.institutions.names import (
+    GENERIC_WORDS,
+    acronym_tail_key,
+    has_han,
+    loose_key,
+    name_key,
+    swapped_key,
+    zh_key,
+)
 from papers.institutions.organisations import InstitutionMatch, Organisation
+from papers.institutions.shapes import organisation_shape
 from papers.institutions.splitting import (
     is_place_or_postcode,
     line_country_hints,
     line_segments,
 )
+from papers.institutions.units import without_subunits
 
 ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&.\-]{1,11}$")
 ORG_WORDS = re.compile(
@@ -39,40 +53,20 @@ SUBUNIT_START = re.compile(
 )
 # Words that say nothing about which organisation a string names: an inside match must not
 # be one of them alone.
-GENERIC = frozenset(
-    [
-        "university",
-        "institute",
-        "college",
-        "school",
-        "laboratory",
-        "laboratories",
-        "center",
-        "research",
-        "science",
-        "sciences",
-        "engineering",
-        "technology",
-        "department",
-        "of",
-        "and",
-        "for",
-        "the",
-        "ai",
-        "group",
-        "team",
-        "national",
-        "international",
-        "academy",
-        "computer",
-        "data",
-    ]
-)
+GENERIC = GENERIC_WORDS
 KIND_WORDS = frozenset(
     ["university", "institute", "college", "school", "academy", "laboratory", "center", "hospital"]
 )
-HOW_RANK = {"name": 0, "zh": 0, "alias": 1, "swap": 1, "acronym": 2, "inside": 3}
-SCORE = {"name": 1.0, "alias": 1.0, "zh": 1.0, "swap": 0.9, "acronym": 0.9, "inside": 0.8}
+HOW_RANK = {"name": 0, "zh": 0, "alias": 1, "swap": 1, "loose": 1, "acronym": 2, "inside": 3}
+SCORE = {
+    "name": 1.0,
+    "alias": 1.0,
+    "zh": 1.0,
+    "swap": 0.9,
+    "loose": 0.9,
+    "acronym": 0.9,
+    "inside": 0.8,
+}
 MAX_INSIDE_WORDS = 5
 MAX_JOINED_SEGMENTS = 3
 
@@ -94,6 +88,7 @@ class _Index:
 
     def __init__(self, organisations: Iterable[Organisation]):
         self.names: dict[str, list[tuple[Organisation, str]]] = defaultdict(list)
+        self.loose: dict[str, list[Organisation]] = defaultdict(list)
         self.acronyms: dict[str, list[Organisation]] = defaultdict(list)
         self.zh: dict[str, list[Organisation]] = defaultdict(list)
         self.zh_lengths: set[int] = set()
@@ -110,7 +105,10 @@ class _Index:
                 self.acronyms[acronym].append(org)
             for zh_name in org.name_zh_all or ((org.name_zh,) if org.name_zh else ()):
                 self._add_zh(zh_name, org)
+            if tail := acronym_tail_key(org.name):
+                self._add_loose(tail, org)
         self.names.default_factory = None
+        self.loose.default_factory = None
         self.acronyms.default_factory = None
         self.zh.default_factory = None
 
@@ -118,6 +116,13 @@ class _Index:
         key = name_key(name)
         if key and all(o.key != org.key for o, _ in self.names[key]):
             self.names[key].append((org, how))
+        if " " in key:
+            self._add_loose(key, org)
+
+    def _add_loose(self, key: str, org: Organisation) -> None:
+        orgs = self.loose[loose_key(key)]
+        if not any(o is org for o in orgs):
+            orgs.append(org)
 
     def _add_zh(self, name: str, org: Organisation) -> None:
         key = zh_key(name)
@@ -204,18 +209,33 @@ class Registry:
                 continue
             segment = segments[i]
             i += 1
-            if ORG_WORDS.search(segment.casefold()):
-                found.append(InstitutionMatch(text=segment, organisation=None))
-        return _without_subunits(found)
+            found.extend(self._unmatched(segment, hints))
+        return without_subunits(found)
+
+    def _unmatched(self, segment: str, hints: frozenset[str]) -> list[InstitutionMatch]:
+        """What a segment the registry does not know names: its parts when it joins two
+        known organisations with "and" ("University of Toronto and Vector Institute"), else
+        itself when it reads like an organisation (see `shapes`), else nothing."""
+        parts = re.split(r"\s+and\s+", segment)
+        if len(parts) > 1:
+            matches = [self._match_text(part, hints, inside=True) for part in parts]
+            if all(matches):
+                return matches
+        shape = organisation_shape(segment)
+        if shape in ("org", "institute"):
+            return [InstitutionMatch(text=segment, organisation=None, shape=shape)]
+        return []
 
     def _longest_match(
-        self, segments: list[str], start: int, hints: frozenset[str]
+        self, segments: tuple[str, ...], start: int, hints: frozenset[str]
     ) -> tuple[InstitutionMatch | None, int]:
         for span in range(min(MAX_JOINED_SEGMENTS, len(segments) - start), 0, -1):
-            text = ", ".join(segments[start : start + span])
-            match = self._match_text(text, hints, inside=span == 1)
-            if match is not None:
-                return match, span
+            parts = segments[start : start + span]
+            # the pieces were cut at a comma or at "&" ("Univ. of Science & Technology")
+            for text in dict.fromkeys((", ".join(parts), " and ".join(parts))):
+                match = self._match_text(text, hints, inside=span == 1)
+                if match is not None:
+                    return match, span
         return None, 1
 
     def _match_text(
@@ -227,8 +247,16 @@ class Registry:
             return self._match_zh(text, hints)
         key = name_key(text)
         candidates = self._name_candidates(key, "")
+        if len(key.split()) == 1 and key in GENERIC:
+            return None  # "Engineering", "Research": a word, not a name
         if not candidates and (swapped := swapped_key(key)):
             candidates = self._name_candidates(swapped, "swap")
+        if not candidates and len(key) >= 12:
+            candidates = [
+                _Candidate(org, "loose", layer)
+                for layer, index in enumerate(self._layers)
+                for org in index.loose.get(loose_key(key), ())
+            ]
         if not candidates:
             candidates = self._acronym_candidates(text)
         if not candidates and (parenthesis := re.search(r"\(([^()]+)\)\s*$", text)):
@@ -243,10 +271,23 @@ class Registry:
         org = self._best(candidates, hints, text)
         if org is not None:
             how = next(c.how for c in candidates if c.org.key == org.key)
+            org = self._parent(org, hints)
             return InstitutionMatch(text=text, organisation=org, score=SCORE[how], how=how)
         if inside:
             return self._match_inside(text, hints)
         return None
+
+    def _parent(self, org: Organisation, hints: frozenset[str]) -> Organisation:
+        """The university a laboratory record is named after by its acronym ("MIT Computer
+        Science and Artificial Intelligence Laboratory" → MIT), else the record itself."""
+        types = set(org.types)
+        if not {"facility", "other"} & types or {"education", "company"} & types:
+            return org
+        first = org.name.split()[0]
+        if not ACRONYM.match(first) or sum(c.isupper() for c in first) < 2:
+            return org
+        parent = self._best(self._acronym_candidates(first), hints, first)
+        return parent if parent is not None and "education" in parent.types else org
 
     def _name_candidates(self, key: str, how: str) -> list[_Candidate]:
         return [
@@ -297,10 +338,12 @@ class Registry:
                     continue  # "Universität München" inside "Technische Universität München"
                 candidates = self._name_candidates(key, "inside")
                 if size == 1:
+                    # "Tencent AI Lab", "Google Assistant", but never "Max Welling" (a person)
+                    known = key in self._preferred or rest <= GENERIC
                     candidates = [
                         c
                         for c in candidates + self._acronym_candidates(part)
-                        if "company" in c.org.types or not c.org.ror_id
+                        if not c.org.ror_id or (known and "company" in c.org.types)
                     ]
                 if org := self._best(candidates, hints, part):
                     return InstitutionMatch(text=text, organisation=org, score=0.8, how="inside")
@@ -315,7 +358,8 @@ class Registry:
         for c in candidates:
             unique.setdefault(c.org.key, c)
         ranked = list(unique.values())
-        if hints and any(c.org.country in hints for c in ranked):
+        narrowed = bool(hints) and any(c.org.country in hints for c in ranked)
+        if narrowed:
             ranked = [c for c in ranked if c.org.country in hints]
         if len(ranked) == 1:
             return ranked[0].org
@@ -327,50 +371,9 @@ class Registry:
         ranked.sort(key=lambda c: (HOW_RANK[c.how], c.layer, -prominence(c.org)))
         first, second = ranked[0], ranked[1]
         tied = (HOW_RANK[first.how], first.layer) == (HOW_RANK[second.how], second.layer)
-        if first.how == "acronym" and tied and prominence(first.org) - prominence(second.org) < 0.5:
+        # an acronym several records share: without the line's country or a preference,
+        # none; within the country, only a clearly more prominent record
+        clear = narrowed and prominence(first.org) - prominence(second.org) >= 0.5
+        if first.how == "acronym" and tied and not clear:
             return None
         return first.org
-
-
-def _without_subunits(found: list[InstitutionMatch]) -> list[InstitutionMatch]:
-    """Drop departments, labs and institutes that the same line places in an organisation
-    it also names (a matched record, or any later organisation string)."""
-    kept: list[InstitutionMatch] = []
-    for position, match in enumerate(found):
-        later = found[position + 1 :]
-        others = [m for m in found if m is not match]
-        if match.organisation is None:
-            if SUBUNIT_START.match(match.text.casefold()) and others:
-                continue
-            if any(_same_first_word(match, m) for m in later if m.organisation):
-                continue  # "Northwestern Institute on …, Northwestern University"
-        elif any(_unit_of(match, m) for m in later):
-            continue
-        if all(_identity(m) != _identity(match) for m in kept):
-            kept.append(match)
-    return kept
-
-
-def _unit_of(unit: InstitutionMatch, parent: InstitutionMatch) -> bool:
-    """Whether a matched facility record is a unit of a university named later in the line:
-    one of its names contains the university's name, or both start with the same word
-    ("Northwestern Institute on Complex Systems", "Northwestern University")."""
-    org, university = unit.organisation, parent.organisation
-    if org is None or university is None or not set(org.types) <= {"facility", "other"}:
-        return False
-    if "education" not in university.types:
-        return False
-    parent_key = name_key(university.short_name)
-    if any(parent_key in name_key(n) for n in (org.name, *org.aliases)):
-        return True
-    return _same_first_word(unit, parent)
-
-
-def _same_first_word(unit: InstitutionMatch, parent: InstitutionMatch) -> bool:
-    unit_words = name_key(unit.text).split()
-    parent_words = name_key(parent.organisation.short_name).split()
-    return bool(unit_words and parent_words) and unit_words[0] == parent_words[0]
-
-
-def _identity(match: InstitutionMatch) -> str:
-    return match.organisation.key if match.organisation else f"text:{name_key(match.text)}"

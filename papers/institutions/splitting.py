@@ -8,6 +8,8 @@ hints for ambiguous acronyms.
 """
 
 import re
+import unicodedata
+from functools import lru_cache
 
 from papers.institutions.names import ascii_fold
 
@@ -16,12 +18,19 @@ URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w\-]+\.(?:com|org|net|edu|io|ai|cn
 BRACED = re.compile(r"\{[^{}]*\}?")
 NOTE = re.compile(
     r"(?:equal(?:ly)? contribut\w*|contributed equally|corresponding authors?|"
-    r"work (?:done|performed) (?:while|during|at)|project lead|these authors)[^,;.]*",
+    r"(?:work|research|part of this work) (?:was )?(?:done|performed|conducted|carried out) "
+    r"(?:while|during|at|when|as)|(?:an )?intern(?:ship)? at|(?:now|currently|presently) "
+    r"(?:at|with)|(?:present|current|permanent) address|on leave from|project leads?|"
+    r"these authors)[^,;.]*",
     re.I,
 )
 MARKS = "*∗†‡§¶‖♯♮♭⋆★☆✉#±∓⊥⊤♠♣♥♦"
 MARK_RUN = re.compile(
     rf"(?:(?<=\s)|^)[{re.escape(MARKS)}\d,]+(?=\s*[A-Z\u3400-\u9fff])|[{re.escape(MARKS)}]+"
+)
+# "a Fudan University, b …"; "Also with Microsoft Research"
+LETTER_MARK = re.compile(
+    r"^(?:[a-h]|[Aa]lso\s+(?:with|at)|(?:[Aa]lso\s+)?[Aa]ffiliated\s+with)\s+(?=[A-Z\u3400-\u9fff])"
 )
 SEPARATORS = re.compile(r"\s*(?:[,;，、；|/]|\s&(?:\s|$))\s*")
 POSTCODE = re.compile(r"^(?:[A-Z]{1,2}-?)?\d[\d\- ]{2,}\d?$|^\d+$")
@@ -180,10 +189,66 @@ CHINESE_CITIES = {
 }  # fmt: skip
 
 
+# Spacing accents a PDF text layer prints beside their letter ("F´ısica", "M ´ exico"), and
+# the combining accent each stands for.
+SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "˜": "\u0303", "ˆ": "\u0302",
+                   "¸": "\u0327", "ˇ": "\u030c", "˚": "\u030a"}  # fmt: skip
+ACCENTS = "".join(SPACING_ACCENTS)
+SPACING_ACCENT = re.compile(rf"\s?([{ACCENTS}])\s?([A-Za-zıȷ])|\s[{ACCENTS}](?=\s|$)")
+# Unicode categories of characters that can only be a footnote mark next to a name: symbols,
+# modifier letters (superscript ᵃ ᵇ), superscript/circled digits, private-use and unassigned
+# code points (a font's own glyphs), plus "?" and U+FFFD (a glyph the text layer lost).
+MARK_CATEGORIES = frozenset({"So", "Sm", "Sk", "Co", "Cn", "Lm", "No"})
+KEPT_SYMBOLS = frozenset("&+'’ʼ©®™")
+# A note that runs to the end of the line: funding, venue, licence, status, correspondence,
+# keywords, captions. What follows it on the line is part of the note, never an affiliation.
+NOTE_START = re.compile(
+    r"^(?:©|\(c\)\s|copyright\b|permission to\b|licensed\b|this (?:work|research|paper|"
+    r"article|project|study|material) (?:is|was|has|were)\b|(?:partially |partly |also )?"
+    r"(?:supported|funded|sponsored)\b|(?:in )?proceedings\b|published\b|accepted\b|"
+    r"under review\b|submitted\b|preprint\b|to appear\b|(?:\d+(?:st|nd|rd|th) )?"
+    r"(?:annual |international )*(?:conference|workshop|symposium)\b|keywords?\b|index terms\b|"
+    r"figure\s?\d|fig\.\s?\d|table\s?\d|correspond\w*\b|e-?mails?\b|contact\b|"
+    r"code\b|project page\b|available\b|technical report\b|arxiv\b)",
+    re.I,
+)
+
+
+def accents_joined(text: str) -> str:
+    """Spacing accents of a PDF text layer put back on their letter ("F´ısica" → "Física",
+    "M ´ exico" → "México"); a stray one is dropped."""
+    if not any(c in SPACING_ACCENTS for c in text):
+        return text
+
+    def join(match: re.Match) -> str:
+        if match.group(1) is None:
+            return ""
+        letter = {"ı": "i", "ȷ": "j"}.get(match.group(2), match.group(2))
+        return unicodedata.normalize("NFC", letter + SPACING_ACCENTS[match.group(1)])
+
+    return SPACING_ACCENT.sub(join, text)
+
+
+def is_mark(char: str) -> bool:
+    """Whether a character can only be a footnote mark (see MARK_CATEGORIES)."""
+    if char in "?\ufffd":
+        return True
+    if char in KEPT_SYMBOLS or char.isascii():
+        return char in MARKS
+    return unicodedata.category(char) in MARK_CATEGORIES
+
+
+def marks_unified(text: str) -> str:
+    """Every mark character written as "†", so one pattern finds them all."""
+    if text.isascii() and "?" not in text:
+        return text
+    return "".join("†" if is_mark(c) else c for c in text)
+
+
 def line_clean(line: str) -> str:
     """The line without emails, URLs, braced e-mail lists, notes and "Affiliation:" labels,
     footnote marks turned into "; " separators; whitespace collapsed."""
-    text = " ".join(line.split())
+    text = marks_unified(accents_joined(" ".join(line.split())))
     text = re.sub(r"^\s*(?:affiliations?|authors?[’']? addresses)\s*:\s*", "", text, flags=re.I)
     for pattern in (EMAIL, URL, BRACED, NOTE):
         text = pattern.sub(" ", text)
@@ -192,24 +257,28 @@ def line_clean(line: str) -> str:
     return " ".join(text.split()).strip(" ,;.&")
 
 
-def line_segments(line: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def line_segments(line: str) -> tuple[str, ...]:
     """The cleaned line cut at commas, semicolons, slashes, " & " and Chinese separators; a
     piece starting with a lower-case connector ("at Chicago") is
     joined back to the piece before it."""
     segments: list[str] = []
     for piece in SEPARATORS.split(line_clean(line)):
-        piece = piece.strip(" .:")
+        piece = LETTER_MARK.sub("", piece.strip(" .:"))
         if piece.count("(") != piece.count(")"):
             piece = piece.strip("()[]")
+        if NOTE_START.match(piece):
+            break
         if not piece:
             continue
         if segments and piece.startswith(CONNECTORS):
             segments[-1] = f"{segments[-1]} {piece}"
         else:
             segments.append(piece)
-    return segments
+    return tuple(segments)
 
 
+@lru_cache(maxsize=20_000)
 def place_country(segment: str) -> str:
     """The ISO country a segment names (a country, a US state, a big Chinese city), or ""."""
     folded = " ".join(re.sub(r"[^\w' ]", " ", ascii_fold(segment)).split())

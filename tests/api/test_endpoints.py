@@ -109,10 +109,27 @@ def test_day_with_only_drafts_is_404(client, newsroom):
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_latest_day_ignores_newer_drafts(client, newsroom):
-    response = client.get("/api/v1/days/latest")
+def test_latest_day_lists_its_published_topics_and_papers_and_ignores_newer_drafts(
+    client, newsroom
+):
+    # The vision paper is on the llm page too: the day counts it once.
+    TopicHitFactory(
+        paper=newsroom["vision"],
+        topic=newsroom["topic"],
+        confidence=0.5,
+        review_state=TopicHit.ReviewState.ACCEPTED,
+    )
 
-    assert response.json() == {"announce_date": str(DAY)}
+    body = client.get("/api/v1/days/latest").json()
+
+    assert (body["announce_date"], body["paper_count"]) == (str(DAY), 3)
+    topics = {t["topic"]["slug"]: (t["paper_count"], ids(t["papers"])) for t in body["topics"]}
+    assert topics == {
+        "llm": (3, ["2604.90001", "2604.90002", "2604.90003"]),
+        "vision": (1, ["2604.90003"]),
+    }
+    assert body["topics"][0]["published_at"] is not None
+    assert body["topics"][0]["papers"][0]["reason"] == "标题提到大语言模型"
 
 
 def test_latest_day_before_anything_is_published_is_404(client, db):

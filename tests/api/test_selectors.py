@@ -3,7 +3,8 @@
 import pytest
 
 from papers.models import TopicHit
-from public.selectors import day_pages_list, topic_day_get, topic_pages_list
+from public.dates import day_pages_list, topic_pages_list
+from public.selectors import topic_day_get
 from tests.api.conftest import DAY, NEXT_DAY, page_published, paper_listed
 
 pytestmark = pytest.mark.django_db

@@ -73,7 +73,8 @@ def test_ingest_command_fails_loudly_when_the_run_fails(fake_arxiv):
 def test_ingest_command_from_the_bundled_sample():
     out = io.StringIO()
     call_command("ingest", "--from-dir", "papers/sample", stdout=out)
-    assert "new 123" in out.getvalue()
+    assert "2026-06-16: ok — new 543" in out.getvalue()
+    assert "metadata pending 0" in out.getvalue()
     assert Announcement.objects.filter(category="cs.AI").exists()
 
 

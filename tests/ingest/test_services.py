@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 LISTING_DATE = FEED_DATE
 SAMPLE = Path(__file__).resolve().parents[2] / "papers" / "sample"
+SAMPLE_DAY = dt.date(2026, 6, 16)
 
 
 def _writes(queries) -> list[str]:
@@ -213,14 +214,29 @@ def test_enrichment_is_queued_for_new_and_changed_papers_only(fake_arxiv, monkey
     assert queued == [Paper.objects.get(arxiv_id="2604.21935").pk]
 
 
-def test_recorded_sample_directory_produces_announcements_idempotently(db):
+def test_recorded_sample_lists_two_complete_days_idempotently(db):
     run = services.directory_ingest(path=SAMPLE)
-    assert run.status == RunStatus.PARTIAL  # the feed's 3 papers are in no API file
-    assert run.new_count == 123 and run.pending_count == 3
-    assert Announcement.objects.filter(announce_date=LISTING_DATE, category="cs.AI").count() == 3
-    brevio = Paper.objects.get(arxiv_id="2604.26951")
-    assert brevio.metadata_state == Paper.MetadataState.COMPLETE
+
+    assert (run.status, run.announce_date, run.pending_count) == (RunStatus.OK, SAMPLE_DAY, 0)
+    assert (run.new_count, run.cross_count, run.replaced_count) == (543, 144, 2)
+    assert set(Announcement.objects.values_list("announce_date", flat=True)) == {
+        dt.date(2026, 4, 30),
+        SAMPLE_DAY,
+    }
+    # A feed's paper keeps the feed's listings; the API reply only completes it.
+    replaced = Paper.objects.get(arxiv_id="2603.04592")
+    assert (replaced.version, replaced.comments, replaced.metadata_state) == (
+        2,
+        "Accepted by ACL 2026 Findings",
+        Paper.MetadataState.COMPLETE,
+    )
+    listings = replaced.announcements.values_list("announce_date", "category", "announce_type")
+    assert set(listings) == {
+        (SAMPLE_DAY, "cs.CL", "replace"),
+        (SAMPLE_DAY, "cs.CV", "replace-cross"),
+    }
     # API-only: listed on the first listing after its submission (Wed 29 Apr, 17:59 UTC).
+    brevio = Paper.objects.get(arxiv_id="2604.26951")
     assert set(brevio.announcements.values_list("announce_date", "category", "announce_type")) == {
         (dt.date(2026, 4, 30), "cs.CL", "new"),
         (dt.date(2026, 4, 30), "cs.AI", "cross"),
@@ -229,7 +245,7 @@ def test_recorded_sample_directory_produces_announcements_idempotently(db):
     with CaptureQueriesContext(connection) as queries:
         again = services.directory_ingest(path=SAMPLE)
     assert _writes(queries.captured_queries) == []
-    assert again.unchanged_count == 123
+    assert again.unchanged_count == run.new_count + run.cross_count + run.replaced_count
 
 
 def test_backfill_queries_submission_windows_and_lists_papers(fake_arxiv, settings):

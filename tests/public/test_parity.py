@@ -241,8 +241,8 @@ def test_inactive_topic_is_absent_everywhere(client, newsroom):
         {"announce_date": str(NEXT_DAY), "topic_count": 1},
         {"announce_date": str(DAY), "topic_count": 2},
     ]
-    overview = client.get(f"/{DAY}/").context["overview"]
-    assert {entry.topic.slug: entry.count for a in overview.areas for entry in a.topics} == {
+    digest = client.get(f"/{DAY}/").context["digest"]
+    assert {entry.topic.slug: entry.paper_count for a in digest.areas for entry in a.topics} == {
         "llm": 3,
         "vision": 1,
     }

@@ -27,19 +27,33 @@ def html(response) -> str:
     return response.content.decode()
 
 
-def test_home_shows_latest_published_date_with_counts_per_topic(client):
+def test_home_shows_the_latest_day_with_each_published_topics_papers(client):
     llm, vision = TopicFactory(name_zh="语言大模型"), TopicFactory(name_zh="视觉")
-    listed_paper(llm), listed_paper(llm)
-    listed_paper(vision, day=DAY + dt.timedelta(days=1))
+    listed_paper(llm, title="Reviewed paper", title_zh_machine="已审中文标题", confidence=0.9)
+    listed_paper(llm, title="Unreviewed paper", title_zh_machine="未审机器标题", reviewed=False)
+    listed_paper(vision, title="Draft-only paper", day=DAY + dt.timedelta(days=1))
     page_publish(llm)
     page_draft(vision, DAY + dt.timedelta(days=1))
 
     body = html(client.get("/"))
 
-    assert "2026-04-27" in body
-    assert "04-27 收录 2 篇" in body
-    assert "cs.CL, cs.AI, cs.LG" in body
-    assert "2026-04-28" not in body
+    assert "2026-04-27" in body and "2 篇" in body and "cs.CL, cs.AI, cs.LG" in body
+    assert body.index("已审中文标题") < body.index("Unreviewed paper")  # the page's order
+    assert "Reviewed paper" not in body  # a Chinese reader gets the Chinese title
+    assert "未审机器标题" not in body and "尚未翻译 / not yet translated" in body
+    assert "本文研究大语言模型的蒸馏。" in body  # the reviewed one-line summary
+    assert "视觉" not in body and "Draft-only paper" not in body and "2026-04-28" not in body
+
+
+def test_home_in_english_shows_english_titles(client):
+    topic = TopicFactory()
+    listed_paper(topic, title="Reviewed paper", title_zh_machine="已审中文标题")
+    page_publish(topic)
+
+    body = html(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "Reviewed paper" in body and "已审中文标题" not in body
+    assert "1 paper<" in body and "not yet translated" not in body
 
 
 def test_home_without_anything_published_says_so(client):

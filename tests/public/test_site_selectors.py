@@ -6,7 +6,7 @@ import pytest
 
 from ingest.schedule import is_listing_date
 from papers.models import TopicHit
-from public.dates import date_overview_get, published_dates_around_get, topic_latest_date_get
+from public.dates import day_digest_get, published_dates_around_get, topic_latest_date_get
 from public.selectors import feed_items_list, paper_detail_get
 from tests.factories import AnnouncementFactory, AreaFactory, TopicFactory, TopicHitFactory
 from tests.site_data import DAY, listed_paper, page_draft, page_publish
@@ -14,22 +14,41 @@ from tests.site_data import DAY, listed_paper, page_draft, page_publish
 pytestmark = pytest.mark.django_db
 
 
-def test_date_overview_counts_accepted_papers_of_published_topics_only():
+def test_day_digest_shows_published_topics_only_with_their_first_papers_and_counts():
     area = AreaFactory()
-    published, drafted = TopicFactory(area=area), TopicFactory(area=area)
-    listed_paper(published), listed_paper(published)
+    published, second, drafted = (TopicFactory(area=area, position=n) for n in range(3))
+    strong = listed_paper(published, confidence=0.9)
+    weak = listed_paper(published, confidence=0.7)
+    listed_paper(published, confidence=0.6)
     listed_paper(published, state=TopicHit.ReviewState.REJECTED)
     listed_paper(published, day=DAY + dt.timedelta(days=1))
+    TopicHitFactory(paper=strong, topic=second, review_state=TopicHit.ReviewState.ACCEPTED)
     listed_paper(drafted)
-    page_publish(published)
+    page_publish(published), page_publish(second)
     page_draft(drafted)
 
-    overview = date_overview_get(announce_date=DAY)
+    digest = day_digest_get(announce_date=DAY, per_topic=2)
 
-    [entry] = overview.areas
-    counts = {item.topic: (item.is_published, item.count) for item in entry.topics}
-    assert counts == {published: (True, 2), drafted: (False, 0)}
-    assert overview.total == 2 and overview.is_published
+    [entry] = digest.areas
+    shown = [(item.topic, item.paper_count, item.papers) for item in entry.topics]
+    assert shown == [(published, 3, [strong, weak]), (second, 1, [strong])]
+    assert all(paper.card["title"] for item in entry.topics for paper in item.papers)
+    assert digest.total == 3 and digest.is_published  # `strong` is on both pages: once
+
+
+def test_day_digest_reads_in_six_queries_whatever_the_topics_and_papers(
+    django_assert_num_queries,
+):
+    topics = TopicFactory.create_batch(3)
+    for topic in topics:
+        for _ in range(4):
+            listed_paper(topic)
+        page_publish(topic)
+
+    with django_assert_num_queries(6):
+        digest = day_digest_get(announce_date=DAY, per_topic=2)
+
+    assert [len(item.papers) for area in digest.areas for item in area.topics] == [2, 2, 2]
 
 
 def test_published_dates_around_skip_unpublished_days_and_other_topics():
