@@ -44,34 +44,18 @@ class EnrichmentRunAdmin(RunAdminMixin, admin.ModelAdmin):
         return obj.error.splitlines()[0][:120] if obj.error else ""
 
 
+COUNTS = ["topic", "version", "created_at", "labelled", "accepted", "rejected"]
+
+
 @admin.register(ScorerModel)
 class ScorerModelAdmin(admin.ModelAdmin):
     """Each trained version of a topic's scorer: on what, how well (out of fold), its bands."""
 
-    list_display = [
-        "topic",
-        "version",
-        "created_at",
-        "labelled",
-        "accepted",
-        "rejected",
-        "f1",
-        "threshold",
-    ]
+    list_display = [*COUNTS, "f1", "threshold"]
     list_filter = ["topic"]
     search_fields = ["topic__slug", "topic__name_zh"]
     list_select_related = ["topic"]
-    fields = [
-        "topic",
-        "version",
-        "created_at",
-        "labelled",
-        "accepted",
-        "rejected",
-        "threshold",
-        "library",
-        "reliability",
-    ]
+    fields = [*COUNTS, "threshold", "library", "reliability"]
     readonly_fields = fields
     actions = ["retrain"]
 

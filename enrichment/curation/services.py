@@ -116,22 +116,15 @@ def scorer_train_topic(*, topic: Topic, force: bool = False) -> ScorerModel | No
         "c": training.c,
         "seconds": round(time.perf_counter() - started, 1),
     }
-    return _scorer_store(
-        topic=topic,
-        scorer=training.scorer,
-        counts=counts,
-        digest=digest,
-        metrics=metrics,
-        threshold=threshold,
-    )
+    record = {"data_digest": digest, "metrics": metrics, "threshold": threshold, **counts}
+    return _scorer_store(topic=topic, scorer=training.scorer, record=record)
 
 
 @transaction.atomic
-def _scorer_store(
-    *, topic: Topic, scorer: TopicScorer, counts: dict, digest: str, metrics: dict, threshold
-) -> ScorerModel:
-    """The next version, stored under a lock on the topic (so two retrains never race for a
-    version number); the oldest beyond KEEP_VERSIONS are dropped (hits keep the number)."""
+def _scorer_store(*, topic: Topic, scorer: TopicScorer, record: dict) -> ScorerModel:
+    """The next version with `record` (ScorerModel fields: counts, data digest, metrics,
+    threshold), stored under a lock on the topic (so two retrains never race for a version
+    number); the oldest beyond KEEP_VERSIONS are dropped (hits keep the number)."""
     topic = Topic.objects.select_for_update().get(pk=topic.pk)
     previous = ScorerModel.objects.filter(topic=topic).order_by("-version").first()
     scorer.version = previous.version + 1 if previous else 1
@@ -139,19 +132,16 @@ def _scorer_store(
     row = ScorerModel.objects.create(
         topic=topic,
         version=scorer.version,
-        data_digest=digest,
-        metrics=metrics,
-        threshold=threshold,
         estimator=data,
         digest=data_hash,
         library=sklearn.__version__,
-        **counts,
+        **record,
     )
     stale = ScorerModel.objects.filter(topic=topic).order_by("-version")[KEEP_VERSIONS:]
     ScorerModel.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
     untouched = {DEFAULT_THRESHOLD, previous.threshold if previous else None}
-    if threshold is not None and topic.confidence_threshold in untouched:
-        Topic.objects.filter(pk=topic.pk).update(confidence_threshold=threshold)
+    if row.threshold is not None and topic.confidence_threshold in untouched:
+        Topic.objects.filter(pk=topic.pk).update(confidence_threshold=row.threshold)
     topic_hits_rescore(topic=topic, scorer=scorer)
     return row
 

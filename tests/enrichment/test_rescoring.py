@@ -44,11 +44,11 @@ def test_llm_proposals_get_the_scorers_confidence_and_keep_their_own(rescoring):
         title="Aligning large language models with direct preference optimization",
         abstract="We propose a DPO variant for LLM alignment that improves instruction following.",
     )
+    vision = "Real-time object detection for drones with YOLO"
     vision_paper = PaperFactory(
-        title="Real-time object detection for drones with YOLO",
-        abstract="We propose a lightweight convolutional detector for aerial images.",
+        title=vision,
+        abstract=f"{vision}: a light convolutional detector.",
         primary_category="cs.CV",
-        categories=["cs.CV", "cs.AI"],
     )
     papers_enrich(papers=[llm_paper, vision_paper], backend=rescoring)
     agreed = llm_paper.topic_hits.get()

@@ -1,4 +1,6 @@
-"""`manage.py scorer_train [--topic SLUG] [--force]`: train topic scorers now."""
+"""`manage.py scorer_train [--topic SLUG] [--force]`: train the next version of each active
+topic's scorer from the kept labels and editors' decisions (skipped when they did not change,
+unless --force)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,10 +9,7 @@ from topics.models import Topic
 
 
 class Command(BaseCommand):
-    help = (
-        "Train the next version of each active topic's scorer from the kept labels and editors' "
-        "decisions (skipped when they did not change, unless --force)."
-    )
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("--topic", action="append", help="only these topic slugs")
