@@ -1,9 +1,10 @@
 """A learned topic scorer: the calibrated probability that a paper belongs to one topic.
 
-Features: TF-IDF of word 1–2-grams over the title (counted twice), the abstract and the arXiv
-categories (as `cat_cs_cl` tokens); character n-grams were measured too and did not help (see
-the README). A logistic regression, its C chosen by stratified cross-validation
-(average precision of the out-of-fold scores), is the mean of its fold models; a calibrator
+Features: TF-IDF of word 1–2-grams over the title (counted twice), the abstract, the arXiv
+categories (as `cat_cs_cl` tokens) and the topic's keywords found (as marker tokens);
+character n-grams were measured too and did not help (see the README). A logistic
+regression, its C chosen by stratified cross-validation (average precision of the
+out-of-fold scores), is the mean of its fold models; a calibrator
 maps its score to a probability: Platt's sigmoid fitted on the out-of-fold scores, isotonic
 from ISOTONIC_MIN examples on. The nearest subtopic centroid picks a paper's subtopic.
 
@@ -26,6 +27,7 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
 
 from enrichment.backends.base import PaperSource
+from enrichment.backends.keywords import terms_found
 from enrichment.backends.taxonomy import TopicSpec
 
 C_GRID = (0.3, 1.0, 3.0, 10.0)
@@ -35,6 +37,7 @@ ISOTONIC_MIN = 1000
 MIN_EXAMPLES_PER_CLASS = 8
 EVIDENCE_TERMS = 5
 CATEGORY_PREFIX = "cat_"
+KEYWORD_IN_TITLE, KEYWORD_IN_ABSTRACT = "kw_in_title", "kw_in_abstract"
 
 
 @dataclass(frozen=True)
@@ -76,16 +79,22 @@ def taxonomy_examples(topic: TopicSpec) -> list[Example]:
     return examples
 
 
-def _words_text(source: PaperSource) -> str:
+def _words_text(source: PaperSource, keywords: tuple[str, ...]) -> str:
+    """What the word vectorizer reads: title twice, abstract, categories as tokens, and one
+    KEYWORD_IN_TITLE / KEYWORD_IN_ABSTRACT token per topic keyword found there (the taxonomy's
+    keywords as a learned prior, not a rule)."""
     categories = " ".join(CATEGORY_PREFIX + c.replace(".", "_") for c in source.categories)
-    return f"{source.title}\n{source.title}\n{source.abstract}\n{categories}"
+    found = [KEYWORD_IN_TITLE] * len(terms_found(keywords, source.title.lower()))
+    found += [KEYWORD_IN_ABSTRACT] * len(terms_found(keywords, source.abstract.lower()))
+    return f"{source.title}\n{source.title}\n{source.abstract}\n{categories} {' '.join(found)}"
 
 
 class TopicScorer:
     """A trained scorer for one topic; `version` is set when it is stored."""
 
-    def __init__(self, *, topic: str, words, coef, intercept: float, calibrator, subtopics):
-        self.topic = topic
+    def __init__(self, *, topic: TopicSpec, words, coef, intercept: float, calibrator, subtopics):
+        self.topic = topic.slug
+        self.keywords = topic.include_keywords  # as trained with
         self.version = 0
         self.words = words
         self.coef, self.intercept = coef, intercept
@@ -94,7 +103,7 @@ class TopicScorer:
         self.word_names = words.get_feature_names_out()
 
     def features(self, sources: list[PaperSource]) -> sparse.csr_matrix:
-        return self.words.transform([_words_text(s) for s in sources])
+        return self.words.transform([_words_text(s, self.keywords) for s in sources])
 
     def _probabilities(self, features: sparse.csr_matrix) -> np.ndarray:
         decision = features @ self.coef + self.intercept
@@ -122,10 +131,15 @@ class TopicScorer:
             term = str(self.word_names[index])
             if self.coef[index] <= 0 or len(chosen) == EVIDENCE_TERMS:
                 break
-            if term.startswith(CATEGORY_PREFIX) or any(term in other for other in chosen):
+            if _is_marker(term) or any(term in other for other in chosen):
                 continue
             chosen = [other for other in chosen if other not in term] + [term]
         return tuple(chosen)
+
+
+def _is_marker(term: str) -> bool:
+    """A token this module added (category, keyword found), not the paper's own words."""
+    return term.startswith((CATEGORY_PREFIX, "kw_in_")) or " kw_in_" in term or " cat_" in term
 
 
 def calibrate(calibrator, decision: np.ndarray) -> np.ndarray:
@@ -171,7 +185,9 @@ def scorer_train(*, topic: TopicSpec, examples: list[Example], seed: int = 0) ->
     words = TfidfVectorizer(
         ngram_range=(1, 2), sublinear_tf=True, min_df=2 if large else 1, max_features=200_000
     )
-    features = words.fit_transform([_words_text(e.source) for e in examples])
+    features = words.fit_transform(
+        [_words_text(e.source, topic.include_keywords) for e in examples]
+    )
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=seed)
     best_c, best_ap, best = C_GRID[0], -1.0, None
     for c in C_GRID:
@@ -201,7 +217,7 @@ def scorer_train(*, topic: TopicSpec, examples: list[Example], seed: int = 0) ->
         )
         honest[held_rows] = calibrate(fold_calibrator, scores[held_rows])
     scorer = TopicScorer(
-        topic=topic.slug,
+        topic=topic,
         words=words,
         coef=coef,
         intercept=intercept,
