@@ -4,7 +4,8 @@ import logging
 from dataclasses import dataclass
 
 import sklearn
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Abs
 
 from enrichment.backends.base import PaperSource
 from enrichment.backends.reliability import Band, bands_tally
@@ -18,6 +19,20 @@ log = logging.getLogger(__name__)
 # Loaded scorers by (row pk, digest): a row never changes, so one unpickling per process.
 _LOADED: dict[tuple[int, str], TopicScorer] = {}
 DECIDED = (TopicHit.ReviewState.ACCEPTED, TopicHit.ReviewState.REJECTED)
+# The LLM's proposal and the learned scorer disagree strongly on a waiting hit (the LLM said
+# 0.9 and the scorer 0.2, or the scorer ≥ 0.8 on a topic the LLM left out): people look first.
+DISAGREEMENT = 0.5
+
+
+def hits_disputed() -> QuerySet[TopicHit]:
+    """Waiting hits whose LLM confidence and scorer confidence differ by ≥ DISAGREEMENT."""
+    return (
+        TopicHit.objects.filter(
+            review_state=TopicHit.ReviewState.SUGGESTED, proposed_confidence__isnull=False
+        )
+        .alias(gap=Abs(F("confidence") - F("proposed_confidence")))
+        .filter(gap__gte=DISAGREEMENT)
+    )
 
 
 def scorer_latest(*, topic: Topic) -> ScorerModel | None:
