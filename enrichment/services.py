@@ -315,7 +315,7 @@ def papers_enrich(
         prompt_version=backend.prompt_version,
         task_id=task_id,
     )
-    run.earlier_deliveries_close()
+    run.interrupted_close()
     jobs = []
     for paper in papers:
         run.papers_total += 1
@@ -379,22 +379,32 @@ def _run_status(run: EnrichmentRun) -> str:
     return RunStatus.OK
 
 
-def papers_enrichment_reset(*, papers: Iterable[Paper]) -> list[int]:
+def papers_enrichment_reset(*, papers: Iterable[Paper], user=None) -> list[int]:
     """Make papers due for a fresh enrichment even if their input is unchanged; returns their
     pks (enrichment.tasks.papers_enrichment_rerun queues them).
 
     The cached part of the key is blanked, so the next run calls the backend again; the
     source parts are kept, so a later run can still tell whether the source text changed. A
-    paper that needed an editor gets a fresh count of attempts.
+    paper that needed an editor gets a fresh count of attempts. The paper's history records
+    `user` (the editor who asked) as the one who changed it.
     """
     paper_ids = []
     for paper in papers:
-        blank = paper.enrichment_key[: 2 * KEY_PART].ljust(64, "0") if paper.enrichment_key else ""
-        Paper.objects.filter(pk=paper.pk).update(
-            enrichment_key=blank,
-            enrichment_state=Paper.EnrichmentState.PENDING,
-            enrichment_failures=0,
-            enrichment_retry_at=None,
+        paper.enrichment_key = (
+            paper.enrichment_key[: 2 * KEY_PART].ljust(64, "0") if paper.enrichment_key else ""
+        )
+        paper.enrichment_state = Paper.EnrichmentState.PENDING
+        paper.enrichment_failures = 0
+        paper.enrichment_retry_at = None
+        paper._history_user = user
+        # Not the editing version (modified_at): a re-run is no edit of the text.
+        paper.save(
+            update_fields=[
+                "enrichment_key",
+                "enrichment_state",
+                "enrichment_failures",
+                "enrichment_retry_at",
+            ]
         )
         paper_ids.append(paper.pk)
     return paper_ids

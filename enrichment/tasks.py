@@ -67,10 +67,10 @@ def enrichment_run_retry(*, run: EnrichmentRun) -> bool:
     return True
 
 
-def papers_enrichment_rerun(*, papers: Iterable[Paper]) -> int:
-    """Enrich these papers again even if their input is unchanged (admin action); returns how
-    many were queued."""
-    return papers_enrichment_queue(paper_ids=papers_enrichment_reset(papers=papers))
+def papers_enrichment_rerun(*, papers: Iterable[Paper], user=None) -> int:
+    """Enrich these papers again even if their input is unchanged (admin action, `user` asked);
+    returns how many were queued."""
+    return papers_enrichment_queue(paper_ids=papers_enrichment_reset(papers=papers, user=user))
 
 
 @shared_task(

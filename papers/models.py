@@ -486,7 +486,10 @@ class ReviewQueuePaper(Paper):
 
 # Every editorial change is kept with who, when, before and after (django-simple-history).
 # Columns the database computes (GeneratedField) are left out: they are derived, not edits.
-for _audited in (Paper, TopicHit, DailyPage, DailyPageEntry, Institution, PaperInstitution):
+for _audited in (
+    *(Paper, PaperAuthor, PaperVersion, Announcement, TopicHit, DailyPage, DailyPageEntry),
+    *(Institution, InstitutionAlias, PaperInstitution),
+):
     history_register(
         _audited,
         excluded_fields=[f.name for f in _audited._meta.concrete_fields if f.generated],

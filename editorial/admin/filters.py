@@ -50,7 +50,7 @@ class TopicFilter(admin.SimpleListFilter):
     parameter_name = "topic"
 
     def lookups(self, request, model_admin):
-        return [(topic.slug, topic.name_zh) for topic in Topic.objects.active()]
+        return [(topic.slug, topic.name) for topic in Topic.objects.active()]
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -6,16 +6,15 @@ editorial.edits, and topics, the lowest app, imports nothing of the project.
 
 from django.contrib import admin
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import EditorialAdmin, PrintableTextMixin
 from enrichment.curation.display import bands_html
 from enrichment.curation.selectors import scorer_latest, topic_reliability
 from enrichment.tasks import scorers_retrain_queue
 from topics.models import Area, Subtopic, Topic
 
 
-class TopicInline(admin.TabularInline):
+class TopicInline(PrintableTextMixin, admin.TabularInline):
     model = Topic
     fields = ["slug", "name_zh", "name_en", "position", "is_active"]
     extra = 0
@@ -23,21 +22,21 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Area)
-class AreaAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class AreaAdmin(EditorialAdmin):
     list_display = ["name_zh", "name_en", "slug", "position"]
     search_fields = ["name_zh", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [TopicInline]
 
 
-class SubtopicInline(admin.TabularInline):
+class SubtopicInline(PrintableTextMixin, admin.TabularInline):
     model = Subtopic
     fields = ["slug", "name_zh", "name_en", "keywords", "position"]
     extra = 0
 
 
 @admin.register(Topic)
-class TopicAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class TopicAdmin(EditorialAdmin):
     list_display = [
         "name_zh",
         "name_en",
@@ -48,7 +47,7 @@ class TopicAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         "is_active",
     ]
     list_filter = ["area", "publish_policy", "is_active"]
-    search_fields = ["name_zh", "name_en", "slug", "description"]
+    search_fields = ["name_zh", "name_en", "slug", "description_zh", "description_en"]
     prepopulated_fields = {"slug": ["name_en"]}
     readonly_fields = ["reliability"]
     inlines = [SubtopicInline]
@@ -77,7 +76,7 @@ class TopicAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Subtopic)
-class SubtopicAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class SubtopicAdmin(EditorialAdmin):
     list_display = ["name_zh", "name_en", "topic", "slug"]
     list_filter = ["topic__area", "topic"]
     search_fields = ["name_zh", "name_en", "slug"]

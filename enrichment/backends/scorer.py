@@ -67,10 +67,10 @@ def taxonomy_examples(topic: TopicSpec) -> list[Example]:
     def doc(title: str, abstract: str) -> PaperSource:
         return PaperSource(arxiv_id="", title=title, abstract=abstract)
 
-    topic_words = f"{topic.description} {', '.join(topic.include_keywords)}"
+    topic_words = f"{topic.description} {topic.description_zh} {', '.join(topic.include_keywords)}"
     examples = [Example(doc(f"{topic.name_en} {topic.name_zh}", topic_words), True, measured=False)]
     for sub in topic.subtopics:
-        words = f"{sub.description} {', '.join(sub.keywords)} {topic.name_en}"
+        words = f"{sub.description} {sub.description_zh} {', '.join(sub.keywords)} {topic.name_en}"
         title = f"{sub.name_en} {sub.name_zh}"
         examples.append(Example(doc(title, words), True, subtopic=sub.slug, measured=False))
     examples.extend(
