@@ -1,10 +1,12 @@
-"""The enrichment log: what each run did, used and cost."""
+"""The enrichment log (what each run did, used and cost) and the topic scorers' versions."""
 
 from django.contrib import admin
 
-from enrichment.tasks import enrichment_run_retry
+from enrichment.backends.reliability import Band
+from enrichment.curation.display import bands_html
+from enrichment.tasks import enrichment_run_retry, scorers_retrain_queue
 from papers.admin import RunAdminMixin
-from papers.models import EnrichmentRun
+from papers.models import EnrichmentRun, ScorerModel
 
 
 @admin.register(EnrichmentRun)
@@ -44,3 +46,38 @@ class EnrichmentRunAdmin(RunAdminMixin, admin.ModelAdmin):
     @admin.display(description="error")
     def error_excerpt(self, obj):
         return obj.error.splitlines()[0][:120] if obj.error else ""
+
+
+COUNTS = ["topic", "version", "created_at", "labelled", "accepted", "rejected"]
+
+
+@admin.register(ScorerModel)
+class ScorerModelAdmin(admin.ModelAdmin):
+    """Each trained version of a topic's scorer: on what, how well (out of fold), its bands."""
+
+    list_display = [*COUNTS, "f1", "threshold"]
+    list_filter = ["topic"]
+    search_fields = ["topic__slug", "topic__name_zh"]
+    list_select_related = ["topic"]
+    fields = [*COUNTS, "threshold", "library", "reliability"]
+    readonly_fields = fields
+    actions = ["retrain"]
+
+    def has_add_permission(self, request):
+        return False  # versions come from training only
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="F1 (out of fold)")
+    def f1(self, row):
+        return row.metrics.get("f1")
+
+    @admin.display(description="交叉验证可靠性 / out-of-fold reliability")
+    def reliability(self, row):
+        return bands_html([Band(*band) for band in row.metrics.get("bands", [])])
+
+    @admin.action(description="重新训练（数据有变化的专题）/ retrain", permissions=["view"])
+    def retrain(self, request, queryset):
+        scorers_retrain_queue()
+        self.message_user(request, "已排队 / queued.")

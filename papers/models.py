@@ -24,6 +24,7 @@ from papers.listings import PaperVersion as PaperVersion
 from papers.runs import EnrichmentRun as EnrichmentRun
 from papers.runs import IngestRun as IngestRun
 from papers.runs import RunStatus as RunStatus
+from papers.scorers import ScorerModel as ScorerModel
 
 
 class ZhState(models.TextChoices):
@@ -338,6 +339,9 @@ class TopicHit(models.Model):
         "置信度 / confidence", validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
     )
     reason = models.TextField("命中理由 / reason", blank=True)
+    evidence = models.JSONField("证据 / evidence", default=list, blank=True)
+    scorer_version = models.PositiveIntegerField("评分模型版本 / scorer", null=True, blank=True)
+    proposed_confidence = models.FloatField("LLM 置信度 / LLM's", null=True, blank=True)
     origin = models.CharField(
         "来源 / origin", max_length=10, choices=Origin.choices, default=Origin.MACHINE
     )

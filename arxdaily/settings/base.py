@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "papers.front_matter_sweep",
         "schedule": FRONT_MATTER_SWEEP_MINUTES * 60,
     },
+    # Topic scorers learn from the day's accepts and rejects (a no-op when nothing changed).
+    "papers.scorers_retrain": {
+        "task": "papers.scorers_retrain",
+        "schedule": crontab(minute=40, hour="*/6"),
+    },
     # Drafts of auto-publish topics whose time has come.
     "papers.daily_pages_autopublish": {
         "task": "papers.daily_pages_autopublish",

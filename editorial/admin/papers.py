@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from editorial import edits, services
 from editorial.admin.base import EditorialAdmin, PrintableTextMixin
 from editorial.admin.filters import (
+    DISPUTED_HITS,
     TO_REVIEW,
     AnnounceDateFilter,
     ConfidenceBandFilter,
@@ -81,11 +82,20 @@ class TopicHitInline(PrintableTextMixin, admin.TabularInline):
         "subtopic",
         "confidence",
         "reason",
+        "evidence_display",
+        "proposed_confidence",
+        "scorer_version",
         "review_state",
         "origin",
         "reviewed_by",
     ]
-    readonly_fields = ["origin", "reviewed_by"]
+    readonly_fields = [
+        "evidence_display",
+        "proposed_confidence",
+        "scorer_version",
+        "origin",
+        "reviewed_by",
+    ]
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
         models.FloatField: {"widget": forms.NumberInput(attrs={"step": "0.01", "size": 5})},
@@ -96,6 +106,11 @@ class TopicHitInline(PrintableTextMixin, admin.TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.base_fields["confidence"].initial = 1.0
         return formset
+
+    @admin.display(description="证据 / evidence")
+    def evidence_display(self, hit):
+        """The paper's words that weighed most for the topic, beside the one-sentence reason."""
+        return "、".join(hit.evidence)
 
 
 class AnnouncementInline(PrintableTextMixin, admin.TabularInline):
@@ -267,11 +282,15 @@ class PaperAdmin(EditorialAdmin):
     abstract_zh_machine_display = _zh_machine_display("abstract")
 
     def get_queryset(self, request):
-        # Annotate before ordering, so the queue can sort by the strongest hit's confidence.
+        # Annotate before ordering, so the queue can sort by disagreement and the strongest
+        # hit's confidence.
         strongest = TopicHit.objects.filter(paper=OuterRef("pk")).order_by("-confidence")
         queryset = (
             self.model._default_manager.get_queryset()
-            .annotate(max_confidence=Subquery(strongest.values("confidence")[:1]))
+            .annotate(
+                max_confidence=Subquery(strongest.values("confidence")[:1]),
+                disputed=DISPUTED_HITS,
+            )
             .prefetch_related("topic_hits__topic")
         )
         return queryset.order_by(*self.get_ordering(request))
@@ -316,8 +335,11 @@ class PaperAdmin(EditorialAdmin):
 
     @admin.display(description="专题命中 / topic hits")
     def hits_summary(self, paper):
+        """Slug, confidence (and the LLM's own where a scorer re-scored it), state."""
         return ", ".join(
-            f"{hit.topic.slug} {hit.confidence:.2f} {hit.get_review_state_display().split()[0]}"
+            f"{hit.topic.slug} {hit.confidence:.2f}"
+            + ("" if hit.proposed_confidence is None else f" (LLM {hit.proposed_confidence:.2f})")
+            + f" {hit.get_review_state_display().split()[0]}"
             for hit in paper.topic_hits.all()
         )
 
@@ -413,8 +435,9 @@ class ReviewQueueAdmin(PaperAdmin):
     list_filter = PaperAdmin.list_filter[1:]
 
     def get_ordering(self, request):
-        # A method, not `ordering`: the annotation is unknown to the admin's system checks.
-        return [F("max_confidence").desc(nulls_last=True), "-arxiv_id"]
+        # A method, not `ordering`: the annotations are unknown to the admin's system checks.
+        # Where the LLM and the learned scorer disagree strongly, a person looks first.
+        return ["-disputed", F("max_confidence").desc(nulls_last=True), "-arxiv_id"]
 
     def get_queryset(self, request):
         """The list is the queue; a paper's page (and the return to it after Save and continue)

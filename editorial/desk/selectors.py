@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery
 
+from enrichment.curation.selectors import hits_disputed
 from papers.models import Announcement, DailyPage, TopicHit
 from public.cards import paper_cards_attach
 from public.selectors import ANNOUNCE_TYPE_RANK
@@ -134,13 +135,14 @@ def desk_cards_attach(hits: list[TopicHit], *, announce_date: dt.date) -> list[T
 
 
 def desk_day_get(*, topic: Topic, announce_date: dt.date) -> DeskDay:
-    """The desk for one topic and date, strongest candidates first. Four queries whatever the
-    number of candidates."""
+    """The desk for one topic and date: candidates the LLM and the learned scorer disagree on
+    first, then the strongest. Four queries whatever the number of candidates."""
     candidates = _candidates(topic=topic, announce_date=announce_date)
+    disputed = Exists(hits_disputed().filter(pk=OuterRef("pk")))
     hits = list(
-        _hits_with_papers(candidates, announce_date=announce_date).order_by(
-            "-confidence", "paper__arxiv_id", "pk"
-        )
+        _hits_with_papers(candidates, announce_date=announce_date)
+        .alias(disputed=disputed)
+        .order_by("-disputed", "-confidence", "paper__arxiv_id", "pk")
     )
     for hit in hits:
         hit.topic = topic

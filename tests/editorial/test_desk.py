@@ -242,3 +242,16 @@ def test_publishing_needs_the_chief_editors_permission(client, editor, chief_edi
     client.post(desk_url(topic, "desk:publish"))
     page = DailyPage.objects.get(topic=topic, announce_date=DAY)
     assert (page.status, page.published_by) == (DailyPage.Status.PUBLISHED, chief_editor)
+
+
+def test_candidates_the_llm_and_the_scorer_disagree_on_come_first(client, editor, topic):
+    strong = candidate(topic, confidence=0.9)
+    disputed = candidate(topic, confidence=0.15)
+    TopicHit.objects.filter(pk=disputed.pk).update(
+        proposed_confidence=0.9, evidence=["object detection"]
+    )
+    client.force_login(editor)
+    response = client.get(desk_url(topic))
+    assert [hit.pk for hit in response.context["desk"].hits] == [disputed.pk, strong.pk]
+    assert "LLM 0.90" in response.content.decode()
+    assert "(object detection)" in response.content.decode()
