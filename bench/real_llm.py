@@ -23,6 +23,8 @@ from pathlib import Path
 SAMPLE = Path(__file__).resolve().parent.parent / "papers" / "sample"
 # A pydantic error: a line "summary_zh", then "  Value error, must have 3 to 5 sentences [type=…".
 _PYDANTIC_FIELD = re.compile(r"^(\S+)\n\s+(?:Value error, )?(.*?)(?: \[type=|$)", re.M)
+# How the product words a reply that failed a blocking fidelity check after its repair.
+_UNUSABLE = "unusable answer after one repair: "
 
 
 @dataclass
@@ -51,8 +53,16 @@ def django_setup(work: Path) -> None:
     django.setup()
 
 
+def check_kind(problem: str) -> str:
+    """A fidelity problem as the product words it, its particulars left out: "abstract: numbers
+    missing or changed: 12, 5" -> "abstract: numbers missing or changed"."""
+    name, _, text = problem.partition(": ")
+    return f"{name}: {re.sub(r'[0-9.]+', 'N', re.split(r'[:(]', text)[0].strip())}"
+
+
 def failure_reasons(error: str) -> list[str]:
-    """What went wrong, in kinds that repeat across papers (list indexes and bodies left out)."""
+    """What went wrong, in kinds that repeat across papers (list indexes and bodies left out);
+    a blocking fidelity check as "check: <field>: <kind>"."""
     if not error:
         return []
     fields = _PYDANTIC_FIELD.findall(error.split("validation error", 1)[-1])
@@ -62,43 +72,12 @@ def failure_reasons(error: str) -> list[str]:
             {"schema: " + re.sub(r"\d+", "N", field) + f": {message}" for field, message in fields}
         )
     first = error.strip().splitlines()[0]
+    if first.startswith(_UNUSABLE):
+        return sorted({"check: " + check_kind(p) for p in first[len(_UNUSABLE) :].split("; ")})
     return [re.sub(r"\s*[-:]\s*\{.*", "", first)[:140]]
 
 
-def flag_fields() -> list[str]:
-    """The paper's fidelity-flag fields, in whatever version of the product this runs on."""
-    from django.db import models
-
-    from papers.models import Paper
-
-    return [
-        field.name
-        for field in Paper._meta.get_fields()
-        if isinstance(field, models.JSONField) and re.search("flag|fidelity", field.name)
-    ]
-
-
-def flag_kinds(value, prefix: str = "") -> list[str]:
-    """Kinds of check that failed in a flags value: dict keys with a truthy value, list items
-    (strings up to a colon, or a dict's kind/check/code)."""
-    kinds = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, dict | list):
-                kinds += flag_kinds(item, f"{prefix}{key}.")
-            elif item:
-                kinds.append(f"{prefix}{key}")
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict):
-                kind = item.get("kind") or item.get("check") or item.get("code") or "?"
-                kinds.append(f"{prefix}{kind}")
-            elif item:
-                kinds.append(f"{prefix}{str(item).split(':')[0]}")
-    return kinds
-
-
-def paper_enrich(arxiv_id: str, fields: list[str]) -> PaperResult:
+def paper_enrich(arxiv_id: str) -> PaperResult:
     from django.core.management import call_command
 
     from papers.models import EnrichmentRun, Paper
@@ -108,7 +87,8 @@ def paper_enrich(arxiv_id: str, fields: list[str]) -> PaperResult:
     seconds = time.perf_counter() - started
     run = EnrichmentRun.objects.latest("pk")
     paper = Paper.objects.get(arxiv_id=arxiv_id)
-    flags = [kind for name in fields for kind in flag_kinds(getattr(paper, name))]
+    # Paper.enrichment_flags: {"abstract": ["numbers missing or changed: 12", …], …}
+    flags = [check_kind(f"{name}: {p}") for name, ps in paper.enrichment_flags.items() for p in ps]
     return PaperResult(
         arxiv_id=arxiv_id,
         state=paper.enrichment_state,
@@ -122,11 +102,13 @@ def paper_enrich(arxiv_id: str, fields: list[str]) -> PaperResult:
     )
 
 
-def report(results: list[PaperResult], fields: list[str], server: str) -> str:
+def report(results: list[PaperResult], server: str) -> str:
     from django.conf import settings
 
+    from enrichment.backends.providers import provider_name, response_format_get
     from papers.models import Paper
 
+    provider = provider_name()
     done = [r for r in results if r.state == Paper.EnrichmentState.DONE]
     n = len(results) or 1
     seconds = [r.seconds for r in results] or [0.0]
@@ -134,32 +116,25 @@ def report(results: list[PaperResult], fields: list[str], server: str) -> str:
     completion = sum(r.completion_tokens for r in results)
     reasons = Counter(reason for r in results for reason in r.reasons)
     flags = Counter(flag for r in results for flag in r.flags)
-    schema_broken = sum(
-        1 for r in results if r.reasons and all(x.startswith("schema:") for x in r.reasons)
-    )
     today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     rows = [
         f"{today}, {os.cpu_count()} cores ({platform.machine()}), {server}; "
-        f"response format setting `{os.environ.get('ARXDAILY_LLM_RESPONSE_FORMAT', '')}`, "
-        f"max_tokens {settings.LLM_MAX_TOKENS}",
+        f"provider `{provider}`, response_format `{response_format_get(provider)}` first, "
+        f"max_tokens {settings.LLM_MAX_TOKENS} (retry {settings.LLM_MAX_TOKENS_RETRY})",
         "",
         "| measure | value |",
         "|---|---|",
         f"| papers attempted | {len(results)} |",
         f"| replies parsed and stored (enrichment done) | {len(done)} |",
         f"| papers failed | {len(results) - len(done)} |",
-        f"| … of which the last reply was JSON but broke the schema | {schema_broken} |",
         f"| LLM calls (answers + repair requests) | {sum(r.calls for r in results)} |",
         f"| prompt tokens (per paper) | {prompt:,} ({prompt / n:,.0f}) |",
         f"| completion tokens (per paper) | {completion:,} ({completion / n:,.0f}) |",
         f"| seconds per paper (mean, max) | {sum(seconds) / n:.1f}, {max(seconds):.1f} |",
     ]
-    rows += [f"| failed: {reason} | {count} |" for reason, count in reasons.most_common()]
-    if fields:
-        rows += [f"| fidelity flag: {flag} | {count} |" for flag, count in flags.most_common()]
-        rows += [] if flags else ["| fidelity flags | none raised |"]
-    else:
-        rows.append("| fidelity flags | not recorded by this version of the product |")
+    rows += [f"| paper failed: {reason} | {count} |" for reason, count in reasons.most_common()]
+    rows += [f"| check failed, stored flagged: {kind} | {k} |" for kind, k in flags.most_common()]
+    rows += [] if flags else ["| check failed, stored flagged | none |"]
     rows += [
         "",
         "| paper | outcome | calls | tokens in+out | s | title_zh as stored, or why it failed |",
@@ -192,14 +167,13 @@ def main() -> None:
     call_command("ingest", "--from-dir", str(SAMPLE))
     arxiv_ids = list(Paper.objects.order_by("arxiv_id").values_list("arxiv_id", flat=True))
     arxiv_ids = arxiv_ids[: args.papers]
-    fields = flag_fields()
     print(f"enriching {len(arxiv_ids)} papers through {settings.LLM_BASE_URL}", flush=True)
     results = []
     for arxiv_id in arxiv_ids:
-        results.append(paper_enrich(arxiv_id, fields))
+        results.append(paper_enrich(arxiv_id))
         r = results[-1]
         print(f"  {arxiv_id}: {r.state} in {r.seconds:.0f} s, {r.calls} call(s)", flush=True)
-    table = report(results, fields, os.environ.get("REAL_LLM_SERVER", settings.LLM_MODEL))
+    table = report(results, os.environ.get("REAL_LLM_SERVER", settings.LLM_MODEL))
     (args.work / "report.md").write_text(table + "\n", encoding="utf-8")
     print(table)
 

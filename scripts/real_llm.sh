@@ -6,7 +6,10 @@
 # bench.real_llm enriches PAPERS papers of the bundled sample through the `enrich` command on a
 # SQLite database of its own (var/real-llm/) and prints the table. The server dies with the script.
 #
-#   make real-llm [PAPERS=5] [MAX_TOKENS=1024] [N_CTX=8192] [RESPONSE_FORMAT=json_schema]
+#   make real-llm [PAPERS=5] [MAX_TOKENS=1024] [N_CTX=8192] [RESPONSE_FORMAT=] [REAL_LLM_VENV=…]
+#
+# RESPONSE_FORMAT empty: the product's default for a `local` server. REAL_LLM_VENV: an
+# existing venv with requirements-real-llm.txt installed, to skip building llama.cpp.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +21,7 @@ N_CTX=${N_CTX:-8192}
 THREADS=${THREADS:-1}
 PYTHON=${PYTHON:-python3}
 PROJECT_PYTHON=${PROJECT_PYTHON:-.venv/bin/python}
-VENV=.venv-real-llm
+VENV=${REAL_LLM_VENV:-.venv-real-llm}
 WORK=var/real-llm
 MODEL_ALIAS=gemma-3-270m-q4_k_m
 mkdir -p "$WORK"
@@ -82,7 +85,7 @@ ARXDAILY_LLM_BACKEND=openai \
 ARXDAILY_LLM_BASE_URL="$BASE_URL" \
 ARXDAILY_LLM_API_KEY= \
 ARXDAILY_LLM_MODEL="$MODEL_ALIAS" \
-ARXDAILY_LLM_RESPONSE_FORMAT="${RESPONSE_FORMAT:-json_schema}" \
+ARXDAILY_LLM_RESPONSE_FORMAT="${RESPONSE_FORMAT:-}" \
 ARXDAILY_LLM_CONCURRENCY=1 \
 ARXDAILY_LLM_TIMEOUT=900 \
 ARXDAILY_LLM_MAX_RETRIES=1 \

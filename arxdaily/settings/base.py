@@ -281,7 +281,8 @@ LLM_DAILY_BUDGET_USD = env.float("ARXDAILY_LLM_DAILY_BUDGET_USD", default=5.0)
 # Which provider LLM_BASE_URL is (openai, deepseek, dashscope, zhipu, groq, local, …); empty:
 # guessed from its host (enrichment/backends/providers.py).
 LLM_PROVIDER = env("ARXDAILY_LLM_PROVIDER", default="")
-# Structured output: json_schema, json_object or none; empty: the provider's default (README).
+# Structured output: json_schema, json_object or none; empty: the provider's default (README;
+# `local` json_schema, stepping down to json_object with the schema for llama-cpp-python).
 LLM_RESPONSE_FORMAT = env("ARXDAILY_LLM_RESPONSE_FORMAT", default="")
 # 429/5xx/timeouts are retried this often, waiting what the server asks (Retry-After,
 # retry-after-ms, x-ratelimit-reset-*) or backing off exponentially from LLM_RETRY_BACKOFF

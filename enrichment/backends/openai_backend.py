@@ -4,9 +4,10 @@ Per paper: the answer, asked with structured output where the endpoint takes it;
 off (`finish_reason: length`, or ended inside a think block) is asked again once with
 LLM_MAX_TOKENS_RETRY; a prompt over the model's context is sent again once with the
 first-page text trimmed; an answer that breaks the schema or fails a fidelity check gets one
-repair request naming the problems. 429, 5xx, timeouts and dropped connections are retried
-here (LLM_MAX_RETRIES times), a 429 pausing every worker of the provider (enrichment.backends.
-pause). Every HTTP request counts as a call.
+repair request naming the problems. A refused response_format steps down at once (see
+providers). 429, 5xx, timeouts and dropped connections are retried here (LLM_MAX_RETRIES
+times), a 429 pausing every worker of the provider (enrichment.backends.pause). Every HTTP
+request counts as a call.
 """
 
 import logging
@@ -28,33 +29,27 @@ from enrichment.backends.base import (
 from enrichment.backends.fidelity import fidelity_check
 from enrichment.backends.pause import provider_pause, provider_wait
 from enrichment.backends.prompt import PROMPT_VERSION, repair_prompt, system_prompt, user_prompt
-from enrichment.backends.providers import RESPONSE_FORMATS, provider_name, response_format_get
+from enrichment.backends.providers import (
+    RESPONSE_FORMATS,
+    provider_name,
+    response_format_body,
+    response_format_get,
+)
 from enrichment.backends.replies import (
     ChatReply,
     chat_reply_read,
     context_length_exceeded,
     retry_delay_read,
+    structured_output_refused,
     usage_read,
 )
-from enrichment.backends.schema import (
-    AnswerError,
-    EnrichmentAnswer,
-    answer_json_schema,
-    answer_parse,
-)
+from enrichment.backends.schema import AnswerError, EnrichmentAnswer, answer_parse
 from enrichment.backends.taxonomy import Taxonomy
 
 log = logging.getLogger(__name__)
 
 # How much of a rejected reply is sent back with the repair request.
 ECHO_CHARS = 6000
-RESPONSE_FORMAT_BODIES = {
-    "json_schema": {
-        "type": "json_schema",
-        "json_schema": {"name": "paper_enrichment", "strict": True, "schema": answer_json_schema()},
-    },
-    "json_object": {"type": "json_object"},
-}
 # (base URL, model) -> the structured output mode that endpoint accepted after refusing the
 # configured one: remembered for the life of the process.
 accepted_formats: dict[tuple[str, str], str] = {}
@@ -183,38 +178,40 @@ class OpenAIBackend:
                 "temperature": 0,
                 "max_tokens": max_tokens,
             }
-            if fmt in RESPONSE_FORMAT_BODIES:
-                request["response_format"] = RESPONSE_FORMAT_BODIES[fmt]
+            if response_format := response_format_body(fmt, self.provider):
+                request["response_format"] = response_format
             usage.calls += 1
             try:
                 completion = self._client.chat.completions.create(**request)
-            except openai.BadRequestError as exc:
-                if context_length_exceeded(exc.body, str(exc)):
+            except openai.APIStatusError as exc:
+                if exc.status_code == 400 and context_length_exceeded(exc.body, str(exc)):
                     raise _ContextTooLong(str(exc)[:300]) from exc
-                if fmt == "none":
+                if fmt != "none" and structured_output_refused(exc.status_code, str(exc)):
+                    fmt = RESPONSE_FORMATS[RESPONSE_FORMATS.index(fmt) + 1]
+                    log.warning("%s refused structured output, trying %s: %s", self.model, fmt, exc)
+                    continue
+                if exc.status_code != 429 and exc.status_code < 500:
                     raise self._failed(exc, usage) from exc
-                fmt = RESPONSE_FORMATS[RESPONSE_FORMATS.index(fmt) + 1]
-                log.warning("%s refused structured output, trying %s: %s", self.model, fmt, exc)
-                continue
-            except (
-                openai.RateLimitError,
-                openai.InternalServerError,
-                openai.APIConnectionError,
-            ) as exc:
-                if attempt >= settings.LLM_MAX_RETRIES:
-                    raise self._failed(exc, usage) from exc
-                self._back_off(exc, attempt, usage)
-                attempt += 1
-                continue
+                attempt = self._retry_or_fail(exc, attempt, usage)
+            except openai.APIConnectionError as exc:  # timeouts included
+                attempt = self._retry_or_fail(exc, attempt, usage)
             except openai.APIError as exc:
                 raise self._failed(exc, usage) from exc
-            if fmt != self._format:
-                accepted_formats[self._format_key] = fmt
-            call = usage_read(completion)
-            usage.prompt_tokens += call.prompt_tokens
-            usage.completion_tokens += call.completion_tokens
-            usage.cache_hit_tokens += call.cache_hit_tokens
-            return chat_reply_read(completion)
+            else:
+                if fmt != self._format:
+                    accepted_formats[self._format_key] = fmt
+                call = usage_read(completion)
+                usage.prompt_tokens += call.prompt_tokens
+                usage.completion_tokens += call.completion_tokens
+                usage.cache_hit_tokens += call.cache_hit_tokens
+                return chat_reply_read(completion)
+
+    def _retry_or_fail(self, exc: openai.APIError, attempt: int, usage: Usage) -> int:
+        """The next attempt's number after backing off, or EnrichmentFailed when none is left."""
+        if attempt >= settings.LLM_MAX_RETRIES:
+            raise self._failed(exc, usage) from exc
+        self._back_off(exc, attempt, usage)
+        return attempt + 1
 
     def _failed(self, exc: openai.APIError, usage: Usage) -> EnrichmentFailed:
         message = f"LLM request failed: {type(exc).__name__}: {exc}"

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from enrichment.backends.base import Usage
+from enrichment.backends.schema import answer_json_schema
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +35,9 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # `response_format` per provider when LLM_RESPONSE_FORMAT is empty (README lists them).
 # json_schema where the endpoint constrains output to a schema for every model (OpenAI;
 # llama.cpp, vLLM and Ollama turn it into a grammar); json_object where only JSON mode is
-# documented for the models we use. A refusal (HTTP 400) steps down json_schema -> json_object
-# -> none, remembered for the process.
+# documented for the models we use. A refusal (any 400, or an error naming response_format,
+# as llama-cpp-python's HTTP 500) steps down json_schema -> json_object -> none, remembered
+# for the process per base URL and model.
 RESPONSE_FORMATS = ("json_schema", "json_object", "none")
 RESPONSE_FORMAT_DEFAULTS = {
     "openai": "json_schema",
@@ -50,6 +52,23 @@ RESPONSE_FORMAT_DEFAULTS = {
     "huggingface": "json_object",
     "cerebras": "json_object",
 }
+
+
+def response_format_body(fmt: str, provider: str) -> dict | None:
+    """The request's `response_format` in mode `fmt` (None for `none`).
+
+    A `local` server's json_object carries the answer schema as `schema`: llama-cpp-python's
+    server refuses the json_schema type but turns that into a grammar, as llama.cpp's own
+    server does. The schema has no length constraints (see answer_json_schema).
+    """
+    if fmt == "json_schema":
+        schema = {"name": "paper_enrichment", "strict": True, "schema": answer_json_schema()}
+        return {"type": "json_schema", "json_schema": schema}
+    if fmt == "json_object" and provider == "local":
+        return {"type": "json_object", "schema": answer_json_schema()}
+    if fmt == "json_object":
+        return {"type": "json_object"}
+    return None
 
 
 def provider_name() -> str:

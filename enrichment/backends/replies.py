@@ -25,6 +25,12 @@ CONTEXT_WORDS = re.compile(
     r"|exceeds? (?:the )?(?:available )?context|input is too long",
     re.I,
 )
+# An error that names the structured output asked for: llama-cpp-python's server answers a
+# `json_schema` response_format with HTTP 500 "Input should be 'text' or 'json_object'" at
+# ('body', 'response_format', 'type').
+STRUCTURED_OUTPUT_WORDS = re.compile(r"response_format|json_schema|json_object", re.I)
+# Statuses that say nothing about the request's shape, whatever their message quotes.
+NOT_A_FORMAT_REFUSAL = {401, 403, 408, 429}
 
 
 @dataclass(frozen=True)
@@ -143,3 +149,12 @@ def context_length_exceeded(body, message: str) -> bool:
     error = body.get("error", body) if isinstance(body, dict) else {}
     code = error.get("code") if isinstance(error, dict) else None
     return code in CONTEXT_CODES or bool(CONTEXT_WORDS.search(message))
+
+
+def structured_output_refused(status: int, message: str) -> bool:
+    """Whether an HTTP error (not a context-length 400) refuses the request's response_format:
+    any other 400, or a 4xx/5xx whose message names response_format, json_schema or
+    json_object."""
+    if status == 400:
+        return True
+    return status not in NOT_A_FORMAT_REFUSAL and bool(STRUCTURED_OUTPUT_WORDS.search(message))

@@ -137,7 +137,9 @@ def answer_parse(raw: str) -> EnrichmentAnswer:
 
 def answer_json_schema() -> dict:
     """The answer as a JSON Schema for `response_format: json_schema` (strict-mode shape:
-    every key required, no other keys); lengths and sentence counts are checked here, after."""
+    every key required, no other keys). No maxLength, minLength or maxItems: lengths and
+    sentence counts are checked here, after; llama.cpp expands a length into a grammar (a
+    `maxLength: 8000` one it cannot parse, then crashes)."""
 
     def obj(**properties: dict) -> dict:
         return {

@@ -1,6 +1,7 @@
 """Days with real models: LaTeX written with single backslashes, reasoning models, endpoints
 that refuse structured output, and papers that can never succeed."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from enrichment.backends.schema import answer_json_schema
 from enrichment.services import Outcome, paper_enrich, papers_enrich
 from enrichment.tasks import enrich_sweep
 from papers.models import Paper
@@ -75,6 +77,42 @@ def test_refused_structured_output_falls_back_and_is_remembered(fake_llm, llm_ta
     # The next paper (a new backend, same process) asks the way that worked at once.
     assert paper_enrich(paper=second).usage.calls == 1
     assert "response_format" not in fake_llm.requests[-1]
+
+
+def test_llama_cpp_python_refusing_json_schema_with_500_steps_down_at_once(fake_llm, llm_taxonomy):
+    """llama-cpp-python's server answers json_schema with a 500 (recorded): no retry of it;
+    a local server's json_object then carries the schema, without length constraints."""
+    fake_llm.push(Reply.recorded("llamacpp_python_json_schema_500"))
+    first, second = PaperFactory.create_batch(2)
+    outcome = paper_enrich(paper=first)
+    assert outcome.outcome == Outcome.DONE and outcome.usage.calls == 2
+    refused, accepted = (request["response_format"] for request in fake_llm.requests)
+    assert refused["type"] == "json_schema"
+    assert accepted == {"type": "json_object", "schema": answer_json_schema()}
+    assert not re.search(r"max(Length|Items)|minLength", json.dumps(accepted))
+    assert paper_enrich(paper=second).usage.calls == 1
+    assert fake_llm.requests[-1]["response_format"]["type"] == "json_object"
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "calls"),
+    [
+        (500, "fake error 500", 3),  # a server error: retried (LLM_MAX_RETRIES 2), then failed
+        (422, "response_format.type: unsupported value json_schema", 2),  # stepped down
+        (404, "model not found", 1),  # neither: failed at once
+    ],
+)
+def test_only_errors_naming_the_response_format_step_down(
+    fake_llm, settings, llm_taxonomy, status, message, calls
+):
+    settings.LLM_PROVIDER = "deepseek"  # json_object, no schema
+    body = json.dumps({"error": {"message": message}}).encode()
+    fake_llm.push(*[Reply(status=status, body=body)] * 3)
+    outcome = paper_enrich(paper=PaperFactory())
+    assert outcome.usage.calls == calls
+    formats = [request.get("response_format") for request in fake_llm.requests]
+    assert formats[0] == {"type": "json_object"}
+    assert (formats[-1] is None) == (calls == 2)
 
 
 def test_the_sweep_backs_off_then_hands_a_hopeless_paper_to_an_editor(
