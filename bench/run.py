@@ -20,6 +20,7 @@ BENCHMARKS = [
     "bench.search",
     "bench.institutions",
     "bench.desk",
+    "bench.curation",
 ]
 RESULTS = Path(__file__).with_name("results.md")
 # Before/after figures of past fixes, written by hand; appended to every results.md.

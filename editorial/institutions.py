@@ -71,7 +71,7 @@ def institution_ror_link(*, institution: Institution, ror_id: str, user) -> Inst
         institution.name_zh = organisation.name_zh
         institution.name_zh_source = Institution.NameZhSource.ROR
     audited_save(institution, user=user)
-    _aliases_add(institution=institution, names=[old_name])
+    _aliases_add(institution=institution, names=[old_name], user=user)
     public_content_changed_on_commit(sender=Institution)
     return institution
 
@@ -138,7 +138,7 @@ def institutions_confirm(*, institutions: Iterable[Institution], user) -> int:
     return count
 
 
-def _aliases_add(*, institution: Institution, names: Iterable[str]) -> None:
+def _aliases_add(*, institution: Institution, names: Iterable[str], user) -> None:
     """Spellings that resolve to `institution` from now on; known spellings are skipped."""
     for name in names:
         normalized = institution_name_normalize(name)
@@ -146,10 +146,10 @@ def _aliases_add(*, institution: Institution, names: Iterable[str]) -> None:
             continue
         alias = InstitutionAlias.objects.filter(normalized_name=normalized).first()
         if alias is None:
-            InstitutionAlias.objects.create(institution=institution, name=name[:300])
+            audited_save(InstitutionAlias(institution=institution, name=name[:300]), user=user)
         elif alias.institution_id != institution.pk:
             alias.institution = institution
-            alias.save(update_fields=["institution"])
+            audited_save(alias, user=user, update_fields=["institution"])
 
 
 def _paper_links_move(*, source: Institution, target: Institution, user) -> None:
@@ -163,7 +163,9 @@ def _paper_links_move(*, source: Institution, target: Institution, user) -> None
         link.institution = target
         audited_save(link, user=user)
         linked.add(link.paper_id)
-    PaperAuthor.objects.filter(institution=source).update(institution=target)
+    for author in PaperAuthor.objects.filter(institution=source):
+        author.institution = target
+        audited_save(author, user=user, update_fields=["institution"])
 
 
 @transaction.atomic
@@ -188,7 +190,7 @@ def institutions_merge(*, target: Institution, others: Iterable[Institution], us
         other._history_user = user
         other._change_reason = f"merged into #{target.pk} {target.name}"[:100]
         other.delete()  # first: its name is free to become an alias
-        _aliases_add(institution=target, names=[*names, other.name, other.name_zh])
+        _aliases_add(institution=target, names=[*names, other.name, other.name_zh], user=user)
     target._change_reason = f"merged {merged} in"[:100]
     audited_save(target, user=user)
     public_content_changed_on_commit(sender=Institution)

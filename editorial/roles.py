@@ -27,6 +27,7 @@ EDITOR_PERMISSIONS = {
         "dailypageentry": ("view",),
         "ingestrun": ("view",),
         "enrichmentrun": ("view",),
+        "scorermodel": ("view",),
     },
     "topics": {"area": ("view",), "topic": ("view",), "subtopic": ("view",)},
 }
@@ -36,6 +37,7 @@ CHIEF_EDITOR_PERMISSIONS = {
         # Runs are written by the machine only; people look and retry.
         "ingestrun": ("view",),
         "enrichmentrun": ("view",),
+        "scorermodel": ("view",),  # trained, never edited
     },
     "topics": {"area": ALL, "topic": ALL, "subtopic": ALL},
 }

@@ -11,8 +11,8 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from editorial.edits import audited_save, permission_require, public_change_watch
@@ -24,7 +24,11 @@ from papers.models import (
     Paper,
     TopicHit,
 )
-from papers.signals import public_content_changed_if_published, public_content_changed_on_commit
+from papers.signals import (
+    papers_any_published,
+    public_content_changed_if_published,
+    public_content_changed_on_commit,
+)
 from public.selectors import topic_day_get
 from topics.models import Topic
 
@@ -85,32 +89,58 @@ def paper_zh_revert(*, paper: Paper, field: str, user) -> Paper:
     return paper
 
 
-def _daily_pages_join(*, hits: Iterable[TopicHit]) -> None:
+def _daily_page_get_or_create(*, topic_id: int, announce_date: dt.date, user) -> DailyPage:
+    """The topic's page for the date; a new one is a draft made by `user` (audited)."""
+    page = DailyPage.objects.filter(topic_id=topic_id, announce_date=announce_date).first()
+    if page is not None:
+        return page
+    page = DailyPage(topic_id=topic_id, announce_date=announce_date)
+    try:
+        with transaction.atomic():
+            audited_save(page, user=user)
+    except IntegrityError:  # made meanwhile by someone else
+        page = DailyPage.objects.get(topic_id=topic_id, announce_date=announce_date)
+    return page
+
+
+def _daily_pages_join(*, hits: Iterable[TopicHit], user) -> None:
     """An accepted hit's paper joins the topic's page on each date it was listed: a draft page
     is made for previewing; an already published page shows the paper at once. Nothing is
-    marked reviewed: only a person reading the Chinese text does that (paper_review_mark)."""
+    marked reviewed: only a person reading the Chinese text does that (paper_review_mark).
+    One query per hit when its pages exist."""
     for hit in hits:
-        dates = set(
-            Announcement.objects.filter(paper_id=hit.paper_id).values_list(
-                "announce_date", flat=True
-            )
+        page_status = DailyPage.objects.filter(
+            topic_id=hit.topic_id, announce_date=OuterRef("announce_date")
+        ).values("status")[:1]
+        statuses = dict(
+            Announcement.objects.filter(paper_id=hit.paper_id)
+            .order_by()
+            .values_list("announce_date", Subquery(page_status))
         )
-        for day in dates:
-            DailyPage.objects.get_or_create(topic_id=hit.topic_id, announce_date=day)
+        for day, status in statuses.items():
+            if status is None:
+                _daily_page_get_or_create(topic_id=hit.topic_id, announce_date=day, user=user)
 
 
 def _topic_hits_review(*, hits: Iterable[TopicHit], state: str, user) -> list[TopicHit]:
     permission_require(user=user, permissions=["papers.change_topichit"])
     hits = list(hits)
+    paper_ids = {hit.paper_id for hit in hits}
+    accepting = state == TopicHit.ReviewState.ACCEPTED
+    # Accepting only adds to what readers see and rejecting only takes away, so whether they
+    # saw the papers before or see them after is one look: after accepting, before rejecting.
+    was_public = not accepting and papers_any_published(paper_ids=paper_ids)
     now = timezone.now()
-    with public_change_watch(paper_ids={hit.paper_id for hit in hits}):
-        for hit in hits:
-            hit.review_state = state
-            hit.reviewed_by = user
-            hit.reviewed_at = now
-            audited_save(hit, user=user)
-        if state == TopicHit.ReviewState.ACCEPTED:
-            _daily_pages_join(hits=hits)
+    for hit in hits:
+        hit.review_state = state
+        hit.reviewed_by = user
+        hit.reviewed_at = now
+        audited_save(hit, user=user)
+    if accepting:
+        _daily_pages_join(hits=hits, user=user)
+        public_content_changed_if_published(paper_ids=paper_ids, sender=Paper)
+    elif was_public:
+        public_content_changed_on_commit(sender=Paper)
     return hits
 
 
@@ -159,7 +189,7 @@ def topic_hit_editor_save(*, hit: TopicHit, user) -> TopicHit:
         hit.reviewed_at = timezone.now()
         audited_save(hit, user=user)
         if hit.review_state == TopicHit.ReviewState.ACCEPTED:
-            _daily_pages_join(hits=[hit])
+            _daily_pages_join(hits=[hit], user=user)
     return hit
 
 
@@ -243,7 +273,7 @@ def daily_pages_publish_for_date(
     topic_ids = hits.order_by("topic_id").values_list("topic_id", flat=True).distinct()
     published = []
     for topic_id in topic_ids:
-        page, _ = DailyPage.objects.get_or_create(topic_id=topic_id, announce_date=announce_date)
+        page = _daily_page_get_or_create(topic_id=topic_id, announce_date=announce_date, user=user)
         if page.status != DailyPage.Status.PUBLISHED:
             published.append(daily_page_publish(page=page, user=user))
     return published

@@ -36,7 +36,8 @@ def taxonomy_snapshot() -> Taxonomy:
                 slug=topic.slug,
                 name_zh=topic.name_zh,
                 name_en=topic.name_en,
-                description=topic.description,
+                description=topic.description_en,
+                description_zh=topic.description_zh,
                 categories=tuple(topic.categories),
                 include_keywords=tuple(topic.include_keywords),
                 exclude_keywords=tuple(topic.exclude_keywords),
@@ -47,6 +48,8 @@ def taxonomy_snapshot() -> Taxonomy:
                         name_zh=sub.name_zh,
                         name_en=sub.name_en,
                         keywords=tuple(sub.keywords),
+                        description=sub.description_en,
+                        description_zh=sub.description_zh,
                     )
                     for sub in topic.subtopics.all()
                 ),

@@ -30,6 +30,7 @@ from enrichment.backends.base import (
 from enrichment.backends.offline import summary_en_extract
 from enrichment.backends.providers import usage_cost
 from enrichment.backends.taxonomy import Taxonomy
+from enrichment.curation.selectors import scorers_active
 from enrichment.institutions import enrichment_institutions_apply
 from enrichment.selectors import llm_spent_today, taxonomy_snapshot
 from papers.models import (
@@ -139,9 +140,17 @@ def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> 
         pair = (topic.pk, subtopic.pk if subtopic else None)
         kept.add(pair)
         hit = machine.get(pair) or TopicHit(paper=paper, topic_id=pair[0], subtopic_id=pair[1])
-        if hit.pk and (hit.confidence, hit.reason) == (suggestion.confidence, suggestion.reason):
+        values = {
+            "confidence": suggestion.confidence,
+            "reason": suggestion.reason,
+            "evidence": list(suggestion.evidence),
+            "scorer_version": suggestion.scorer_version,
+            "proposed_confidence": suggestion.proposed_confidence,
+        }
+        if hit.pk and all(getattr(hit, name) == value for name, value in values.items()):
             continue
-        hit.confidence, hit.reason = suggestion.confidence, suggestion.reason
+        for name, value in values.items():
+            setattr(hit, name, value)
         hit.save()
     for pair, hit in machine.items():
         if pair not in kept:
@@ -251,9 +260,14 @@ def _cached(job: _Job) -> EnrichOutcome | None:
     return EnrichOutcome(job.paper.arxiv_id, Outcome.CACHED)
 
 
+def _backend_configured() -> Backend:
+    taxonomy = taxonomy_snapshot()
+    return backend_get(taxonomy=taxonomy, scorers=scorers_active(taxonomy=taxonomy))
+
+
 def paper_enrich(*, paper: Paper, backend: Backend | None = None) -> EnrichOutcome:
     """Enrich one paper now, without a run record or budget check (see `papers_enrich`)."""
-    backend = backend or backend_get(taxonomy=taxonomy_snapshot())
+    backend = backend or _backend_configured()
     job = _prepare(paper, backend)
     return _cached(job) or _apply(job, _call(job, backend), backend)
 
@@ -294,14 +308,14 @@ def papers_enrich(
     in flight (estimated at the average cost so far), so it may be overrun by at most the
     calls in flight.
     """
-    backend = backend or backend_get(taxonomy=taxonomy_snapshot())
+    backend = backend or _backend_configured()
     run = EnrichmentRun.objects.create(
         backend=backend.name,
         model=backend.model,
         prompt_version=backend.prompt_version,
         task_id=task_id,
     )
-    run.earlier_deliveries_close()
+    run.interrupted_close()
     jobs = []
     for paper in papers:
         run.papers_total += 1
@@ -365,22 +379,32 @@ def _run_status(run: EnrichmentRun) -> str:
     return RunStatus.OK
 
 
-def papers_enrichment_reset(*, papers: Iterable[Paper]) -> list[int]:
+def papers_enrichment_reset(*, papers: Iterable[Paper], user=None) -> list[int]:
     """Make papers due for a fresh enrichment even if their input is unchanged; returns their
     pks (enrichment.tasks.papers_enrichment_rerun queues them).
 
     The cached part of the key is blanked, so the next run calls the backend again; the
     source parts are kept, so a later run can still tell whether the source text changed. A
-    paper that needed an editor gets a fresh count of attempts.
+    paper that needed an editor gets a fresh count of attempts. The paper's history records
+    `user` (the editor who asked) as the one who changed it.
     """
     paper_ids = []
     for paper in papers:
-        blank = paper.enrichment_key[: 2 * KEY_PART].ljust(64, "0") if paper.enrichment_key else ""
-        Paper.objects.filter(pk=paper.pk).update(
-            enrichment_key=blank,
-            enrichment_state=Paper.EnrichmentState.PENDING,
-            enrichment_failures=0,
-            enrichment_retry_at=None,
+        paper.enrichment_key = (
+            paper.enrichment_key[: 2 * KEY_PART].ljust(64, "0") if paper.enrichment_key else ""
+        )
+        paper.enrichment_state = Paper.EnrichmentState.PENDING
+        paper.enrichment_failures = 0
+        paper.enrichment_retry_at = None
+        paper._history_user = user
+        # Not the editing version (modified_at): a re-run is no edit of the text.
+        paper.save(
+            update_fields=[
+                "enrichment_key",
+                "enrichment_state",
+                "enrichment_failures",
+                "enrichment_retry_at",
+            ]
         )
         paper_ids.append(paper.pk)
     return paper_ids

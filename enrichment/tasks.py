@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
+from enrichment.curation.services import scorers_retrain
 from enrichment.selectors import papers_to_enrich
 from enrichment.services import papers_enrich, papers_enrichment_reset
 from papers.models import EnrichmentRun, Paper
@@ -66,7 +67,26 @@ def enrichment_run_retry(*, run: EnrichmentRun) -> bool:
     return True
 
 
-def papers_enrichment_rerun(*, papers: Iterable[Paper]) -> int:
-    """Enrich these papers again even if their input is unchanged (admin action); returns how
-    many were queued."""
-    return papers_enrichment_queue(paper_ids=papers_enrichment_reset(papers=papers))
+def papers_enrichment_rerun(*, papers: Iterable[Paper], user=None) -> int:
+    """Enrich these papers again even if their input is unchanged (admin action, `user` asked);
+    returns how many were queued."""
+    return papers_enrichment_queue(paper_ids=papers_enrichment_reset(papers=papers, user=user))
+
+
+@shared_task(
+    name="papers.scorers_retrain",
+    bind=True,
+    soft_time_limit=20 * 60,
+    time_limit=22 * 60,
+    **ENRICH_TASK_OPTIONS,
+)
+def scorers_retrain_task(self, force: bool = False) -> list[str]:
+    """Retrain the topic scorers whose examples (labels, editors' decisions) changed; the same
+    data never makes a new version, so a repeated delivery does nothing. Returns "slug vN"."""
+    return [str(row) for row in scorers_retrain(force=force)]
+
+
+def scorers_retrain_queue(*, force: bool = False) -> bool:
+    """Retrain soon (admin action), once the caller's transaction commits. Returns True."""
+    scorers_retrain_task.delay_on_commit(force)
+    return True

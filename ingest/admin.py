@@ -18,13 +18,9 @@ class IngestRunAdmin(RunAdminMixin, admin.ModelAdmin):
         "announce_date",
         "categories_display",
         "status",
-        "new_count",
-        "cross_count",
-        "replaced_count",
-        "unchanged_count",
-        "pending_count",
-        "failed_count",
+        "counts",
         "requests_count",
+        "retries_count",
         "duration",
         "has_error",
     ]
@@ -37,14 +33,21 @@ class IngestRunAdmin(RunAdminMixin, admin.ModelAdmin):
         ("started_at", "finished_at", "duration"),
         ("new_count", "cross_count", "replaced_count"),
         ("unchanged_count", "pending_count", "failed_count"),
-        "requests_count",
+        ("requests_count", "retries_count", "http_statuses"),
         "error",
+        ("host", "pid", "task_id"),
     ]
     readonly_fields = [name for row in fields for name in ([row] if isinstance(row, str) else row)]
 
     @admin.display(description="categories")
     def categories_display(self, run: IngestRun) -> str:
         return ", ".join(run.categories)
+
+    @admin.display(description="new · cross · replaced · unchanged · pending · failed")
+    def counts(self, run: IngestRun) -> str:
+        """One column for the counts, so the log fits the window."""
+        counts = (run.new_count, run.cross_count, run.replaced_count, run.unchanged_count)
+        return " · ".join(str(n) for n in (*counts, run.pending_count, run.failed_count))
 
     @admin.display(description="duration")
     def duration(self, run: IngestRun) -> str:

@@ -38,7 +38,6 @@ SETTLED = (State.DONE, State.UNREADABLE)
 # Stored on each row; change it when ingest/frontmatter reads files differently, so that the
 # same file stored again (ingest --from-dir) is read again.
 PARSER_VERSION = "2026.12-1"
-_SWEEP_LOCK = "arxdaily:front-matter-sweep"
 
 
 @dataclass
@@ -162,7 +161,11 @@ def front_matters_fetch(
     """
     session = session or ArxivSession()
     tally = FrontMatterTally()
-    lock = redis_client().lock(_SWEEP_LOCK, timeout=settings.CELERY_TASK_TIME_LIMIT, blocking=False)
+    lock = redis_client().lock(
+        f"{settings.REDIS_KEY_PREFIX}front-matter-sweep",
+        timeout=settings.CELERY_TASK_TIME_LIMIT,
+        blocking=False,
+    )
     if not lock.acquire():
         tally.errors.append("another front-matter sweep is running; skipped")
         return tally

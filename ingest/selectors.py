@@ -1,13 +1,40 @@
-"""Reads for ingest: which papers' front matter is to be fetched next."""
+"""Reads for ingest: which papers' front matter is to be fetched next, which announcements
+arXiv made already."""
 
 import datetime as dt
 import functools
 import operator
+from collections.abc import Sequence
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from papers.models import FrontMatter, Paper, TopicHit
+from ingest.sources.records import AnnouncementRecord
+from papers.models import Announcement, FrontMatter, Paper, TopicHit
 from topics.selectors import watched_categories_list
+
+
+def announcements_repeated(
+    *, announcements: Sequence[AnnouncementRecord]
+) -> dict[tuple[str, str, int], dt.date]:
+    """Those of `announcements` arXiv made already on an earlier date: (arXiv id, category,
+    version) → that date.
+
+    arXiv lists one version of a paper in one category once; the same again on a later date
+    is its earlier batch served again (a stale feed, a window rebuilt from the API), never a
+    new announcement.
+    """
+    if not announcements:
+        return {}
+    wanted = {(a.arxiv_id, a.category, a.version): a.announce_date for a in announcements}
+    stored = Announcement.objects.filter(
+        paper__arxiv_id__in={arxiv_id for arxiv_id, _, _ in wanted},
+        announce_date__lt=max(wanted.values()),
+    ).values_list("paper__arxiv_id", "category", "version", "announce_date")
+    return {
+        (arxiv_id, category, version): day
+        for arxiv_id, category, version, day in stored
+        if day < wanted.get((arxiv_id, category, version), day)
+    }
 
 
 def papers_front_matter_due(*, now: dt.datetime) -> QuerySet[Paper]:

@@ -8,18 +8,19 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from redis.exceptions import LockError
 
 from enrichment.tasks import papers_enrichment_queue
 from ingest import schedule
 from ingest.front_matter import front_matters_record
-from ingest.sources.api import ApiIdList, ApiWindow
+from ingest.selectors import announcements_repeated
+from ingest.sources.api import ApiIdList, ApiWindow, api_id_chunks
 from ingest.sources.base import Batch, Source, SourceError
 from ingest.sources.http import ArxivSession, redis_client
 from ingest.sources.recorded import RecordedFiles
@@ -44,7 +45,7 @@ def ingest_lock(
     back the lock its dead run still holds, instead of waiting ARXIV_INGEST_LOCK_TTL.
     """
     client = redis_client()
-    name = f"arxdaily:ingest-lock:{announce_date}:{category}"
+    name = f"{settings.REDIS_KEY_PREFIX}ingest-lock:{announce_date}:{category}"
     lock = client.lock(name, timeout=settings.ARXIV_INGEST_LOCK_TTL, blocking=False)
     acquired = lock.acquire(token=owner) if owner else lock.acquire()
     if not acquired and owner and client.get(name) == owner.encode():
@@ -60,10 +61,14 @@ def ingest_lock(
 
 
 class RunLog:
-    """Accumulates one IngestRun's counts and errors, then saves them once."""
+    """Accumulates one IngestRun's counts and errors, then saves them once.
+
+    Starting one closes the runs whose process died mid-run (IngestRun.interrupted_close).
+    """
 
     def __init__(self, run: IngestRun):
         self.run = run
+        run.interrupted_close()
         self.errors: list[str] = []
         self.notes: list[str] = []  # why a run that did not fail is not plain OK
         self.result = UpsertResult()
@@ -143,13 +148,19 @@ class RunLog:
             run.status = empty_status
         else:
             run.status = RunStatus.PARTIAL if run.pending_count else RunStatus.OK
-        if run.pending_count:
+        pending = Paper.objects.filter(pk__in=pks, metadata_state=Paper.MetadataState.PENDING)
+        for reason, count in (
+            pending.values_list("metadata_error").annotate(n=Count("pk")).order_by("-n")
+        ):
             self.note(
-                f"{run.pending_count} paper(s) not in the arXiv API yet: "
+                f"{count} paper(s) {reason or 'waiting for API metadata'}: "
                 "kept pending for ingest_pending_metadata"
             )
         run.error = "\n".join(self.errors + self.notes)
-        run.requests_count = session.requests_count if session else 0
+        if session:
+            run.requests_count = session.requests_count
+            run.retries_count = session.retries_count
+            run.http_statuses = dict(sorted(session.statuses.items()))
         run.finished_at = timezone.now()
         run.save()
         papers_enrichment_queue(paper_ids=self.result.enrich_pks)
@@ -159,18 +170,32 @@ def batch_store(*, batch: Batch, log: RunLog, counted: bool = True) -> UpsertRes
     """Store one batch of any source (papers_upsert) and count it into `log` (RunLog.count).
 
     `counted=False` for metadata that completes papers already counted: only the upsert's
-    result, skipped entries and errors go into the run then. Returns the upsert's result.
+    result, skipped entries and errors go into the run then. An announcement arXiv made
+    already on an earlier date (announcements_repeated) is not recorded again, with a note.
+    Returns the upsert's result.
     """
+    if repeated := announcements_repeated(announcements=batch.announcements):
+        batch = replace(
+            batch,
+            announcements=[a for a in batch.announcements if _listed(a) not in repeated],
+        )
+        shown = ", ".join(f"{i}v{v} {c} on {d}" for (i, c, v), d in sorted(repeated.items()))
+        log.note(f"{len(repeated)} announcement(s) made already, not recorded again: {shown}")
     result = papers_upsert(records=batch.records, announcements=batch.announcements)
     log.count(batch, result, counted=counted)
     return result
 
 
+def _listed(announcement) -> tuple[str, str, int]:
+    return (announcement.arxiv_id, announcement.category, announcement.version)
+
+
 @dataclass
 class SourceStored:
-    """What storing one source did: `records` it yielded (duplicates included) and `error`,
-    its failure as logged ("<source name>: <why>"), "" when it ran to its end."""
+    """What storing one source did: `batches` and `records` it yielded (duplicates included)
+    and `error`, its failure as logged ("<source name>: <why>"), "" when it ran to its end."""
 
+    batches: int = 0
     records: int = 0
     error: str = ""
 
@@ -185,6 +210,7 @@ def source_store(*, source: Source, log: RunLog, counted: bool = True) -> Source
     try:
         for batch in source.batches():
             batch_store(batch=batch, log=log, counted=counted)
+            stored.batches += 1
             stored.records += len(batch.records)
     except SourceError as exc:
         stored.error = f"{source.name}: {exc}"
@@ -220,7 +246,11 @@ def source_ingest(
 def papers_metadata_complete(
     *, session: ArxivSession, log: RunLog, arxiv_ids: Iterable[str] | None = None
 ) -> None:
-    """Fetch API metadata for pending papers; what the API lacks stays pending for later."""
+    """Fetch API metadata for pending papers; what the API lacks stays pending for later.
+
+    Each paper left pending keeps why: "not in the arXiv API yet" when it was asked for and
+    absent, "not fetched: <the failure>" when a failed request never asked for it.
+    """
     pending = Paper.objects.filter(metadata_state=Paper.MetadataState.PENDING)
     if arxiv_ids is not None:
         pending = pending.filter(arxiv_id__in=list(arxiv_ids))
@@ -229,9 +259,14 @@ def papers_metadata_complete(
         return
     # Metadata only: the listing (or an earlier run) counted these papers already.
     stored = source_store(source=ApiIdList(session=session, ids=ids), log=log, counted=False)
-    reason = stored.error or "not in the arXiv API yet"
-    Paper.objects.filter(arxiv_id__in=ids, metadata_state=Paper.MetadataState.PENDING).update(
-        metadata_attempts=F("metadata_attempts") + 1, metadata_error=reason[:2000]
+    asked = [i for chunk in api_id_chunks(ids)[: stored.batches] for i in chunk]
+    left = Paper.objects.filter(arxiv_id__in=ids, metadata_state=Paper.MetadataState.PENDING)
+    attempted = F("metadata_attempts") + 1
+    left.filter(arxiv_id__in=asked).update(
+        metadata_attempts=attempted, metadata_error="not in the arXiv API yet"
+    )
+    left.exclude(arxiv_id__in=asked).update(
+        metadata_attempts=attempted, metadata_error=f"not fetched: {stored.error}"[:2000]
     )
     log.result.paper_pks.update(
         Paper.objects.filter(arxiv_id__in=ids).values_list("arxiv_id", "pk")
@@ -247,8 +282,9 @@ def announcement_ingest(
 ) -> IngestRun:
     """Ingest the listing feeds of these categories, then complete metadata from the API.
 
-    An empty feed means arXiv did not announce; a feed still showing an older date means the
-    listing is not out yet (the run fails with that reason and a later run picks it up); a
+    An empty feed means arXiv did not announce; a feed still showing an older date, or showing
+    the date but only items announced on an earlier one (arXiv's previous batch again), means
+    the listing is not out yet (the run fails with that reason and a later run picks it up); a
     feed already showing a newer date means a past listing, rebuilt from the API instead.
     """
     session = session or ArxivSession()
@@ -259,7 +295,6 @@ def announcement_ingest(
         categories=list(categories),
         task_id=task_id,
     )
-    run.earlier_deliveries_close()
     log = RunLog(run)
     listed: set[str] = set()
     if not schedule.is_listing_date(announce_date):  # weekend or arXiv holiday: ask nothing
@@ -300,17 +335,30 @@ def _listing_store(
     elif shown > announce_date:  # the feed has moved on: rebuild that past listing
         window = ApiWindow(session=session, listing_date=announce_date, categories=[category])
         source_store(source=window, log=log)
+    elif earlier := _listing_repeated(batch):
+        log.error(
+            f"{category}: the feed dated {shown} repeats the listing of {earlier} (all "
+            f"{len(batch.records)} items announced then): the listing of {shown} is not out yet"
+        )
     else:
         batch_store(batch=batch, log=log)
         return [record.arxiv_id for record in batch.records]
     return []
 
 
+def _listing_repeated(batch: Batch) -> str:
+    """The earlier listing date(s) when every item of this listing was announced then already:
+    arXiv serving its previous batch under a new date; "" for a real listing."""
+    repeated = announcements_repeated(announcements=batch.announcements)
+    if len(repeated) < len({_listed(a) for a in batch.announcements}):
+        return ""
+    return ", ".join(sorted({str(day) for day in repeated.values()}))
+
+
 def pending_metadata_ingest(*, session: ArxivSession | None = None, task_id: str = "") -> IngestRun:
     """Retry every paper still waiting for API metadata."""
     session = session or ArxivSession()
     log = RunLog(IngestRun.objects.create(source=IngestRun.Source.METADATA, task_id=task_id))
-    log.run.earlier_deliveries_close()
     papers_metadata_complete(session=session, log=log)
     log.finish(session=session)
     return log.run

@@ -206,35 +206,36 @@ def _rows_upsert(
         )
     json_at = [i for i, f in enumerate(given) if isinstance(f, models.JSONField)]
 
-    def copy_rows(copy, extra: Sequence = ()) -> None:
+    def copy_rows(rows_in, extra: Sequence = ()) -> None:
         for row in rows:
             if json_at:
                 row = list(row)
                 for i in json_at:
                     row[i] = Jsonb(row[i])
-            copy.write_row((*row, *extra))
+            rows_in.write_row((*row, *extra))
 
     with transaction.atomic(), connection.cursor() as cursor:
         # Rows are formatted here while a worker thread sends them: PostgreSQL stores one
-        # batch while Python formats the next (two cores, not one after the other).
-        def writer() -> QueuedLibpqWriter:
-            return QueuedLibpqWriter(cursor.cursor)
+        # batch while Python formats the next (two cores, not one after the other). psycopg's
+        # own cursor: Django's debug wrapper (DEBUG=True) takes no `writer`.
+        def copy(statement: str):
+            return cursor.cursor.copy(statement, writer=QueuedLibpqWriter(cursor.cursor))
 
         if fresh:
             try:
                 with (
                     transaction.atomic(),
-                    cursor.copy(f"COPY {table} ({insert}) FROM STDIN", writer=writer()) as copy,
+                    copy(f"COPY {table} ({insert}) FROM STDIN") as rows_in,
                 ):
-                    copy_rows(copy, rest_values)
+                    copy_rows(rows_in, rest_values)
                 return
             except connection.Database.IntegrityError:  # psycopg's: COPY is not wrapped
                 pass  # a concurrent ingest stored some meanwhile: take the checked way
         cursor.execute(
             f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
         )
-        with cursor.copy(f"COPY {temp} ({columns}) FROM STDIN", writer=writer()) as copy:
-            copy_rows(copy)
+        with copy(f"COPY {temp} ({columns}) FROM STDIN") as rows_in:
+            copy_rows(rows_in)
         cursor.execute(
             f"INSERT INTO {table} ({insert}) SELECT {select} FROM {temp} "  # noqa: S608
             f"ON CONFLICT ({keys}) {conflict}",

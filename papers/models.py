@@ -24,6 +24,7 @@ from papers.listings import PaperVersion as PaperVersion
 from papers.runs import EnrichmentRun as EnrichmentRun
 from papers.runs import IngestRun as IngestRun
 from papers.runs import RunStatus as RunStatus
+from papers.scorers import ScorerModel as ScorerModel
 from papers.search_columns import EnglishSearchVector as EnglishSearchVector
 from papers.search_columns import zh_public_expression
 
@@ -337,6 +338,9 @@ class TopicHit(models.Model):
         "置信度 / confidence", validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
     )
     reason = models.TextField("命中理由 / reason", blank=True)
+    evidence = models.JSONField("证据 / evidence", default=list, blank=True)
+    scorer_version = models.PositiveIntegerField("评分模型版本 / scorer", null=True, blank=True)
+    proposed_confidence = models.FloatField("LLM 置信度 / LLM's", null=True, blank=True)
     origin = models.CharField(
         "来源 / origin", max_length=10, choices=Origin.choices, default=Origin.MACHINE
     )
@@ -481,7 +485,10 @@ class ReviewQueuePaper(Paper):
 
 # Every editorial change is kept with who, when, before and after (django-simple-history).
 # Derived columns (GeneratedField, PUBLICATION_FIELDS) are left out: they are not edits.
-for _audited in (Paper, TopicHit, DailyPage, DailyPageEntry, Institution, PaperInstitution):
+for _audited in (
+    *(Paper, PaperAuthor, PaperVersion, Announcement, TopicHit, DailyPage, DailyPageEntry),
+    *(Institution, InstitutionAlias, PaperInstitution),
+):
     history_register(
         _audited,
         excluded_fields=[

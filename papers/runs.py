@@ -1,5 +1,8 @@
 """What each ingest and enrichment run did, shown read-only in the admin."""
 
+import os
+import socket
+
 from django.db import models
 from django.utils import timezone
 
@@ -12,34 +15,70 @@ class RunStatus(models.TextChoices):
     NO_ANNOUNCEMENT = "no_announcement", "arXiv 当日无公告 / no announcement"
 
 
-class CeleryRunMixin:
-    """What ingest and enrichment runs share: the Celery task that ran them (`task_id`)."""
+def process_host() -> str:
+    """This machine and its PID namespace (containers sharing a host name have their own):
+    where a process id names one process."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = ""
+    return f"{socket.gethostname()} {namespace}".strip()[:255]
 
-    def earlier_deliveries_close(self) -> int:
-        """Mark failed the runs an earlier delivery of this run's task left "running"; returns
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+class RunProcessMixin:
+    """What ingest and enrichment runs share: the process that ran them (`host`, `pid`, set
+    when the run is created) and the Celery task, if any (`task_id`), so that a run whose
+    process died is closed however it was started."""
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.pid is None:
+            self.host, self.pid = process_host(), os.getpid()
+        super().save(*args, **kwargs)
+
+    def interrupted_close(self) -> int:
+        """Mark failed, as interrupted, the runs left "running" by a process that died; returns
         how many.
 
-        A worker killed mid-run never finishes its run record; the broker hands the task out
-        again (acks_late), and the new run closes the old one with the reason, so every run
-        ends with a status.
+        A process killed mid-run never finishes its run record. Two ways to know it died: its
+        Celery task is delivered again (acks_late) as this run's, or it ran on this machine and
+        its process id is gone (a hand-run command, a worker child killed for its time limit).
+        Every new run looks, so every run ends with a status.
         """
-        if not self.task_id:
-            return 0
-        return (
-            type(self)
-            .objects.filter(task_id=self.task_id, status=RunStatus.RUNNING)
-            .exclude(pk=self.pk)
-            .update(
+        running = type(self).objects.filter(status=RunStatus.RUNNING).exclude(pk=self.pk)
+        closed = 0
+        if self.task_id:
+            closed += running.filter(task_id=self.task_id).update(
                 status=RunStatus.FAILED,
                 finished_at=timezone.now(),
                 error=(
                     f"interrupted: the worker stopped mid-run; the task ran again as run {self.pk}"
                 ),
             )
-        )
+        here = running.filter(host=self.host, pid__isnull=False).values_list("pk", "pid")
+        dead = [pk for pk, pid in here if not process_alive(pid)]
+        if dead:
+            closed += running.filter(pk__in=dead).update(
+                status=RunStatus.FAILED,
+                finished_at=timezone.now(),
+                error=(
+                    "interrupted: its process stopped mid-run (no longer running on "
+                    f"{self.host.split()[0]}); found by run {self.pk}"
+                ),
+            )
+        return closed
 
 
-class IngestRun(CeleryRunMixin, models.Model):
+class IngestRun(RunProcessMixin, models.Model):
     class Source(models.TextChoices):
         FEED = "feed", "listing feed + API"
         BACKFILL = "backfill", "API backfill"
@@ -59,10 +98,23 @@ class IngestRun(CeleryRunMixin, models.Model):
     pending_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
     requests_count = models.PositiveIntegerField(default=0)
+    retries_count = models.PositiveIntegerField(
+        default=0,
+        help_text="arXiv requests sent again: after a 429, 5xx, timeout or lost connection, or "
+        "a page with fewer results than arXiv said it has.",
+    )
+    http_statuses = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='arXiv\'s answers by HTTP status, e.g. {"200": 3, "503": 5}; a request that got '
+        "no answer counts under its error (ReadTimeout, ConnectionError).",
+    )
     error = models.TextField(blank=True)
     # Celery task that ran it: the same task delivered again after its
     # worker died closes the run the dead worker left "running".
     task_id = models.CharField(max_length=64, blank=True, db_index=True)
+    host = models.CharField(max_length=255, blank=True, help_text="Machine that ran it.")
+    pid = models.PositiveIntegerField(null=True, blank=True, help_text="Process that ran it.")
 
     class Meta:
         ordering = ["-started_at"]
@@ -73,7 +125,7 @@ class IngestRun(CeleryRunMixin, models.Model):
         return f"ingest {self.announce_date or ''} {self.status}"
 
 
-class EnrichmentRun(CeleryRunMixin, models.Model):
+class EnrichmentRun(RunProcessMixin, models.Model):
     backend = models.CharField(max_length=20)
     model = models.CharField(max_length=100, blank=True)
     prompt_version = models.CharField(max_length=20, blank=True)
@@ -96,6 +148,8 @@ class EnrichmentRun(CeleryRunMixin, models.Model):
     # Celery task that ran it: the same task delivered again after its
     # worker died closes the run the dead worker left "running".
     task_id = models.CharField(max_length=64, blank=True, db_index=True)
+    host = models.CharField(max_length=255, blank=True, help_text="Machine that ran it.")
+    pid = models.PositiveIntegerField(null=True, blank=True, help_text="Process that ran it.")
 
     class Meta:
         ordering = ["-started_at"]

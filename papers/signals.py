@@ -3,10 +3,10 @@
 from collections.abc import Collection
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, signals
 from django.dispatch import Signal
 
-from papers.models import Paper
+from papers.models import Paper, ReviewQueuePaper, TopicHit
 
 # Something readers can see has changed (a page published, unpublished or edited; a published
 # paper's text, hits, listings or institutions; an institution or alias; the taxonomy). Sent
@@ -21,8 +21,10 @@ def public_content_changed_on_commit(*, sender: object) -> None:
 
 
 def papers_any_published(*, paper_ids: Collection[int] | QuerySet) -> bool:
-    """Whether readers can see any of these papers (pks, or a values("pk") QuerySet)."""
-    return Paper.objects.published().filter(pk__in=paper_ids).exists()
+    """Whether readers can see any of these papers (pks, or a values("pk") QuerySet): whether
+    one of their hits is published (Paper.objects.published()'s rule, asked of the hits
+    directly, without an outer scan of papers)."""
+    return TopicHit.objects.published().filter(paper_id__in=paper_ids).exists()
 
 
 def public_content_changed_if_published(
@@ -37,3 +39,15 @@ def public_content_changed_if_published(
     if published:
         public_content_changed_on_commit(sender=sender)
     return published
+
+
+def _paper_signal_forward(sender, signal, **kwargs):
+    """A save or delete through the queue's proxy is the paper's: the history listens to
+    Paper's signals only, and Django sends a proxy's with the proxy as sender."""
+    signal.send(sender=Paper, **kwargs)
+
+
+def paper_proxy_signals_connect() -> None:
+    """Called once, by PapersConfig.ready()."""
+    for signal in (signals.post_save, signals.pre_delete, signals.post_delete):
+        signal.connect(_paper_signal_forward, sender=ReviewQueuePaper, weak=False)

@@ -5,6 +5,7 @@ import logging
 import math
 import threading
 import time
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache
@@ -170,3 +171,57 @@ def _server_error(request, exc: Exception) -> HttpResponse:
 def api_not_found(request, rest: str) -> HttpResponse:
     """Unknown URLs under /api/v1/ answer in the API's error shape, not the site's 404 page."""
     return error_response(status=404, code="not_found", message=f"no API endpoint {request.path}")
+
+
+# Headers an error keeps when it is reshaped: they tell the client what to do next.
+_ERROR_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+def _error_reshaped(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A non-JSON error (ninja's 405, Django's 400 or 500 page) in the API's error shape."""
+    status = response.status_code
+    try:
+        phrase = HTTPStatus(status).phrase
+        code = HTTPStatus(status).name.lower()
+    except ValueError:
+        phrase, code = "error", f"http_{status}"
+    message, detail = phrase.lower(), None
+    if status == HTTPStatus.METHOD_NOT_ALLOWED:
+        allowed = [method.strip() for method in response.get("Allow", "").split(",") if method]
+        if "GET" in allowed:
+            allowed.append("HEAD")  # answered as GET by ApiProtocolMiddleware
+        response["Allow"] = ", ".join(allowed)
+        message = f"{request.method} is not allowed here; use {' or '.join(allowed)}"
+        detail = {"allowed": allowed}
+    shaped = error_response(status=status, code=code, message=message, detail=detail)
+    for header in _ERROR_HEADERS:
+        if header in response:
+            shaped[header] = response[header]
+    return shaped
+
+
+class ApiProtocolMiddleware:
+    """Under /api/v1/, whatever answers: HEAD is answered as GET without the body (ninja
+    routes GET only), and every error is JSON in the one shape, even those made outside the
+    API's exception handlers (ninja's 405, Django's 400 and 500 pages)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(reverse("api:index")):
+            return self.get_response(request)
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
+        response = self.get_response(request)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            response = _error_reshaped(request, response)
+        if head:
+            request.method = "HEAD"
+            if not response.streaming:
+                response["Content-Length"] = len(response.content)
+                response.content = b""
+        return response

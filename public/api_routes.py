@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 
-from papers.arxiv_ids import ID_PATTERN, arxiv_id_parse
+from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 from public.dates import (
     day_digest_get,
     day_pages_list,
@@ -37,8 +37,15 @@ from topics.selectors import area_tree_list
 
 SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=50)]
 DatePath = Annotated[IsoDate, Path(description="arXiv announce date, YYYY-MM-DD.")]
+
+
 ArxivIdPath = Annotated[
-    str, Path(pattern=ID_PATTERN, description="e.g. 2604.00626, 2604.00626v2, hep-th/9901001.")
+    str,
+    Path(
+        description="Any written form: 2604.00626, 2604.00626v2, arXiv:2604.00626, "
+        "https://arxiv.org/abs/2604.00626v2, hep-th/9901001, math.GT/0309136 (a version "
+        "is ignored)."
+    ),
 ]
 
 # Deep offsets cost the database a scan each; nobody pages this far by hand.
@@ -147,8 +154,12 @@ def paper_list(request, filters: Query[PaperFilter], paging: Query[PageParams]):
     "/{path:arxiv_id}", response=_responses(PaperDetailOut), summary="One published paper"
 )
 def paper_detail(request, arxiv_id: ArxivIdPath):
-    """A paper readers can see, by arXiv id (legacy ids keep their slash; a version is ignored)."""
-    parsed = arxiv_id_parse(arxiv_id)
+    """A paper readers can see, by arXiv id in any written form (legacy ids keep their slash).
+    Text that is no arXiv id names no paper: a 404, as on the paper page."""
+    try:
+        parsed = arxiv_id_parse(arxiv_id)
+    except InvalidArxivId as error:
+        raise Http404(str(error)) from None
     paper = paper_detail_get(arxiv_id=parsed.id)
     if paper is None:
         raise Http404(f"no published paper {parsed.id}")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from papers.models import Announcement, Institution, Paper, PaperAuthor, PaperInstitution
+from public.previews import COMMENTS_CHARS, author_names_split, authors_preview, text_preview
 
 
 def _url_builder(name: str, placeholder: str = "x"):
@@ -57,7 +58,9 @@ def institution_card(institution: Institution, *, url=None) -> dict:
     }
 
 
-def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None) -> list[Paper]:
+def paper_cards_attach(
+    papers: list[Paper], *, paper_ids: QuerySet | None = None, authors: bool = True
+) -> list[Paper]:
     """Give each paper `card`: everything templates/includes/paper_card.html shows, as a dict.
 
     A topic day shows hundreds of cards. Plain values (authors and institutions fetched with
@@ -68,15 +71,22 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
     `paper_ids`, a subquery selecting the same papers, spares the driver hundreds of literal
     ids to quote. Besides what the template shows, a card holds what the API's paper detail
     gives: `author_details` (name, affiliation) and `institutions` (see institution_card).
+    Unbounded fields have a bounded preview (public.previews) for cards in lists: `authors`
+    is every name (the paper page), `authors_preview` at most ten, `authors_hidden` how many
+    it leaves out; `comments_preview` is cut (`comments_cut`), `comments` whole.
+    `authors=False` (the triage desk, which shows none) spares the authors' query: the card's
+    `authors` is then the paper's own authors_text, its author lists empty.
     """
     ids = [paper.pk for paper in papers] if paper_ids is None else paper_ids
-    authors = defaultdict(list)
+    author_rows = defaultdict(list)
     for paper_id, name, affiliation in (
         PaperAuthor.objects.filter(paper_id__in=ids)
         .order_by("paper_id", "position")
         .values_list("paper_id", "name", "affiliation")
+        if authors
+        else ()
     ):
-        authors[paper_id].append({"name": name, "affiliation": affiliation})
+        author_rows[paper_id].append({"name": name, "affiliation": affiliation})
     institutions = defaultdict(list)
     institution_url = _institution_url_builder()
     for paper_id, pk, name, name_zh, zh_source, country, ror_id, source in (
@@ -112,7 +122,11 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
     for paper in papers:
         listing, hit = paper.announcement, paper.hit
         version = (listing.version if listing else None) or paper.version
-        names = [author["name"] for author in authors[paper.pk]]
+        names = [author["name"] for author in author_rows[paper.pk]]
+        authors_line, authors_hidden = authors_preview(
+            names or author_names_split(paper.authors_text)
+        )
+        comments_preview = text_preview(paper.comments, COMMENTS_CHARS)
         paper.card = {
             "pk": str(paper.pk),  # strings: numbers go through localization in templates
             "arxiv_id": paper.arxiv_id,
@@ -126,21 +140,26 @@ def paper_cards_attach(papers: list[Paper], *, paper_ids: QuerySet | None = None
             "title": paper.title,
             "title_zh": paper.zh("title").public,
             "authors": ", ".join(names) or paper.authors_text,
+            "authors_preview": authors_line,
+            "authors_hidden": str(authors_hidden) if authors_hidden else "",
             "author_names": names,
-            "author_details": authors[paper.pk],
+            "author_details": author_rows[paper.pk],
             "institutions": institutions[paper.pk],
             "hit": hit
             and {
                 # As {% widthratio confidence 1 100 %} rounds it.
                 "percent": str(round(hit.confidence * 100)),
                 "topic_url": topic_url(hit.topic.slug),
-                "topic_name": hit.topic.name_zh,
-                "subtopic_name": hit.subtopic.name_zh if hit.subtopic else "",
+                "topic_name": hit.topic.name,
+                "subtopic_name": hit.subtopic.name if hit.subtopic else "",
                 "reason": hit.reason,
+                "reason_by_machine": hit.origin == hit.Origin.MACHINE,
             },
             "summary_zh": paper.zh("summary").public,
             "summary_en": paper.summary_en,
             "comments": paper.comments,
+            "comments_preview": comments_preview,
+            "comments_cut": comments_preview != paper.comments,
             "abstract_zh": paper.zh("abstract").public,
             "abstract": paper.abstract,
         }

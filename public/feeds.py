@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from papers.models import Institution
+from papers.text import unprintable_strip
+from public.previews import author_names_split, authors_preview
 from public.selectors import FeedItem, feed_items_list, institution_public_get, topic_active_get
 from topics.models import Topic
 
@@ -17,9 +19,48 @@ from topics.models import Topic
 _TAG_START = re.compile(r"<(?=/?[A-Za-z][A-Za-z0-9-]*[\s/>]|[!?])")
 
 
+def _printable(value):
+    """Strings, also inside lists and dicts, without what XML cannot carry (papers.text)."""
+    if isinstance(value, str):
+        return unprintable_strip(value)
+    if isinstance(value, list | tuple):
+        return [_printable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    return value
+
+
+class PrintableFeedMixin:
+    """The XML boundary: every value of the feed and its items, whoever wrote it, loses the
+    characters XML 1.0 cannot carry before it is written. Django's writer raises on them
+    (UnserializableContentError), and a feed that raises is a 500 for every reader."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **_printable(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **_printable(kwargs))
+
+
+class PrintableRssFeed(PrintableFeedMixin, Rss201rev2Feed):
+    pass
+
+
+class PrintableAtomFeed(PrintableFeedMixin, Atom1Feed):
+    pass
+
+
+def _authors_line(item: FeedItem) -> str:
+    """A bounded author line (the paper page lists them all)."""
+    names = author_names_split(item.paper.authors_text)
+    line, hidden = authors_preview(names)
+    return f"{line} et al. ({len(names)} authors)" if hidden else line
+
+
 class PublishedPapersFeed(Feed):
     """Items are accepted papers of published daily pages, newest day first."""
 
+    feed_type = PrintableRssFeed
     description_template = "feeds/item_description.html"
     item_guid_is_permalink = False
 
@@ -31,7 +72,7 @@ class PublishedPapersFeed(Feed):
         title = item.paper.title
         if title_zh:
             title = f"{title_zh} — {title}"
-        if self.feed_type is Atom1Feed:
+        if issubclass(self.feed_type, Atom1Feed):
             return title  # declared type="text": readers show it as it is
         # RSS leaves open whether a title is text or HTML and many readers render it as HTML:
         # a "<" that could open a tag gets a space, so no reader ever sees markup in it.
@@ -52,7 +93,7 @@ class PublishedPapersFeed(Feed):
         )
 
     def item_author_name(self, item: FeedItem) -> str:
-        return item.paper.authors_text
+        return _authors_line(item)
 
     def item_categories(self, item: FeedItem) -> list[str]:
         return item.paper.categories
@@ -60,6 +101,7 @@ class PublishedPapersFeed(Feed):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["paper_url"] = kwargs["request"].build_absolute_uri(self.item_link(kwargs["item"]))
+        context["authors"] = _authors_line(kwargs["item"])
         return context
 
 
@@ -82,11 +124,11 @@ class TopicRssFeed(PublishedPapersFeed):
         return reverse("topics:detail", kwargs={"slug": obj.slug})
 
     def description(self, obj: Topic) -> str:
-        return obj.description or obj.name_en
+        return obj.description or obj.name
 
 
 class TopicAtomFeed(TopicRssFeed):
-    feed_type = Atom1Feed
+    feed_type = PrintableAtomFeed
 
     def subtitle(self, obj: Topic) -> str:
         return self.description(obj)
@@ -113,7 +155,7 @@ class InstitutionRssFeed(PublishedPapersFeed):
 
 
 class InstitutionAtomFeed(InstitutionRssFeed):
-    feed_type = Atom1Feed
+    feed_type = PrintableAtomFeed
 
     def subtitle(self, obj: Institution) -> str:
         return self.description(obj)

@@ -1,6 +1,9 @@
 """How search words and institution names match papers: the text rules of PaperQuery."""
 
+import operator
 import re
+import unicodedata
+from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -12,24 +15,75 @@ from papers.models import Institution, InstitutionAlias, institution_name_normal
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
-def paper_text_q(*, text: str, vendor: str) -> Q:
-    """The one text-matching rule: an arXiv id finds that paper; Han characters match the
-    public Chinese text (`Paper.search_zh`, what pages show) by substring (pg_trgm GIN); other
-    words match title, abstract and authors through the stored English tsvector (GIN).
+# Between Chinese search terms: whitespace (the ideographic space too) and punctuation, but
+# not what joins one term (GPT-4, 3.5, C#, A/B).
+_ZH_TERM_SEPARATOR = re.compile(
+    r"""[\s,;:!?'"()\[\]{}<>\u2010-\u206f\u3000-\u303f\ufe30-\ufe4f]+"""
+)
+# Inside a word: -, and the Unicode hyphens and minus people paste from PDFs.
+_HYPHENS = re.compile(r"(?<=\w)[\u2010\u2011\u2012\u2013\u2212\ufe63-](?=\w)")
+_HYPHENATED = re.compile(r"(?<!\w)\w+(?:-\w+)+")
 
-    Each query uses exactly one index, never an OR of them, so a million papers stay fast.
+
+def search_text_normalize(text: str) -> str:
+    """How people type, folded: full-width letters, digits, spaces and punctuation (NFKC),
+    ligatures from PDFs, and every kind of hyphen inside a word as `-`."""
+    return _HYPHENS.sub("-", unicodedata.normalize("NFKC", text)).strip()
+
+
+def websearch_hyphens_spaced(text: str) -> str:
+    """`retrieval-augmented` as the phrase `"retrieval augmented"` (websearch syntax).
+
+    PostgreSQL's english parser indexes "retrieval-augmented" as the compound
+    'retrieval-aug' followed by its parts 'retriev' 'augment'; websearch_to_tsquery turns the
+    hyphenated query into all three in a row, which text spelled "Retrieval Augmented" lacks.
+    The phrase of the parts ('retriev' <-> 'augment') matches both spellings, and a spaced
+    query already matched both. Inside quotes (a phrase already) a hyphen becomes a space.
+    """
+    parts = text.split('"')
+    for n, part in enumerate(parts):
+        if n % 2:
+            parts[n] = part.replace("-", " ")
+        else:
+            parts[n] = _HYPHENATED.sub(lambda m: '"' + m[0].replace("-", " ") + '"', part)
+    return '"'.join(parts)
+
+
+def paper_text_q(*, text: str, vendor: str) -> Q:
+    """The one text-matching rule, for the site's search and the API's `q`: an arXiv id in
+    any written form finds that paper; Han characters match the public Chinese text
+    (`Paper.search_zh`, what pages show), every term (split at spaces and punctuation,
+    full-width or not) as a case-insensitive substring; other words match title, abstract
+    and authors through the stored English tsvector, hyphenated and spaced spellings alike.
+
+    Each query uses exactly one index, never an OR of them, so a million papers stay fast:
+    `search_vector @@ websearch_to_tsquery(...)` is answered by the tsvector's GIN index
+    whatever phrases the query holds (positions are checked on the rows it finds), and each
+    `search_zh ~* 'term'` by the pg_trgm GIN index (a regular expression of a literal is
+    trigram-indexable; Django's icontains would wrap the column in UPPER() and scan).
     SQLite (`make run`) has neither index and falls back to case-insensitive substrings.
     """
-    text = text.strip()
+    text = search_text_normalize(text)
     try:
         return Q(arxiv_id=arxiv_id_parse(text).id)
     except InvalidArxivId:
         pass
     if HAN.search(text):
-        return Q(search_zh__contains=text)
+        terms = [term for term in _ZH_TERM_SEPARATOR.split(text) if term]
+        return Q(*(Q(search_zh__iregex=re.escape(term)) for term in terms))
     if vendor == "postgresql":
-        return Q(search_vector=SearchQuery(text, config="english", search_type="websearch"))
-    return Q(title__icontains=text) | Q(abstract__icontains=text) | Q(authors_text__icontains=text)
+        query = websearch_hyphens_spaced(text)
+        return Q(search_vector=SearchQuery(query, config="english", search_type="websearch"))
+    spellings = dict.fromkeys((text, text.replace("-", " "), text.replace(" ", "-")))
+    return reduce(
+        operator.or_,
+        (
+            Q(title__icontains=words)
+            | Q(abstract__icontains=words)
+            | Q(authors_text__icontains=words)
+            for words in spellings
+        ),
+    )
 
 
 def institutions_named(text: str) -> QuerySet[Institution]:

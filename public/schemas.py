@@ -6,6 +6,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from papers.models import Announcement, Paper, ZhState
+from public.previews import AUTHORS_LINE_CHARS, AUTHORS_SHOWN, text_preview
 
 
 class ErrorBody(Schema):
@@ -15,7 +16,7 @@ class ErrorBody(Schema):
 
 
 class ErrorOut(Schema):
-    """The one shape of every API error (404, 422, 429, 500)."""
+    """The one shape of every API error (400, 404, 405, 422, 429, 500, ...)."""
 
     error: ErrorBody
 
@@ -48,11 +49,13 @@ class TopicRef(Schema):
 
 
 class SubtopicOut(SubtopicRef):
-    description: str
+    description_zh: str
+    description_en: str
 
 
 class TopicOut(TopicRef):
-    description: str
+    description_zh: str
+    description_en: str
     categories: list[str]
     subtopics: list[SubtopicOut]
 
@@ -61,7 +64,8 @@ class AreaOut(Schema):
     slug: str
     name_zh: str
     name_en: str
-    description: str
+    description_zh: str
+    description_en: str
     topics: list[TopicOut]
 
 
@@ -88,8 +92,17 @@ class PaperBase(Schema):
     abstract_zh: ZhOut
     summary_en: str
     summary_zh: ZhOut
-    authors: list[str]
-    authors_text: str
+    authors: list[str] = Field(
+        ...,
+        description=f"In lists, the first {AUTHORS_SHOWN} names (`author_count` says how many "
+        "there are); the paper's detail, /api/v1/papers/{arxiv_id}, gives every one.",
+    )
+    author_count: int
+    authors_text: str = Field(
+        ...,
+        description=f"arXiv's author line; in lists cut with … after {AUTHORS_LINE_CHARS} "
+        "characters (the paper's detail gives it whole).",
+    )
     primary_category: str
     categories: list[str]
     abs_url: str
@@ -109,7 +122,15 @@ class PaperBase(Schema):
 
     @staticmethod
     def resolve_authors(paper) -> list[str]:
-        return [author.name for author in paper.authors.all()]
+        return [author.name for author in paper.authors.all()[:AUTHORS_SHOWN]]
+
+    @staticmethod
+    def resolve_author_count(paper) -> int:
+        return len(paper.authors.all())
+
+    @staticmethod
+    def resolve_authors_text(paper) -> str:
+        return text_preview(paper.authors_text, AUTHORS_LINE_CHARS)
 
 
 class PaperOut(PaperBase):
@@ -170,6 +191,14 @@ class PaperDetailOut(PaperOut):
         return paper.card["author_names"]
 
     @staticmethod
+    def resolve_author_count(paper) -> int:
+        return len(paper.card["author_names"])
+
+    @staticmethod
+    def resolve_authors_text(paper) -> str:
+        return paper.authors_text
+
+    @staticmethod
     def resolve_author_details(paper) -> list[dict]:
         return paper.card["author_details"]
 
@@ -195,7 +224,11 @@ class DayPaperOut(PaperBase):
     @staticmethod
     def resolve_authors(paper) -> list[str]:
         # topic_day_get fetches author names once for all its cards (no prefetch per paper).
-        return paper.card["author_names"]
+        return paper.card["author_names"][:AUTHORS_SHOWN]
+
+    @staticmethod
+    def resolve_author_count(paper) -> int:
+        return len(paper.card["author_names"])
 
     @staticmethod
     def resolve_institutions(paper) -> list[dict]:

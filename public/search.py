@@ -15,9 +15,10 @@ from topics.models import Subtopic, Topic
 
 
 def subtopic_choices() -> list[tuple[str, str]]:
-    """The active topics' subtopics as (slug, "topic › subtopic"), in taxonomy order."""
+    """The active topics' subtopics as (slug, "topic › subtopic"), in taxonomy order, named in
+    the reader's language."""
     subtopics = Subtopic.objects.filter(topic__in=Topic.objects.active()).select_related("topic")
-    return [(sub.slug, f"{sub.topic.name_zh} › {sub.name_zh}") for sub in subtopics]
+    return [(sub.slug, str(sub)) for sub in subtopics]
 
 
 class PaperSearchFilter(django_filters.FilterSet):
@@ -25,10 +26,10 @@ class PaperSearchFilter(django_filters.FilterSet):
         label=_("Words"), widget=forms.TextInput(attrs={"type": "search"})
     )
     date_from = django_filters.DateFilter(
-        label=_("Listed from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Listed from"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     date_to = django_filters.DateFilter(
-        label=_("Listed until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Listed until"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     category = django_filters.CharFilter(label=_("arXiv category"), max_length=40)
     topic = django_filters.ModelChoiceFilter(

@@ -99,7 +99,7 @@ def _paper_columns() -> QuerySet[Paper]:
 
 # What a public topic day loads of each hit, its paper and its subtopic (see topic_day_get).
 _PUBLIC_HIT_COLUMNS = (
-    *("paper", "topic", "subtopic", "confidence", "reason", "review_state"),
+    *("paper", "topic", "subtopic", "confidence", "reason", "origin", "review_state"),
     *(
         f"paper__{name}"
         for name in (

@@ -1,10 +1,18 @@
 import pytest
-import redis
 from django.core.cache import cache
 
 from enrichment.backends.openai_backend import accepted_formats
 from tests.fakes.arxiv_server import FakeArxiv
 from tests.fakes.llm_server import FakeLLM
+from tests.redis_keys import run_keys_delete
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _run_keys():
+    """The run starts without keys of a dead earlier run of the same id, and leaves none."""
+    run_keys_delete()
+    yield
+    run_keys_delete()
 
 
 @pytest.fixture(autouse=True)
@@ -49,12 +57,6 @@ def fake_arxiv(settings):
     server.stop()
 
 
-def _llm_pauses_delete(settings) -> None:
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    for key in client.scan_iter(f"{settings.LLM_PAUSE_KEY_PREFIX}*"):
-        client.delete(key)
-
-
 @pytest.fixture
 def fake_llm(settings):
     """A running fake LLM, with settings pointing the openai backend at it (as a local
@@ -69,8 +71,8 @@ def fake_llm(settings):
     settings.LLM_MAX_RETRIES = 2
     settings.LLM_RETRY_BACKOFF = 0.01
     accepted_formats.clear()
-    _llm_pauses_delete(settings)
+    run_keys_delete("llm-pause:*")
     yield server
     server.stop()
     accepted_formats.clear()
-    _llm_pauses_delete(settings)
+    run_keys_delete("llm-pause:*")

@@ -90,5 +90,11 @@ def _build_without_factory(model):
         ),
         m.IngestRun: lambda: m.IngestRun.objects.create(),
         m.EnrichmentRun: lambda: m.EnrichmentRun.objects.create(backend="offline"),
+        m.ScorerModel: lambda: m.ScorerModel.objects.create(
+            topic=factories.TopicFactory(),
+            version=1,
+            metrics={"f1": 0.9, "bands": [[0.8, 1.0, 10, 9, 9.5]]},
+            estimator=b"",
+        ),
     }
     return builders[model]()

@@ -1,15 +1,44 @@
 """The topic taxonomy editors curate: Area → Topic → Subtopic."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from simple_history import register as history_register
 
 
-class Area(models.Model):
-    slug = models.SlugField(unique=True)
+class Named(models.Model):
+    """A name and a description in both languages; `name` and `description` are the ones in
+    the reader's (or editor's) language, the other language's when that one is empty."""
+
     name_zh = models.CharField("中文名", max_length=100)
     name_en = models.CharField("English name", max_length=100)
-    description = models.TextField(blank=True)
+    description_zh = models.TextField("中文简介", blank=True)
+    description_en = models.TextField("English description", blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def _in_language(zh: str, en: str) -> str:
+        if (get_language() or settings.LANGUAGE_CODE).startswith("zh"):
+            return zh or en
+        return en or zh
+
+    @property
+    def name(self) -> str:
+        return self._in_language(self.name_zh, self.name_en)
+
+    @property
+    def description(self) -> str:
+        return self._in_language(self.description_zh, self.description_en)
+
+
+class Area(Named):
+    slug = models.SlugField(unique=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -17,25 +46,19 @@ class Area(models.Model):
         verbose_name = "领域 / Area"
         verbose_name_plural = "领域 / Areas"
 
-    def __str__(self) -> str:
-        return self.name_zh
-
 
 class TopicQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
 
-class Topic(models.Model):
+class Topic(Named):
     class PublishPolicy(models.TextChoices):
         MANUAL = "manual", "人工发布 / manual"
         AUTO = "auto", "定时自动发布已接受论文 / auto-publish accepted at a set time"
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="topics")
     slug = models.SlugField(unique=True)
-    name_zh = models.CharField("中文名", max_length=100)
-    name_en = models.CharField("English name", max_length=100)
-    description = models.TextField(blank=True)
     categories = models.JSONField(
         default=list,
         blank=True,
@@ -70,16 +93,10 @@ class Topic(models.Model):
         verbose_name = "专题 / Topic"
         verbose_name_plural = "专题 / Topics"
 
-    def __str__(self) -> str:
-        return f"{self.name_zh} / {self.name_en}"
 
-
-class Subtopic(models.Model):
+class Subtopic(Named):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="subtopics")
     slug = models.SlugField()
-    name_zh = models.CharField("中文名", max_length=100)
-    name_en = models.CharField("English name", max_length=100)
-    description = models.TextField(blank=True)
     keywords = models.JSONField(
         default=list, blank=True, help_text="Offline matching: terms that point to this subtopic."
     )
@@ -94,7 +111,7 @@ class Subtopic(models.Model):
         verbose_name_plural = "子专题 / Subtopics"
 
     def __str__(self) -> str:
-        return f"{self.topic.name_zh} › {self.name_zh}"
+        return f"{self.topic.name} › {self.name}"
 
 
 # Taxonomy edits are editorial changes, kept with who and when.

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Under /api/v1/: HEAD as GET, and every error in the API's JSON shape, Django's own
+    # (a refused Host in CommonMiddleware) included (public/api.py).
+    "public.api.ApiProtocolMiddleware",
     # Cached public pages are answered here, before the rest runs again (public/caching.py).
     "public.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,11 +117,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Cache (Redis: page cache, rate limits, locks, arXiv pacing) -----------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Every key the app writes to Redis starts with this: cache entries, the arXiv pace slot, the
+# ingest and sweep locks, LLM pauses; and, when CELERY_BROKER_KEY_PREFIX is set, the broker's.
+# Two deployments (or test runs) on one Redis database with different prefixes never meet.
+REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", default="arxdaily:")
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "arxdaily",
+        "KEY_PREFIX": REDIS_KEY_PREFIX.rstrip(":"),
     }
 }
 # Each process keeps the page-cache version in memory, pushed by Redis pub/sub
@@ -134,7 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with a user's permissions read in one query.
+    "editorial.backends.PermissionBackend",
 ]
 # Lock a username+IP pair out of the admin login after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -178,6 +186,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    # Empty in production: the queues keep the names queued messages were sent under.
+    "global_keyprefix": env("CELERY_BROKER_KEY_PREFIX", default=""),
 }
 # Queues by kind of work, each served by its own workers (docker-compose.yml: worker-arxiv,
 # worker-llm, worker-fulltext, worker-publish), so a slow queue never starves another:
@@ -186,7 +196,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # - llm: enrichment, which waits on the LLM; more processes, more papers at once;
 # - fulltext: papers' front matter from export.arxiv.org (the same polite slot) and the
 #   institutions found in it; kept apart so a long sweep never delays the day's listing;
-# - publish: auto-publishing and the page cache work that follows it; the default queue.
+# - publish: auto-publishing, the page cache work that follows it, and housekeeping (the
+#   scorers' retraining); the default queue.
 # A worker started without -Q (`make run`'s tasks aside: tests, a single-machine setup)
 # consumes every queue.
 CELERY_TASK_QUEUES = [Queue(name) for name in ("arxiv", "llm", "fulltext", "publish")]
@@ -198,6 +209,8 @@ CELERY_TASK_ROUTES = {
     "papers.enrich_sweep": {"queue": "llm"},
     "papers.front_matter_sweep": {"queue": "fulltext"},
     "papers.daily_pages_autopublish": {"queue": "publish"},
+    # Retraining the topic scorers is CPU work, not LLM calls: the housekeeping queue.
+    "papers.scorers_retrain": {"queue": "publish"},
 }
 # Beat reads crontabs in arXiv's own zone, so 20:05 is 20:05 New York in summer and winter
 # alike (messages still carry UTC times).
@@ -229,6 +242,11 @@ CELERY_BEAT_SCHEDULE = {
     "papers.front_matter_sweep": {
         "task": "papers.front_matter_sweep",
         "schedule": FRONT_MATTER_SWEEP_MINUTES * 60,
+    },
+    # Topic scorers learn from the day's accepts and rejects (a no-op when nothing changed).
+    "papers.scorers_retrain": {
+        "task": "papers.scorers_retrain",
+        "schedule": crontab(minute=40, hour="*/6"),
     },
     # Drafts of auto-publish topics whose time has come.
     "papers.daily_pages_autopublish": {
@@ -296,7 +314,7 @@ LLM_MAX_RETRIES = env.int("ARXDAILY_LLM_MAX_RETRIES", default=4)
 LLM_RETRY_BACKOFF = env.float("ARXDAILY_LLM_RETRY_BACKOFF", default=2.0)
 LLM_RETRY_MAX_WAIT = env.float("ARXDAILY_LLM_RETRY_MAX_WAIT", default=120.0)
 # A 429 pauses every worker of the provider: a Redis key under this prefix, on REDIS_URL.
-LLM_PAUSE_KEY_PREFIX = "arxdaily:llm-pause:"
+LLM_PAUSE_KEY_PREFIX = f"{REDIS_KEY_PREFIX}llm-pause:"
 LLM_MAX_TOKENS = env.int("ARXDAILY_LLM_MAX_TOKENS", default=4096)
 # The output budget of the one retry after a reply was cut off (finish_reason "length").
 LLM_MAX_TOKENS_RETRY = env.int("ARXDAILY_LLM_MAX_TOKENS_RETRY", default=2 * LLM_MAX_TOKENS)

@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q
 
+from enrichment.curation.selectors import hits_disputed
 from papers.models import ZH_FIELDS, Announcement, TopicHit
 from public.selectors import announce_dates_list
 from topics.models import Topic
@@ -18,6 +19,8 @@ ACCEPTED_HITS = Exists(TopicHit.objects.accepted().filter(paper=OuterRef("pk")))
 # A paper needs a person while the machine's suggestions wait, or once it is accepted for a
 # page and its Chinese text is unreviewed. Papers no topic wants stay out of the queue.
 TO_REVIEW = SUGGESTED_HITS | (ACCEPTED_HITS & Q(zh_reviewed_at__isnull=True))
+# Where the LLM and the learned scorer disagree strongly, the queue shows the paper first.
+DISPUTED_HITS = Exists(hits_disputed().filter(paper=OuterRef("pk")))
 ZH_SOURCE_CHANGED = Q(
     *(Q(**{f"{field}_zh_source_changed": True}) for field in ZH_FIELDS), _connector=Q.OR
 )
@@ -47,7 +50,7 @@ class TopicFilter(admin.SimpleListFilter):
     parameter_name = "topic"
 
     def lookups(self, request, model_admin):
-        return [(topic.slug, topic.name_zh) for topic in Topic.objects.active()]
+        return [(topic.slug, topic.name) for topic in Topic.objects.active()]
 
     def queryset(self, request, queryset):
         if not self.value():

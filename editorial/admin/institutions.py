@@ -11,10 +11,9 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from editorial import institutions as services
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import EditorialAdmin, PrintableTextMixin
 from papers.models import Institution, InstitutionAlias, PaperInstitution
 
 # Mainland China, Hong Kong, Macau, Taiwan: readers of these institutions expect a Chinese name.
@@ -64,7 +63,7 @@ def _paper_count() -> Coalesce:
     return Coalesce(Subquery(count), 0)
 
 
-class InstitutionAliasInline(admin.TabularInline):
+class InstitutionAliasInline(PrintableTextMixin, admin.TabularInline):
     model = InstitutionAlias
     extra = 1
 
@@ -112,7 +111,7 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class InstitutionAdmin(EditorialAdmin):
     form = InstitutionForm
     list_display = [
         "name",
@@ -139,9 +138,6 @@ class InstitutionAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     ]
     inlines = [InstitutionAliasInline]
     actions = ["merge", "confirm_institutions", "confirm_zh_names"]
-
-    class Media:
-        css = {"all": ["papers/admin/editorial.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(paper_count=_paper_count())

@@ -7,10 +7,10 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import update_change_reason
 
 from editorial import services
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import EditorialAdmin, PrintableTextMixin, change_reason
 from editorial.admin.forms import OptimisticLockForm
 from papers.models import (
     DailyPage,
@@ -19,7 +19,7 @@ from papers.models import (
 from public.selectors import announce_dates_list, topic_day_get
 
 
-class DailyPageEntryInline(admin.TabularInline):
+class DailyPageEntryInline(PrintableTextMixin, admin.TabularInline):
     """Manual positions; papers without one follow by confidence."""
 
     model = DailyPageEntry
@@ -32,7 +32,7 @@ class PublishDateForm(forms.Form):
     announce_date = forms.DateField(
         label="公告日期 / announce date",
         initial=lambda: announce_dates_list().first(),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 
@@ -45,11 +45,10 @@ class DailyPageForm(OptimisticLockForm):
 
 
 @admin.register(DailyPage)
-class DailyPageAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class DailyPageAdmin(EditorialAdmin):
     """A topic's day: order, note, preview; chief editors publish and unpublish."""
 
     form = DailyPageForm
-    change_form_template = "admin/papers/editorial_change_form.html"
     list_display = [
         "topic",
         "announce_date",
@@ -65,9 +64,6 @@ class DailyPageAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     inlines = [DailyPageEntryInline]
     readonly_fields = ["status", "published_at", "published_by", "preview_links", "papers_list"]
     actions = ["order_fill", "publish", "unpublish", "publish_dates"]
-
-    class Media:
-        css = {"all": ["papers/admin/editorial.css"]}
 
     def get_fields(self, request, obj=None):
         fields = ["topic", "announce_date", "note", "loaded_version", *self.readonly_fields]
@@ -174,12 +170,19 @@ class DailyPageAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         """Save, then publish or withdraw if that button was pressed (the service checks the
-        permission: a forged button press is refused and the save with it)."""
-        super().save_model(request, obj, form, change)
-        if change and "_publish" in request.POST:
-            services.daily_page_publish(page=obj, user=request.user)
-        elif change and "_unpublish" in request.POST:
-            services.daily_page_unpublish(page=obj, user=request.user)
+        permission: a forged button press is refused and the save with it). A press with no
+        edits is the publication alone: one change in the history, not two."""
+        publishing = change and ("_publish" in request.POST or "_unpublish" in request.POST)
+        if form.has_changed() or not publishing:
+            super().save_model(request, obj, form, change)
+        if not publishing:
+            return
+        if "_publish" in request.POST:
+            page = services.daily_page_publish(page=obj, user=request.user)
+        else:
+            page = services.daily_page_unpublish(page=obj, user=request.user)
+        if reason := change_reason(request):
+            update_change_reason(page, reason)  # the services save the page as read afresh
 
     @admin.action(
         description="写出当前顺序以便调整 / write the current order to edit it",
@@ -218,7 +221,7 @@ class DailyPageAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DailyPageEntry)
-class DailyPageEntryAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class DailyPageEntryAdmin(EditorialAdmin):
     list_display = ["page", "paper", "position"]
     list_filter = ["page__topic"]
     search_fields = ["paper__arxiv_id"]

@@ -8,11 +8,11 @@ from django.db.models import F, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from editorial import edits, services
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import EditorialAdmin, PrintableTextMixin
 from editorial.admin.filters import (
+    DISPUTED_HITS,
     TO_REVIEW,
     AnnounceDateFilter,
     ConfidenceBandFilter,
@@ -36,14 +36,19 @@ from papers.models import (
 )
 
 
-class PaperAuthorInline(admin.TabularInline):
+class PaperAuthorInline(PrintableTextMixin, admin.TabularInline):
+    """One line per author: the affiliation opens to its full text when edited."""
+
     model = PaperAuthor
     fields = ["position", "name", "affiliation", "institution"]
     autocomplete_fields = ["institution"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 1, "class": "one-line"})}
+    }
     extra = 0
 
 
-class PaperInstitutionInline(admin.TabularInline):
+class PaperInstitutionInline(PrintableTextMixin, admin.TabularInline):
     model = PaperInstitution
     fields = ["institution", "origin", "position", "source_line"]
     readonly_fields = ["origin", "source_line"]
@@ -51,7 +56,7 @@ class PaperInstitutionInline(admin.TabularInline):
     extra = 0
 
 
-class PaperVersionInline(admin.TabularInline):
+class PaperVersionInline(PrintableTextMixin, admin.TabularInline):
     model = PaperVersion
     fields = ["version", "submitted_at", "title_changed", "abstract_changed"]
     readonly_fields = fields
@@ -59,20 +64,38 @@ class PaperVersionInline(admin.TabularInline):
     can_delete = False
 
 
-class TopicHitInline(admin.TabularInline):
+class TopicHitForm(forms.ModelForm):
+    class Meta:
+        model = TopicHit
+        fields = ["paper", "topic", "subtopic", "confidence", "reason", "review_state"]
+        # The machine writes its reasons in Chinese, whatever the editor's language.
+        labels = {"reason": "命中理由 / reason (machine, in Chinese)"}
+
+
+class TopicHitInline(PrintableTextMixin, admin.TabularInline):
     """Accept or reject by changing the state; a new row is the editor's own hit (accepted)."""
 
     model = TopicHit
+    form = TopicHitForm
     fields = [
         "topic",
         "subtopic",
         "confidence",
         "reason",
+        "evidence_display",
+        "proposed_confidence",
+        "scorer_version",
         "review_state",
         "origin",
         "reviewed_by",
     ]
-    readonly_fields = ["origin", "reviewed_by"]
+    readonly_fields = [
+        "evidence_display",
+        "proposed_confidence",
+        "scorer_version",
+        "origin",
+        "reviewed_by",
+    ]
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
         models.FloatField: {"widget": forms.NumberInput(attrs={"step": "0.01", "size": 5})},
@@ -84,8 +107,13 @@ class TopicHitInline(admin.TabularInline):
         formset.form.base_fields["confidence"].initial = 1.0
         return formset
 
+    @admin.display(description="证据 / evidence")
+    def evidence_display(self, hit):
+        """The paper's words that weighed most for the topic, beside the one-sentence reason."""
+        return "、".join(hit.evidence)
 
-class AnnouncementInline(admin.TabularInline):
+
+class AnnouncementInline(PrintableTextMixin, admin.TabularInline):
     model = Announcement
     fields = ["announce_date", "category", "announce_type", "version"]
     readonly_fields = fields
@@ -178,11 +206,10 @@ ENRICHMENT_FIELDS = [
 
 
 @admin.register(Paper)
-class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class PaperAdmin(EditorialAdmin):
     """One paper under review: English beside the machine's and the editor's Chinese."""
 
     form = PaperForm
-    change_form_template = "admin/papers/editorial_change_form.html"
     list_display = [
         "arxiv_id",
         "version",
@@ -250,19 +277,20 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         PaperVersionInline,
     ]
 
-    class Media:
-        css = {"all": ["papers/admin/editorial.css"]}
-
     title_zh_machine_display = _zh_machine_display("title")
     summary_zh_machine_display = _zh_machine_display("summary")
     abstract_zh_machine_display = _zh_machine_display("abstract")
 
     def get_queryset(self, request):
-        # Annotate before ordering, so the queue can sort by the strongest hit's confidence.
+        # Annotate before ordering, so the queue can sort by disagreement and the strongest
+        # hit's confidence.
         strongest = TopicHit.objects.filter(paper=OuterRef("pk")).order_by("-confidence")
         queryset = (
             self.model._default_manager.get_queryset()
-            .annotate(max_confidence=Subquery(strongest.values("confidence")[:1]))
+            .annotate(
+                max_confidence=Subquery(strongest.values("confidence")[:1]),
+                disputed=DISPUTED_HITS,
+            )
             .prefetch_related("topic_hits__topic")
         )
         return queryset.order_by(*self.get_ordering(request))
@@ -307,8 +335,11 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
 
     @admin.display(description="专题命中 / topic hits")
     def hits_summary(self, paper):
+        """Slug, confidence (and the LLM's own where a scorer re-scored it), state."""
         return ", ".join(
-            f"{hit.topic.slug} {hit.confidence:.2f} {hit.get_review_state_display().split()[0]}"
+            f"{hit.topic.slug} {hit.confidence:.2f}"
+            + ("" if hit.proposed_confidence is None else f" (LLM {hit.proposed_confidence:.2f})")
+            + f" {hit.get_review_state_display().split()[0]}"
             for hit in paper.topic_hits.all()
         )
 
@@ -349,6 +380,7 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
             except services.FlagsOpen as exc:
                 super().save_model(request, obj, form, change)  # the edits, not the review
                 self.message_user(request, f"{FLAGS_CONFIRM}: {exc}", messages.WARNING)
+                obj.review_refused = True  # the editor stays to tick the confirmation
         else:
             super().save_model(request, obj, form, change)
 
@@ -361,9 +393,11 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
             super().inline_row_save(request, row)
 
     def response_change(self, request, obj):
-        if request.POST.get("_zh_revert") in ZH_FIELDS or "_mark_reviewed" in request.POST:
+        """Reverting stays on the page; marking reviewed returns to the (filtered) list, as
+        Save does, unless open flags refused it."""
+        if request.POST.get("_zh_revert") in ZH_FIELDS or getattr(obj, "review_refused", False):
             self.message_user(request, "已保存 / saved.", messages.SUCCESS)
-            return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(request.get_full_path())
         return super().response_change(request, obj)
 
     @admin.action(
@@ -389,7 +423,7 @@ class PaperAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
 
     @admin.action(description="重新 AI 处理 / re-run enrichment", permissions=["change"])
     def enrich_again(self, request, queryset):
-        queued = papers_enrichment_rerun(papers=queryset)
+        queued = papers_enrichment_rerun(papers=queryset, user=request.user)
         self.message_user(request, f"已排队 {queued} 篇 / {queued} papers queued.")
 
 
@@ -401,11 +435,18 @@ class ReviewQueueAdmin(PaperAdmin):
     list_filter = PaperAdmin.list_filter[1:]
 
     def get_ordering(self, request):
-        # A method, not `ordering`: the annotation is unknown to the admin's system checks.
-        return [F("max_confidence").desc(nulls_last=True), "-arxiv_id"]
+        # A method, not `ordering`: the annotations are unknown to the admin's system checks.
+        # Where the LLM and the learned scorer disagree strongly, a person looks first.
+        return ["-disputed", F("max_confidence").desc(nulls_last=True), "-arxiv_id"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(TO_REVIEW)
+        """The list is the queue; a paper's page (and the return to it after Save and continue)
+        stays open once the paper has left the queue."""
+        papers = super().get_queryset(request)
+        changelist = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        if getattr(request.resolver_match, "url_name", None) == changelist:
+            return papers.filter(TO_REVIEW)
+        return papers
 
     def history_view(self, request, object_id, extra_context=None):
         """The queue is a view on papers: their history lives on the paper's own page."""
@@ -413,7 +454,7 @@ class ReviewQueueAdmin(PaperAdmin):
 
 
 @admin.register(TopicHit)
-class TopicHitAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class TopicHitAdmin(EditorialAdmin):
     list_display = [
         "paper",
         "topic",
@@ -427,6 +468,7 @@ class TopicHitAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     search_fields = ["paper__arxiv_id", "paper__title", "reason"]
     list_select_related = ["paper", "topic", "subtopic", "reviewed_by"]
     raw_id_fields = ["paper"]
+    form = TopicHitForm
     readonly_fields = ["origin", "reviewed_by", "reviewed_at"]
     actions = ["accept", "reject", "accept_confident"]
 

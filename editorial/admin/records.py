@@ -1,9 +1,8 @@
 """Admins of what papers carry: aliases, authors, versions, listings (see also institutions.py)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from editorial.admin.base import ServiceWritesMixin
+from editorial.admin.base import EditorialAdmin
 from papers.models import (
     Announcement,
     InstitutionAlias,
@@ -14,14 +13,14 @@ from papers.models import (
 
 
 @admin.register(InstitutionAlias)
-class InstitutionAliasAdmin(ServiceWritesMixin, admin.ModelAdmin):
+class InstitutionAliasAdmin(EditorialAdmin):
     list_display = ["name", "institution"]
     search_fields = ["name", "institution__name"]
     autocomplete_fields = ["institution"]
 
 
 @admin.register(PaperVersion)
-class PaperVersionAdmin(ServiceWritesMixin, admin.ModelAdmin):
+class PaperVersionAdmin(EditorialAdmin):
     list_display = ["paper", "version", "submitted_at", "title_changed", "abstract_changed"]
     list_filter = ["title_changed", "abstract_changed"]
     search_fields = ["paper__arxiv_id", "title"]
@@ -29,7 +28,7 @@ class PaperVersionAdmin(ServiceWritesMixin, admin.ModelAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(ServiceWritesMixin, admin.ModelAdmin):
+class AnnouncementAdmin(EditorialAdmin):
     list_display = ["paper", "announce_date", "category", "announce_type", "version"]
     list_filter = ["announce_type", "announce_date", "category"]
     search_fields = ["paper__arxiv_id", "paper__title"]
@@ -39,7 +38,7 @@ class AnnouncementAdmin(ServiceWritesMixin, admin.ModelAdmin):
 
 
 @admin.register(PaperAuthor)
-class PaperAuthorAdmin(ServiceWritesMixin, admin.ModelAdmin):
+class PaperAuthorAdmin(EditorialAdmin):
     list_display = ["name", "paper", "position", "institution"]
     search_fields = ["name", "affiliation", "paper__arxiv_id"]
     list_filter = [("institution", admin.EmptyFieldListFilter)]
@@ -47,7 +46,7 @@ class PaperAuthorAdmin(ServiceWritesMixin, admin.ModelAdmin):
 
 
 @admin.register(PaperInstitution)
-class PaperInstitutionAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class PaperInstitutionAdmin(EditorialAdmin):
     list_display = ["paper", "institution", "origin", "position"]
     list_filter = ["origin"]
     search_fields = ["paper__arxiv_id", "institution__name", "institution__name_zh"]

@@ -8,8 +8,9 @@ so an editor decides on the same facts readers will see.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Subquery
 
+from enrichment.curation.selectors import hits_disputed
 from papers.models import Announcement, DailyPage, TopicHit
 from public.cards import paper_cards_attach
 from public.selectors import ANNOUNCE_TYPE_RANK
@@ -57,7 +58,7 @@ def desk_topic_default() -> Topic | None:
 @dataclass
 class DeskDay:
     """One topic's candidates on one date. Each hit carries its `paper`, whose `card` is what
-    public.cards builds (institutions, authors, the listing's version-update flag)."""
+    public.cards builds (institutions, the listing's version-update flag)."""
 
     topic: Topic
     announce_date: dt.date
@@ -84,46 +85,64 @@ class DeskDay:
         return sum(hit.review_state == TopicHit.ReviewState.ACCEPTED for hit in self.hits)
 
 
-def _hits_with_papers(hits: QuerySet[TopicHit]) -> QuerySet[TopicHit]:
-    return hits.select_related("paper", "subtopic", "reviewed_by").defer(
-        "paper__search_vector", "paper__search_zh"
+def _hits_with_papers(hits: QuerySet[TopicHit], *, announce_date: dt.date) -> QuerySet[TopicHit]:
+    """With each hit its paper, subtopic and reviewer, and what the paper's listing of the date
+    (the one readers' cards show, see public.selectors) says: `listing_type`,
+    `listing_version`."""
+    listing = Announcement.objects.filter(
+        paper=OuterRef("paper_id"), announce_date=announce_date
+    ).order_by(ANNOUNCE_TYPE_RANK, "category")
+    return (
+        hits.select_related("paper", "subtopic", "reviewed_by")
+        .defer("paper__search_vector", "paper__search_zh")
+        .annotate(
+            listing_type=Subquery(listing.values("announce_type")[:1]),
+            listing_version=Subquery(listing.values("version")[:1]),
+        )
     )
 
 
-def desk_hit_get(*, topic_slug: str, pk: int) -> TopicHit | None:
-    """One hit of an active topic, with its paper and topic, for a decision on its card."""
+def desk_hit_get(
+    *, topic_slug: str, pk: int, announce_date: dt.date, lock: bool = False
+) -> TopicHit | None:
+    """One hit of an active topic, with its paper and topic, for a decision on its card.
+    `lock`: the hit and its paper locked (select_for_update) until the transaction ends."""
     hits = TopicHit.objects.filter(pk=pk, topic__slug=topic_slug, topic__in=desk_topics_list())
-    return _hits_with_papers(hits).select_related("topic").first()
+    hits = _hits_with_papers(hits, announce_date=announce_date).select_related("topic")
+    return (hits.select_for_update(of=("self", "paper")) if lock else hits).first()
 
 
 def desk_cards_attach(hits: list[TopicHit], *, announce_date: dt.date) -> list[TopicHit]:
-    """Give each hit's paper its listing on the date and the card public.cards builds; hits
-    of one paper (two subtopics) share it. Three queries."""
-    listings: dict[int, Announcement] = {}
-    for listing in (
-        Announcement.objects.filter(
-            announce_date=announce_date, paper_id__in=[hit.paper_id for hit in hits]
-        )
-        .order_by(ANNOUNCE_TYPE_RANK, "category")
-        .only("paper", "announce_date", "category", "announce_type", "version")
-    ):
-        listings.setdefault(listing.paper_id, listing)
+    """Give each hit's paper its listing on the date and the card public.cards builds (no
+    authors: the desk shows none); hits of one paper (two subtopics) share it. One query."""
     papers = {}
     for hit in hits:
         hit.paper = papers.setdefault(hit.paper_id, hit.paper)
         if not hasattr(hit.paper, "hit"):  # the strongest: what the readers' card shows
-            hit.paper.hit, hit.paper.announcement = hit, listings[hit.paper_id]
-    paper_cards_attach(list(papers.values()))
+            hit.paper.hit = hit
+            hit.paper.announcement = (
+                Announcement(
+                    paper_id=hit.paper_id,
+                    announce_date=announce_date,
+                    announce_type=hit.listing_type,
+                    version=hit.listing_version,
+                )
+                if hit.listing_type
+                else None
+            )
+    paper_cards_attach(list(papers.values()), authors=False)
     return hits
 
 
 def desk_day_get(*, topic: Topic, announce_date: dt.date) -> DeskDay:
-    """The desk for one topic and date, strongest candidates first. Six queries whatever the
-    number of candidates."""
+    """The desk for one topic and date: candidates the LLM and the learned scorer disagree on
+    first, then the strongest. Four queries whatever the number of candidates."""
+    candidates = _candidates(topic=topic, announce_date=announce_date)
+    disputed = Exists(hits_disputed().filter(pk=OuterRef("pk")))
     hits = list(
-        _hits_with_papers(_candidates(topic=topic, announce_date=announce_date)).order_by(
-            "-confidence", "paper__arxiv_id", "pk"
-        )
+        _hits_with_papers(candidates, announce_date=announce_date)
+        .alias(disputed=disputed)
+        .order_by("-disputed", "-confidence", "paper__arxiv_id", "pk")
     )
     for hit in hits:
         hit.topic = topic

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from editorial import services
-from editorial.desk.forms import CandidateForm, DeskChooseForm, PaperZhForm, localized_name
+from editorial.admin.forms import OptimisticLockForm
+from editorial.desk.forms import (
+    CandidateForm,
+    DeskChooseForm,
+    PaperZhForm,
+    subtopic_choices,
+)
 from editorial.desk.selectors import (
     DeskDay,
     desk_cards_attach,
@@ -56,11 +62,39 @@ def _desk_url(topic, announce_date: dt.date) -> str:
     return reverse("desk:day", args=[topic.slug, announce_date.isoformat()])
 
 
-def _card_forms(hit, subtopics, data=None):
+def _card_forms(hit, subtopics, data):
+    """The two halves of a card's form, bound to what the editor sent; `hit` and its paper
+    were read locked (desk_hit_get), so the version checks need no query of their own."""
     return (
-        CandidateForm(data, instance=hit, subtopics=subtopics, auto_id=f"card{hit.pk}-%s"),
-        PaperZhForm(data, instance=hit.paper, auto_id=f"card{hit.pk}-%s"),
+        CandidateForm(data, instance=hit, subtopics=subtopics, instance_locked=True),
+        PaperZhForm(data, instance=hit.paper, instance_locked=True),
     )
+
+
+def _card_fields(hit, forms=None) -> dict[str, str]:
+    """What a card's fields show, as templates/admin/desk/card.html draws them (no form
+    machinery for 150 cards): the hit and its paper as stored, or (`forms`) the editor's
+    input that was refused."""
+    if forms:
+        hit_form, paper_form = forms
+        values = {
+            "version": hit_form["loaded_version"].value(),
+            "paper_version": paper_form["loaded_version"].value(),
+            "subtopic": hit_form["subtopic"].value(),
+            "reason": hit_form["reason"].value(),
+            "title_zh": paper_form["title_zh_human"].value(),
+            "summary_zh": paper_form["summary_zh_human"].value(),
+        }
+        return {name: str(value or "") for name, value in values.items()}
+    paper = hit.paper
+    return {
+        "version": OptimisticLockForm.stamp(hit.updated_at),
+        "paper_version": OptimisticLockForm.stamp(paper.modified_at),
+        "subtopic": str(hit.subtopic_id or ""),
+        "reason": "",
+        "title_zh": paper.title_zh.value,
+        "summary_zh": paper.summary_zh.value,
+    }
 
 
 @require_GET
@@ -82,12 +116,13 @@ def desk_day(request, slug: str, day: str):
     topic, announce_date = _desk_args(slug, day)
     desk = desk_day_get(topic=topic, announce_date=announce_date)
     for hit in desk.hits:
-        hit.forms = _card_forms(hit, desk.subtopics)
+        hit.fields = _card_fields(hit)
     context = {
         **admin.site.each_context(request),
         "title": _("Triage desk"),
         "desk": desk,
-        "topic_name": localized_name(topic),
+        "subtopic_choices": subtopic_choices(desk.subtopics),
+        "topic_name": topic.name,
         "chooser": DeskChooseForm(initial={"topic": topic, "date": announce_date}),
         "can_publish": request.user.has_perm(services.PUBLISH),
     }
@@ -98,9 +133,14 @@ def _card_response(request, hit, *, announce_date, subtopics, status=200, errors
     """One card as the desk draws it: after a decision, or with why it was refused (`forms`:
     the editor's input to show again; none: the card as `hit` now is)."""
     desk_cards_attach([hit], announce_date=announce_date)
-    hit.forms = forms or _card_forms(hit, subtopics)
+    hit.fields = _card_fields(hit, forms)
     desk = DeskDay(topic=hit.topic, announce_date=announce_date, page=None, hits=[hit])
-    context = {"desk": desk, "hit": hit, "errors": errors}
+    context = {
+        "desk": desk,
+        "hit": hit,
+        "errors": errors,
+        "subtopic_choices": subtopic_choices(subtopics),
+    }
     return TemplateResponse(request, "admin/desk/card.html", context, status=status)
 
 
@@ -119,12 +159,12 @@ def candidate(request, slug: str, day: str, pk: int):
     """Accept, reject, or save the subtopic and the Chinese of one candidate."""
     _reviewer_require(request)
     announce_date = _date_parse(day)
-    hit = desk_hit_get(topic_slug=slug, pk=pk)
-    if hit is None:
-        raise Http404("no such candidate")
-    subtopics = list(hit.topic.subtopics.all())
-    hit_form, paper_form = _card_forms(hit, subtopics, data=request.POST)
-    with transaction.atomic():  # the forms' version checks lock the rows until the write
+    with transaction.atomic():  # the hit and its paper stay locked from the read to the write
+        hit = desk_hit_get(topic_slug=slug, pk=pk, announce_date=announce_date, lock=True)
+        if hit is None:
+            raise Http404("no such candidate")
+        subtopics = list(hit.topic.subtopics.all())
+        hit_form, paper_form = _card_forms(hit, subtopics, request.POST)
         valid = all([hit_form.is_valid(), paper_form.is_valid()])
         if valid:
             candidate_decide(
@@ -142,7 +182,8 @@ def candidate(request, slug: str, day: str, pk: int):
     if valid:
         return _card_response(request, hit, announce_date=announce_date, subtopics=subtopics)
     if any(form.has_error(NON_FIELD_ERRORS, "conflict") for form in (hit_form, paper_form)):
-        stored = desk_hit_get(topic_slug=slug, pk=pk)  # what the other editor saved
+        # What the other editor saved (the forms put the refused input into `hit`).
+        stored = desk_hit_get(topic_slug=slug, pk=pk, announce_date=announce_date)
         return _card_response(
             request,
             stored,

@@ -24,6 +24,9 @@ class HitSuggestion:
     subtopic: str | None
     confidence: float
     reason: str
+    evidence: tuple[str, ...] = ()  # the paper's words behind the hit, for editors
+    scorer_version: int | None = None  # the learned scorer that set `confidence`, if any
+    proposed_confidence: float | None = None  # the LLM's own, when a scorer re-scored it
 
 
 @dataclass(frozen=True)

@@ -1,34 +1,32 @@
-"""Enrichment without a network: keyword and category evidence, extractive English summary.
+"""Enrichment without a network: topic hits scored by each topic's learned scorer (keyword and
+category evidence for a topic that has none yet), an extractive English summary.
 
-It never writes Chinese text: the Chinese fields stay missing until an LLM or an editor fills
-them. Reasons are Chinese template text around the matched English terms, not translations.
+It never writes Chinese translations: those stay missing until an LLM or an editor fills them.
+A hit's reason is one Chinese sentence framing the paper's own English subject with the
+taxonomy's names (enrichment.backends.reasons); the words that weighed most go beside it, as
+evidence for editors. It also re-scores an LLM's proposals (`RescoredBackend`).
 """
 
+import hashlib
 import re
+from collections.abc import Mapping
+from dataclasses import replace
 
-from enrichment.backends.base import Enrichment, HitSuggestion, PaperSource
-from enrichment.backends.taxonomy import SubtopicSpec, Taxonomy, TopicSpec
+from enrichment.backends.base import Backend, Enrichment, HitSuggestion, PaperSource
+from enrichment.backends.keywords import subtopic_by_keywords, terms_found
+from enrichment.backends.reasons import reason_compose
+from enrichment.backends.scorer import Scored, TopicScorer
+from enrichment.backends.taxonomy import Taxonomy, TopicSpec
 
 # Bump when the matching rules change, so cached offline results are recomputed.
-OFFLINE_VERSION = "1"
+OFFLINE_VERSION = "2"
 
 MAX_CONFIDENCE = 0.95
-
-
-def _term_pattern(term: str) -> re.Pattern:
-    """The whole term, plural too: "language model" matches "Large Language Models"."""
-    return re.compile(rf"(?<![a-z0-9]){re.escape(term.lower())}(?:e?s)?(?![a-z0-9])")
-
-
-def _matches(terms: tuple[str, ...], text: str) -> list[str]:
-    """The terms found in text, less those inside a longer term found ("model" in "language
-    model"), so one phrase is not counted twice as evidence."""
-    found = [term for term in terms if term.strip() and _term_pattern(term).search(text)]
-    return [term for term in found if not any(term != other and term in other for other in found)]
-
-
-def _quoted(terms: list[str]) -> str:
-    return "".join(f"“{term}”" for term in terms)
+# Below this calibrated probability a learned scorer suggests nothing: editors never see it.
+SUGGEST_FLOOR = 0.2
+# A topic the LLM did not propose but its scorer rates at least this high is suggested anyway,
+# with the LLM's confidence as 0, so the disagreement reaches the top of the review queue.
+STRONG = 0.8
 
 
 class OfflineBackend:
@@ -37,69 +35,119 @@ class OfflineBackend:
     model = "offline"
     provider = "offline"
 
-    def __init__(self, *, taxonomy: Taxonomy):
+    def __init__(self, *, taxonomy: Taxonomy, scorers: Mapping[str, TopicScorer] | None = None):
+        """`scorers`: the trained scorer of each topic that has one, by slug."""
         self.taxonomy = taxonomy
-        # Offline results depend on the keywords, so a taxonomy edit invalidates the cache.
-        self.prompt_version = f"off{OFFLINE_VERSION}-{taxonomy.fingerprint}"
+        self.scorers = dict(scorers or {})
+        # Results depend on the keywords and on the scorers: a change of either invalidates
+        # the cache (the run log keeps 20 characters of this).
+        versions = ",".join(f"{slug}:{s.version}" for slug, s in sorted(self.scorers.items()))
+        key = hashlib.sha256(f"{taxonomy.fingerprint}|{versions}".encode()).hexdigest()[:12]
+        self.prompt_version = f"off{OFFLINE_VERSION}-{key}"
 
     def enrich(self, source: PaperSource) -> Enrichment:
-        hits = [hit for topic in self.taxonomy.topics if (hit := self._topic_hit(topic, source))]
+        hits = [hit for topic in self.taxonomy.topics if (hit := self.topic_hit(topic, source))]
         return Enrichment(hits=hits)
 
-    def _topic_hit(self, topic: TopicSpec, source: PaperSource) -> HitSuggestion | None:
-        """One hit per topic: its include keywords must match and none of its exclude keywords.
+    def topic_hit(self, topic: TopicSpec, source: PaperSource) -> HitSuggestion | None:
+        """The topic's hit on this paper, or None below SUGGEST_FLOOR (or no keyword found)."""
+        scored = self.topic_score(topic, source)
+        if scored is None or scored.confidence < SUGGEST_FLOOR:
+            return None
+        subtopic = self.taxonomy.subtopic(topic, scored.subtopic) if scored.subtopic else None
+        scorer = self.scorers.get(topic.slug)
+        return HitSuggestion(
+            topic=topic.slug,
+            subtopic=subtopic.slug if subtopic else None,
+            confidence=scored.confidence,
+            reason=reason_compose(
+                title=source.title, abstract=source.abstract, topic=topic, subtopic=subtopic
+            ),
+            evidence=scored.evidence,
+            scorer_version=scorer.version if scorer else None,
+        )
 
-        Confidence grows with the evidence: keywords in the title count most, then keywords in
-        the abstract, a primary category among the topic's signal sources, subtopic keywords.
-        """
+    def topic_score(self, topic: TopicSpec, source: PaperSource) -> Scored | None:
+        """The topic's score for this paper: None when none of its categories is among the
+        paper's or one of its exclude keywords occurs (editors' hard rules); the learned
+        scorer's when the topic has one; else the keyword evidence's (None without any)."""
         title, abstract = source.title.lower(), source.abstract.lower()
         shared = [cat for cat in source.categories if cat in topic.categories]
         if topic.categories and not shared:
             return None
-        if _matches(topic.exclude_keywords, f"{title}\n{abstract}"):
+        if terms_found(topic.exclude_keywords, f"{title}\n{abstract}"):
             return None
-        in_title = _matches(topic.include_keywords, title)
-        in_abstract = [t for t in _matches(topic.include_keywords, abstract) if t not in in_title]
-        if not in_title and not in_abstract:
-            return None
-        subtopic, sub_terms = self._best_subtopic(topic, title, abstract)
-        primary = bool(shared) and source.categories[0] == shared[0]
-        confidence = (
-            0.25
-            + 0.2 * min(len(in_title), 2)
-            + 0.1 * min(len(in_abstract), 3)
-            + (0.15 if primary else 0.1 if shared else 0.0)
-            + 0.05 * min(len(sub_terms), 2)
-        )
-        reasons = []
-        if in_title:
-            reasons.append(f"标题含{_quoted(in_title)}")
-        if in_abstract:
-            reasons.append(f"摘要含{_quoted(in_abstract)}")
-        if subtopic:
-            reasons.append(f"子专题关键词{_quoted(sub_terms)}")
-        if shared:
-            reasons.append(f"分类 {', '.join(shared)} 属于本专题信号源")
-        return HitSuggestion(
-            topic=topic.slug,
-            subtopic=subtopic.slug if subtopic else None,
-            confidence=round(min(confidence, MAX_CONFIDENCE), 2),
-            reason="；".join(reasons) + "（关键词匹配）",
-        )
+        if scorer := self.scorers.get(topic.slug):
+            return scorer.score(source)
+        return _keyword_score(topic, source, shared)
 
-    @staticmethod
-    def _best_subtopic(
-        topic: TopicSpec, title: str, abstract: str
-    ) -> tuple[SubtopicSpec | None, list[str]]:
-        """The subtopic with most keyword evidence, a title match counting thrice."""
-        best, best_terms, best_score = None, [], 0
-        for sub in topic.subtopics:
-            in_title = _matches(sub.keywords, title)
-            terms = _matches(sub.keywords, f"{title}\n{abstract}")
-            score = 2 * len(in_title) + len(terms)
-            if score > best_score:
-                best, best_terms, best_score = sub, terms, score
-        return best, best_terms
+    def rescore(self, enrichment: Enrichment, source: PaperSource) -> Enrichment:
+        """An LLM's answer with each proposal on a topic that has a scorer re-scored by it:
+        the calibrated score becomes the confidence, the LLM's is kept as proposed; a topic the
+        LLM left out that its scorer rates ≥ STRONG is added (proposed 0)."""
+        hits, proposed = [], set()
+        for hit in enrichment.hits:
+            proposed.add(hit.topic)
+            topic = self.taxonomy.topic(hit.topic)
+            scorer = self.scorers.get(hit.topic)
+            if topic is None or scorer is None:
+                hits.append(hit)
+                continue
+            scored = self.topic_score(topic, source)
+            hits.append(
+                replace(
+                    hit,
+                    confidence=scored.confidence if scored else 0.0,
+                    proposed_confidence=hit.confidence,
+                    evidence=scored.evidence if scored else (),
+                    scorer_version=scorer.version,
+                )
+            )
+        for topic in self.taxonomy.topics:
+            if topic.slug in self.scorers and topic.slug not in proposed:
+                added = self.topic_hit(topic, source)
+                if added and added.confidence >= STRONG:
+                    hits.append(replace(added, proposed_confidence=0.0))
+        return replace(enrichment, hits=hits)
+
+
+def _keyword_score(topic: TopicSpec, source: PaperSource, shared: list[str]) -> Scored | None:
+    """Include keywords must match. Confidence grows with the evidence: keywords in the title
+    count most, then keywords in the abstract, a primary category among the topic's signal
+    sources, subtopic keywords (not calibrated: no editor has decided anything yet)."""
+    title, abstract = source.title.lower(), source.abstract.lower()
+    in_title = terms_found(topic.include_keywords, title)
+    in_abstract = [t for t in terms_found(topic.include_keywords, abstract) if t not in in_title]
+    if not in_title and not in_abstract:
+        return None
+    subtopic, sub_terms = subtopic_by_keywords(topic, title, abstract)
+    primary = bool(shared) and source.categories[0] == shared[0]
+    confidence = (
+        0.25
+        + 0.2 * min(len(in_title), 2)
+        + 0.1 * min(len(in_abstract), 3)
+        + (0.15 if primary else 0.1 if shared else 0.0)
+        + 0.05 * min(len(sub_terms), 2)
+    )
+    evidence = dict.fromkeys([*in_title, *in_abstract, *sub_terms, *shared])
+    return Scored(
+        confidence=round(min(confidence, MAX_CONFIDENCE), 2),
+        subtopic=subtopic.slug if subtopic else None,
+        evidence=tuple(evidence),
+    )
+
+
+class RescoredBackend:
+    """An LLM backend whose topic proposals the scorers re-score (OfflineBackend.rescore)."""
+
+    def __init__(self, backend: Backend, scorer: OfflineBackend):
+        self.backend, self.scorer = backend, scorer
+        self.name, self.metered = backend.name, backend.metered
+        self.model, self.provider = backend.model, backend.provider
+        self.prompt_version, self.taxonomy = backend.prompt_version, backend.taxonomy
+
+    def enrich(self, source: PaperSource) -> Enrichment:
+        return self.scorer.rescore(self.backend.enrich(source), source)
 
 
 # Inline math may hold full stops; it is masked while sentences are split.

@@ -16,6 +16,8 @@ class SubtopicSpec:
     name_zh: str
     name_en: str
     keywords: tuple[str, ...] = ()
+    description: str = ""  # English
+    description_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,8 @@ class TopicSpec:
     slug: str
     name_zh: str
     name_en: str
-    description: str = ""
+    description: str = ""  # English: what the prompt shows
+    description_zh: str = ""
     categories: tuple[str, ...] = ()
     include_keywords: tuple[str, ...] = ()
     exclude_keywords: tuple[str, ...] = ()

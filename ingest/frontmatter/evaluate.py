@@ -65,7 +65,7 @@ def front_matter_read(folder: Path, arxiv_id: str, registry: Registry) -> FrontM
     html, pdf = stem.with_name(stem.name + ".html"), stem.with_name(stem.name + ".pdf")
     if html.exists():
         try:
-            return front_matter_from_html(html.read_bytes())
+            return front_matter_from_html(html.read_bytes(), registry=registry)
         except FrontMatterUnavailable:
             if not pdf.exists():
                 raise
@@ -124,7 +124,7 @@ def paper_score(arxiv_id: str, answer: dict, folder: Path, registry: Registry) -
 
 def institutions_evaluate(folder: Path, registry: Registry | None = None) -> EvaluationResult:
     """Score every paper of `folder/expected.json` (see the module docstring)."""
-    registry = registry or registry_get()
+    registry = registry if registry is not None else registry_get()
     answers = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     result = EvaluationResult(papers=[])
     for arxiv_id, answer in answers.items():

@@ -20,6 +20,7 @@ import statistics
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
+from ingest.frontmatter.notes import note_affiliations
 from ingest.frontmatter.types import TEXT_LIMIT, FrontMatter, FrontMatterUnreadable, unique
 from papers.institutions import Registry, registry_get
 from papers.institutions.splitting import NOTE_START
@@ -35,6 +36,9 @@ MARKS = r"\d{1,2}|[∗*†‡§¶]"
 ORG_HEAD = r"(?:Department|Dept\.|School|Faculty|University|Univ\.|Institute|Center|Centre|Laborator\w*|College|Division|Academy)\b"  # noqa: E501
 FOOTNOTE = re.compile(rf"(?:^|(?<=\.\s))(?:{MARKS})\s?(?={ORG_HEAD})")
 FOOTNOTE_END = re.compile(rf"\.\s+(?=(?:{MARKS})\S)")
+SYMBOL_NOTE = re.compile(r"^[∗*†‡§¶‖]+\s?(?=\S)")
+MARK_ONLY = re.compile(r"[∗*†‡§¶‖]{1,3}")
+NOTE_LINES = 6
 ADDRESSES = re.compile(r"^Authors?[’']?\s+address(?:es)?\s*:", re.I)
 STOPWORDS = frozenset(
     [
@@ -131,10 +135,15 @@ def header_end(lines: list[str]) -> int:
     return min(len(lines), MAX_HEADER_LINES)
 
 
-def footnote_lines(lines: list[str]) -> list[str]:
+def footnote_lines(lines: list[str], registry: Registry) -> list[str]:
     """Page-1 footnotes that give affiliations: "¹Department of …, University of …" (cut at
-    the next mark) and an ACM "Authors' addresses:" paragraph."""
+    the next mark), symbol footnotes ("†Zhejiang University, a@b.cn", "§Department of …"; a
+    mark printed on a line of its own joins the next line; a footnote runs on over lines that
+    start with no mark) of which only the sentences stating an affiliation count (never a
+    thanks, funding or seminar list, see `notes`), and an ACM "Authors' addresses:"
+    paragraph."""
     found: list[str] = []
+    lines = marks_joined(lines)
     for i, line in enumerate(lines):
         if ADDRESSES.match(line):
             paragraph = [line]
@@ -146,11 +155,33 @@ def footnote_lines(lines: list[str]) -> list[str]:
                 paragraph.append(following)
             found.append(" ".join(paragraph))
             continue
+        if SYMBOL_NOTE.match(line):
+            note = [line]
+            for following in lines[i + 1 : i + 1 + NOTE_LINES]:
+                if SYMBOL_NOTE.match(following) or FOOTNOTE.match(following):
+                    break
+                if re.fullmatch(r"\d+", following) or STAMP.match(following):
+                    break
+                note.append(following)
+            found.extend(note_affiliations(SYMBOL_NOTE.sub("", " ".join(note)), registry))
+            continue
         for start in FOOTNOTE.finditer(line):
             rest = line[start.start() :]
             end = FOOTNOTE_END.search(rest, 2)
-            found.append((rest[: end.start()] if end else rest).strip(" ."))
+            found.extend(note_affiliations((rest[: end.start()] if end else rest), registry))
     return found
+
+
+def marks_joined(lines: list[str]) -> list[str]:
+    """Lines with a footnote mark printed alone ("†", then "Institute for …") joined to the
+    line after it."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and MARK_ONLY.fullmatch(joined[-1]):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
 
 
 def is_affiliation(line: str, registry: Registry) -> bool:
@@ -163,7 +194,7 @@ def front_matter_from_pdf(content: bytes, *, registry: Registry | None = None) -
     (default: `registry_get()`) decides which short header lines name an organisation.
     Raises FrontMatterUnreadable for a truncated or non-PDF file and a missing or garbled
     text layer."""
-    registry = registry or registry_get()
+    registry = registry if registry is not None else registry_get()
     sized = [(line, size) for line, size in page_lines(content) if not STAMP.match(line)]
     text_layer_check(sized)
     affiliations, readable = affiliation_lines(sized, registry)
@@ -183,7 +214,7 @@ def affiliation_lines(sized: list[tuple[str, float]], registry: Registry) -> tup
     candidates = [
         line for line, size in header if not (size >= 0.97 * title_size and size > 1.15 * body_size)
     ]
-    footnotes = footnote_lines(lines[end:])
+    footnotes = footnote_lines(lines[end:], registry)
     affiliations = [line for line in candidates if is_affiliation(line, registry)]
     affiliations += [line for line in footnotes if is_affiliation(line, registry)]
     readable = "\n".join(lines[:end] + [f"[footnote] {line}" for line in footnotes])

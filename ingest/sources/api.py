@@ -6,7 +6,6 @@ derived (`api_batch`).
 """
 
 import datetime as dt
-import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -17,7 +16,13 @@ from lxml import etree
 
 from ingest import schedule
 from ingest.sources.base import Batch
-from ingest.sources.http import ArxivFeedError, ArxivSession
+from ingest.sources.http import (
+    ArxivFeedError,
+    ArxivIncomplete,
+    ArxivReportedError,
+    ArxivSession,
+    retry_backoff,
+)
 from ingest.sources.records import (
     AnnouncementRecord,
     ApiPage,
@@ -27,10 +32,9 @@ from ingest.sources.records import (
 )
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 
-logger = logging.getLogger(__name__)
-
 API_MAX_IDS = 100  # arXiv's id_list works best in small batches; the issue caps it at 100.
 API_MAX_PAGE = 2000  # arXiv's largest page.
+_ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def api_page_parse(content: bytes) -> ApiPage:
@@ -38,7 +42,8 @@ def api_page_parse(content: bytes) -> ApiPage:
 
     The arxiv parser recovers from broken XML silently; a truncated reply must instead fail
     loudly (ArxivFeedError) so the papers it would have completed stay "metadata pending".
-    Entries with an unusable id are left out, with a warning in the log.
+    An error entry (arXiv's own error, sometimes sent with HTTP 200) raises ArxivReportedError
+    with arXiv's text. Entries with an unusable id go to `skipped`.
     """
     try:
         root = etree.fromstring(content, etree.XMLParser(resolve_entities=False, no_network=True))
@@ -46,17 +51,18 @@ def api_page_parse(content: bytes) -> ApiPage:
         raise ArxivFeedError(f"malformed API reply: {exc}") from exc
     if etree.QName(root).localname != "feed":
         raise ArxivFeedError(f"API reply is <{etree.QName(root).localname}>, not an Atom feed")
+    for entry in root.iter(f"{_ATOM}entry"):
+        if "/api/errors" in (entry.findtext(f"{_ATOM}id") or ""):
+            summary = whitespace_collapse(entry.findtext(f"{_ATOM}summary") or "no reason given")
+            raise ArxivReportedError(f"arXiv reported an error: {summary}")
     parsed = arxiv_feed.parse(content)
-    records = []
+    page = ApiPage(total_results=parsed.header.total_results, records=[])
     for result in parsed.results:
         try:
-            records.append(_api_record(result))
-        except InvalidArxivId:
-            logger.warning("arXiv API entry with an unusable id: %s", result.entry_id)
-    return ApiPage(
-        total_results=parsed.header.total_results,
-        records=records,
-    )
+            page.records.append(_api_record(result))
+        except InvalidArxivId as exc:
+            page.skipped.append(f"{result.entry_id}: {exc}")
+    return page
 
 
 def _api_record(result) -> PaperRecord:
@@ -83,6 +89,24 @@ def _api_record(result) -> PaperRecord:
 def _api_query(
     *, session: ArxivSession, search_query: str = "", ids: Sequence[str] = (), start: int, size: int
 ) -> ApiPage:
+    """One page, asked again (ARXIV_HTTP_RETRIES times, with backoff) while it holds fewer
+    entries than its totalResults promises from `start` (the API drops them now and then);
+    the last answer, short or not."""
+    query = {"session": session, "search_query": search_query, "ids": ids, "start": start}
+    page = _api_reply(**query, size=size)
+    for attempt in range(settings.ARXIV_HTTP_RETRIES):
+        promised = min(size, page.total_results - start)
+        if page.entries >= promised:
+            break
+        reason = f"{page.entries} of {promised} entries at start={start}"
+        session.retry_sleep(retry_backoff(attempt), reason=reason)
+        page = _api_reply(**query, size=size)
+    return page
+
+
+def _api_reply(
+    *, session: ArxivSession, search_query: str, ids: Sequence[str], start: int, size: int
+) -> ApiPage:
     # Same parameters, in the same order, as arxiv.Client sends.
     query = urlencode(
         {
@@ -97,30 +121,48 @@ def _api_query(
     return api_page_parse(session.fetch(f"{settings.ARXIV_API_URL}?{query}"))
 
 
-def api_records_fetch(*, session: ArxivSession, ids: Sequence[str]) -> Iterator[list[PaperRecord]]:
-    """Full metadata for versionless ids, one batch (≤100 ids, one request) at a time.
+def api_id_chunks(ids: Sequence[str]) -> list[Sequence[str]]:
+    """`ids` in the chunks asked for in one request each (ARXIV_API_BATCH_SIZE, ≤100)."""
+    size = min(settings.ARXIV_API_BATCH_SIZE, API_MAX_IDS)
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def api_records_fetch(*, session: ArxivSession, ids: Sequence[str]) -> Iterator[ApiPage]:
+    """Full metadata for versionless ids, one chunk (api_id_chunks, one request) at a time.
 
     Ids the API does not know yet are simply absent: the caller keeps them pending. Raises
-    ArxivError when a request fails or its reply is malformed.
+    ArxivError when a request fails or its reply is malformed or an error, and
+    ArxivIncomplete when the API sends fewer of the papers than it says it found.
     """
-    batch_size = min(settings.ARXIV_API_BATCH_SIZE, API_MAX_IDS)
-    for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        yield _api_query(session=session, ids=batch, start=0, size=len(batch)).records
+    for chunk in api_id_chunks(ids):
+        page = _api_query(session=session, ids=chunk, start=0, size=len(chunk))
+        if page.entries < page.total_results:
+            raise ArxivIncomplete(
+                f"the API found {page.total_results} of {len(chunk)} ids asked for but sent "
+                f"{page.entries}, {settings.ARXIV_HTTP_RETRIES + 1} time(s)"
+            )
+        yield page
 
 
 def api_search_pages(*, session: ArxivSession, search_query: str) -> Iterator[ApiPage]:
     """Every page of an API search, oldest first, ARXIV_BACKFILL_PAGE_SIZE (≤2000) a call.
 
-    Raises ArxivError as api_records_fetch.
+    The API now and then answers a page with no entries although its totalResults says there
+    are more: such a page is asked again (_api_query); still empty, ArxivIncomplete names the
+    results not fetched. Raises ArxivError as api_records_fetch.
     """
     size = min(settings.ARXIV_BACKFILL_PAGE_SIZE, API_MAX_PAGE)
     start = 0
     while True:
         page = _api_query(session=session, search_query=search_query, start=start, size=size)
+        if not page.entries and start < page.total_results:
+            raise ArxivIncomplete(
+                f"results {start + 1}–{page.total_results} of {page.total_results} not fetched: "
+                f"the API answered an empty page {settings.ARXIV_HTTP_RETRIES + 1} time(s)"
+            )
         yield page
-        start += len(page.records)
-        if not page.records or start >= page.total_results:
+        start += page.entries
+        if start >= page.total_results:
             return
 
 
@@ -132,16 +174,22 @@ def submitted_date_query(*, categories: Sequence[str], start: dt.datetime, end: 
     return f"({cats}) AND {window}" if cats else window
 
 
+def api_skipped(page: ApiPage) -> list[str]:
+    """The page's unreadable entries as Batch.skipped lines."""
+    return [f"arXiv API: skipped {entry}" for entry in page.skipped]
+
+
 def api_batch(
     records: Iterable[PaperRecord],
     *,
     categories: Sequence[str] = (),
     announce_date: dt.date | None = None,
+    skipped: Sequence[str] = (),
 ) -> Batch:
     """API records as one batch, announced on their first listing: `announce_date`, or the
     listing after each paper's submission when not given. One announcement per category of
     the paper (only those in `categories`, when given): new in its primary category, cross
-    in the others."""
+    in the others. `skipped`: the page's unreadable entries (api_skipped)."""
     records = list(records)
     announcements = []
     for record in records:
@@ -158,12 +206,12 @@ def api_batch(
                     version=1,
                 )
             )
-    return Batch(records=records, announcements=announcements)
+    return Batch(records=records, announcements=announcements, skipped=skipped)
 
 
 @dataclass(frozen=True)
 class ApiIdList:
-    """Source: full metadata for versionless ids, one batch per request (≤100 ids).
+    """Source: full metadata for versionless ids, one batch per chunk (api_id_chunks).
 
     Metadata only: the batches carry no announcements. Ids the API does not know yet are
     absent from them. Raises ArxivError as api_records_fetch.
@@ -177,8 +225,8 @@ class ApiIdList:
         return "arXiv API"
 
     def batches(self) -> Iterator[Batch]:
-        for records in api_records_fetch(session=self.session, ids=self.ids):
-            yield Batch(records=records)
+        for page in api_records_fetch(session=self.session, ids=self.ids):
+            yield Batch(records=page.records, skipped=api_skipped(page))
 
 
 @dataclass(frozen=True)
@@ -203,5 +251,8 @@ class ApiWindow:
         query = submitted_date_query(categories=self.categories, start=window_start, end=window_end)
         for page in api_search_pages(session=self.session, search_query=query):
             yield api_batch(
-                page.records, categories=self.categories, announce_date=self.listing_date
+                page.records,
+                categories=self.categories,
+                announce_date=self.listing_date,
+                skipped=api_skipped(page),
             )

@@ -11,6 +11,7 @@ import functools
 import logging
 import re
 import time
+from collections import Counter
 
 import redis
 import requests
@@ -24,7 +25,6 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Added to the interval so network jitter between our send and arXiv's receipt never makes
 # two requests look closer than the interval on arXiv's side.
 _PACE_MARGIN = 0.1
-_LIMITER_KEY = "arxdaily:arxiv:next-request-at"
 # Reserve the next free slot atomically on the Redis clock (one clock for every worker) and
 # return how many milliseconds the caller has to wait for it.
 _LIMITER_SCRIPT = """
@@ -57,6 +57,14 @@ class ArxivFeedError(ArxivError):
     """A reply that is not a well-formed feed (truncated, HTML error page, ...)."""
 
 
+class ArxivReportedError(ArxivError):
+    """arXiv answered with its own error (an API error entry), whatever the HTTP status."""
+
+
+class ArxivIncomplete(ArxivError):
+    """arXiv's reply holds less than it says there is, also when asked again."""
+
+
 def redis_client() -> redis.Redis:
     """The Redis that holds the pace slot and ingest locks (one pool per process)."""
     return _redis_for(settings.REDIS_URL)
@@ -72,11 +80,18 @@ def arxiv_slot_wait(*, interval: float) -> float:
     if interval <= 0:
         return 0.0
     interval_ms = int((interval + _PACE_MARGIN) * 1000)
-    wait_ms = redis_client().eval(_LIMITER_SCRIPT, 1, _LIMITER_KEY, interval_ms)
+    key = f"{settings.REDIS_KEY_PREFIX}arxiv:next-request-at"
+    wait_ms = redis_client().eval(_LIMITER_SCRIPT, 1, key, interval_ms)
     wait = int(wait_ms) / 1000
     if wait > 0:
         time.sleep(wait)
     return wait
+
+
+def retry_backoff(attempt: int, *, asked: float | None = None) -> float:
+    """Seconds to wait before retry `attempt + 1`: exponential from ARXIV_RETRY_BACKOFF, or
+    what arXiv `asked` (Retry-After) when longer."""
+    return max(settings.ARXIV_RETRY_BACKOFF * 2**attempt, asked or 0.0)
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -99,13 +114,17 @@ class ArxivSession(requests.Session):
     Every attempt, retries included, waits for the shared pace slot. 429, 5xx, connection
     errors (a reply cut off midway included) and timeouts are retried with exponential
     backoff (Retry-After wins when longer), a bounded number of times; the last failure
-    raises ArxivHTTPError with the reason.
+    raises ArxivHTTPError with the reason. What arXiv answered is counted for the run record:
+    `requests_count`, `retries_count` and `statuses` (per HTTP status, or per error when no
+    answer came).
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.headers["User-Agent"] = settings.ARXIV_USER_AGENT
         self.requests_count = 0
+        self.retries_count = 0
+        self.statuses: Counter[str] = Counter()
 
     def request(self, method, url, *args, **kwargs):
         kwargs.setdefault("timeout", settings.ARXIV_HTTP_TIMEOUT)
@@ -126,8 +145,10 @@ class ArxivSession(requests.Session):
                 requests.exceptions.ChunkedEncodingError,
             ) as exc:
                 reason = f"{type(exc).__name__} from {url}: {exc}"
+                self.statuses[type(exc).__name__] += 1
             else:
                 status = response.status_code
+                self.statuses[str(status)] += 1
                 if status not in RETRY_STATUSES:
                     return response
                 reason = f"HTTP {status} from {url}"
@@ -135,14 +156,18 @@ class ArxivSession(requests.Session):
                 response.close()
             if attempt == attempts - 1:
                 break
-            backoff = settings.ARXIV_RETRY_BACKOFF * 2**attempt
-            wait = max(backoff, retry_after or 0.0)
+            wait = retry_backoff(attempt, asked=retry_after)
             if wait > settings.ARXIV_RETRY_MAX_WAIT:
                 reason += f" (asked to wait {wait:.0f} s, more than ARXIV_RETRY_MAX_WAIT)"
                 break
-            logger.warning("arXiv: %s; retry %d in %.1f s", reason, attempt + 1, wait)
-            time.sleep(wait)
+            self.retry_sleep(wait, reason=reason)
         raise ArxivHTTPError(f"gave up after {attempt + 1} attempt(s): {reason}", status=status)
+
+    def retry_sleep(self, seconds: float, *, reason: str) -> None:
+        """Wait before asking arXiv again (why: `reason`), counted as a retry."""
+        self.retries_count += 1
+        logger.warning("arXiv: %s; retry %d in %.1f s", reason, self.retries_count, seconds)
+        time.sleep(seconds)
 
     def fetch(self, url: str, *, max_bytes: int | None = None) -> bytes:
         """The body of a GET that must succeed with 200, at most `max_bytes` long if given.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.frontmatter import FrontMatterUnavailable
-from ingest.sources.api import api_batch, api_page_parse
+from ingest.sources.api import api_batch, api_page_parse, api_skipped
 from ingest.sources.base import Batch
 from ingest.sources.fulltext import HTML, PDF, FullTextFault, FullTextRead, full_text_read
 from ingest.sources.http import ArxivError
@@ -86,10 +86,10 @@ class RecordedFiles:
         """One reply's batch, None for a listing left out; raises ArxivError if malformed.
         An API reply derives listings only for papers no feed (`listed`) named."""
         if not _is_feed(body):
-            records = api_page_parse(body).records
-            unlisted = [record for record in records if record.arxiv_id not in listed]
+            page = api_page_parse(body)
+            unlisted = [record for record in page.records if record.arxiv_id not in listed]
             derived = api_batch(unlisted, categories=self.categories).announcements
-            return Batch(records=records, announcements=derived)
+            return Batch(records=page.records, announcements=derived, skipped=api_skipped(page))
         listing = listing_parse(body, category=None)
         if not listing.items or (self.categories and listing.category not in self.categories):
             return None

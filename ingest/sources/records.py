@@ -66,10 +66,16 @@ class Listing:
 
 @dataclass
 class ApiPage:
-    """One reply of the arXiv API: `total_results` of the whole query, this page's records."""
+    """One reply of the arXiv API: `total_results` of the whole query, this page's records and
+    the entries it could not read (`skipped`, "<entry id>: <why>")."""
 
     total_results: int
     records: list[PaperRecord]
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def entries(self) -> int:
+        return len(self.records) + len(self.skipped)
 
 
 def whitespace_collapse(text: str) -> str:

@@ -68,6 +68,10 @@ SCORE = {
     "inside": 0.8,
 }
 MAX_INSIDE_WORDS = 5
+# "… de/of <university>" at the end of a unit's name: the university it belongs to
+EMBEDDED_UNIVERSITY = re.compile(
+    r"\s(?:de|of|da|do|di|della|der|des|du)\s+((?:[Tt]he\s+)?(?:Universit|Universid)\w*\b.*)$"
+)
 MAX_JOINED_SEGMENTS = 3
 
 
@@ -213,17 +217,44 @@ class Registry:
         return without_subunits(found)
 
     def _unmatched(self, segment: str, hints: frozenset[str]) -> list[InstitutionMatch]:
-        """What a segment the registry does not know names: its parts when it joins two
-        known organisations with "and" ("University of Toronto and Vector Institute"), else
+        """What a segment the registry does not know names: two organisations joined by
+        "and" ("Centro Brasileiro de Pesquisas Físicas and National Institute of …"), the
+        university a unit is "of" ("Faculdade de Ciências da Universidade de Lisboa"), else
         itself when it reads like an organisation (see `shapes`), else nothing."""
-        parts = re.split(r"\s+and\s+", segment)
-        if len(parts) > 1:
-            matches = [self._match_text(part, hints, inside=True) for part in parts]
-            if all(matches):
-                return matches
+        if joined := self._joined(segment, hints):
+            return joined
+        if tail := EMBEDDED_UNIVERSITY.search(segment):
+            found = self._match_text(tail.group(1), hints, inside=True)
+            if found is None and organisation_shape(tail.group(1)) == "org":
+                found = InstitutionMatch(text=tail.group(1), organisation=None, shape="org")
+            if found is not None:
+                return [found]
         shape = organisation_shape(segment)
         if shape in ("org", "institute"):
             return [InstitutionMatch(text=segment, organisation=None, shape=shape)]
+        return []
+
+    def _joined(self, segment: str, hints: frozenset[str]) -> list[InstitutionMatch]:
+        """ "X and Y" as two organisations: cut at the first "and" where each side is a
+        place, a registry match or reads like an organisation, and one side is a match."""
+        parts = re.split(r"\s+(?:and|&)\s+", segment)
+        for cut in range(1, len(parts)):
+            sides, matched = [], False
+            for side in (" and ".join(parts[:cut]), " and ".join(parts[cut:])):
+                if is_place_or_postcode(side):
+                    continue
+                match = self._match_text(side, hints, inside=True)
+                if match is None and organisation_shape(side) in ("org", "institute"):
+                    match = InstitutionMatch(
+                        text=side, organisation=None, shape=organisation_shape(side)
+                    )
+                if match is None:
+                    break
+                sides.append(match)
+                matched = matched or match.organisation is not None
+            else:
+                if matched:
+                    return sides
         return []
 
     def _longest_match(
@@ -246,7 +277,12 @@ class Registry:
         if has_han(text):
             return self._match_zh(text, hints)
         key = name_key(text)
-        candidates = self._name_candidates(key, "")
+        candidates = []
+        if text.endswith(")") and (full := name_key(text.replace("(", " ").replace(")", " "))):
+            # a campus or city in parentheses names another record when the registry has
+            # one ("The Chinese University of Hong Kong (Shenzhen)")
+            candidates = self._name_candidates(full, "") if full != key else []
+        candidates = candidates or self._name_candidates(key, "")
         if len(key.split()) == 1 and key in GENERIC:
             return None  # "Engineering", "Research": a word, not a name
         if not candidates and (swapped := swapped_key(key)):

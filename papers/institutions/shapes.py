@@ -27,6 +27,7 @@ ORG_NOUNS = UNIVERSITY_WORDS | frozenset(_ORG_NOUNS.split())
 INSTITUTE_NOUNS = frozenset(
     [
         "institute",
+        "institutes",
         "institut",
         "instituto",
         "istituto",

@@ -32,7 +32,9 @@ MARK_RUN = re.compile(
 LETTER_MARK = re.compile(
     r"^(?:[a-h]|[Aa]lso\s+(?:with|at)|(?:[Aa]lso\s+)?[Aa]ffiliated\s+with)\s+(?=[A-Z\u3400-\u9fff])"
 )
-SEPARATORS = re.compile(r"\s*(?:[,;，、；|/]|\s&(?:\s|$))\s*")
+# commas, semicolons, slashes, " & ", and a spaced dash between a unit and its university or
+# before a street address ("Instituto de Física - Universidade de São Paulo")
+SEPARATORS = re.compile(r"\s*(?:[,;，、；|/]|\s&(?:\s|$)|\s[-–—](?=\s))\s*")
 POSTCODE = re.compile(r"^(?:[A-Z]{1,2}-?)?\d[\d\- ]{2,}\d?$|^\d+$")
 CONNECTORS = ("at ", "of ", "in ", "for ", "and ", "de ")
 
@@ -247,19 +249,22 @@ def marks_unified(text: str) -> str:
 
 def line_clean(line: str) -> str:
     """The line without emails, URLs, braced e-mail lists, notes and "Affiliation:" labels,
-    footnote marks turned into "; " separators; whitespace collapsed."""
+    footnote marks turned into "; " separators, a trailing "and" (the line goes on);
+    whitespace collapsed."""
     text = marks_unified(accents_joined(" ".join(line.split())))
     text = re.sub(r"^\s*(?:affiliations?|authors?[’']? addresses)\s*:\s*", "", text, flags=re.I)
     for pattern in (EMAIL, URL, BRACED, NOTE):
         text = pattern.sub(" ", text)
     # A footnote mark starts a new organisation ("1 UC Berkeley 2 ICSI", "∗MSR, †PSU").
     text = MARK_RUN.sub(" ; ", text)
-    return " ".join(text.split()).strip(" ,;.&")
+    # a line that goes on to the next one ("…, Brussels, Belgium and")
+    text = re.sub(r"\s(?:and|&)\s*$", "", " ".join(text.split()))
+    return text.strip(" ,;.&")
 
 
 @lru_cache(maxsize=4096)
 def line_segments(line: str) -> tuple[str, ...]:
-    """The cleaned line cut at commas, semicolons, slashes, " & " and Chinese separators; a
+    """The cleaned line cut at commas, semicolons, slashes, " & ", " - " and Chinese separators; a
     piece starting with a lower-case connector ("at Chicago") is
     joined back to the piece before it."""
     segments: list[str] = []

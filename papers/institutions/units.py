@@ -12,6 +12,14 @@ from papers.institutions.organisations import InstitutionMatch
 from papers.institutions.shapes import UNIT_START
 
 ACRONYM_TEXT = re.compile(r"^[A-Z][A-Z0-9&\-]{1,9}$")
+# A string written like a part of an organisation, whatever record it matched: "Wallace H.
+# Coulter Department of Biomedical Engineering", "Graduate School of Economics" (a generic
+# alias of some school), "Institute of Physics" (a name many institutes share).
+UNIT_TEXT = re.compile(
+    r"\b(?:department|dept\.?|faculty|school|division) of\b|^(?:the\s+)?(?:graduate school|"
+    r"(?:institute|cent(?:er|re)|laborator(?:y|ies)) (?:of|for))\b",
+    re.I,
+)
 
 
 def without_subunits(found: list[InstitutionMatch]) -> list[InstitutionMatch]:
@@ -23,7 +31,9 @@ def without_subunits(found: list[InstitutionMatch]) -> list[InstitutionMatch]:
     - a matched facility that is a unit of a university on the line: named by an acronym
       ("ISIR", "LJK" beside "Sorbonne Université"), a department or key laboratory by its
       name ("State Key Laboratory of …"), or with every telling word of the university's
-      name in its own ("Northwestern Institute on Complex Systems").
+      name in its own ("Northwestern Institute on Complex Systems");
+    - any matched record written like a unit (`UNIT_TEXT`: ROR lists some departments, and
+      schools under generic aliases) beside a university on the line.
     Each organisation once, in order."""
     kept: list[InstitutionMatch] = []
     for match in found:
@@ -42,7 +52,11 @@ def without_subunits(found: list[InstitutionMatch]) -> list[InstitutionMatch]:
 
 def _unit_of(unit: InstitutionMatch, parent: InstitutionMatch) -> bool:
     org, university = unit.organisation, parent.organisation
-    if org is None or university is None or not {"facility", "other"} & set(org.types):
+    if org is None or university is None or org.key == university.key:
+        return False
+    if UNIT_TEXT.search(unit.text) and _is_university(university):
+        return True
+    if not {"facility", "other"} & set(org.types):
         return False
     if {"education", "company"} & set(org.types):
         return False
@@ -53,7 +67,11 @@ def _unit_of(unit: InstitutionMatch, parent: InstitutionMatch) -> bool:
     parent_key = name_key(university.short_name)
     if any(parent_key in name_key(n) for n in (org.name, *org.aliases)):
         return True
-    return is_part_of(org.name, parent)
+    return _is_university(university) and is_part_of(org.name, parent)
+
+
+def _is_university(org) -> bool:
+    return "education" in org.types and "university" in name_key(org.name).split()
 
 
 def is_part_of(text: str, parent: InstitutionMatch) -> bool:

@@ -10,9 +10,11 @@ import hashlib
 from django import template
 from django.core.cache import cache
 from django.template.loader import get_template
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from public.tex import tex_html
 
 register = template.Library()
 
@@ -28,7 +30,11 @@ CARD_LABELS = {
     "details": _("Details"),
     "abstract_zh": _("Chinese abstract"),
     "abstract_en": _("English abstract"),
+    "more_authors": _("more authors"),
+    "read_more": _("read all"),
 }
+# The machine's reasons for a topic match are Chinese in every UI; other languages say so.
+MACHINE_REASON = _("machine, in Chinese")
 _by_language: dict[str, dict[str, str]] = {}
 
 
@@ -39,8 +45,16 @@ def card_labels() -> dict[str, str]:
     labels = _by_language.get(language)
     if labels is None:
         labels = {key: str(label) for key, label in CARD_LABELS.items()}
+        labels["machine_reason"] = "" if language.startswith("zh") else str(MACHINE_REASON)
         _by_language[language] = labels
     return labels
+
+
+@register.filter
+def tex(text: str) -> SafeString:
+    """Escaped text with each formula in a `span.math` (public.tex): the HTML boundary of
+    every field that may hold math."""
+    return tex_html(text or "")
 
 
 # A card's HTML depends on nothing but its dict and the language: a changed paper, hit or

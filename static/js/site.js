@@ -3,26 +3,21 @@
 (function () {
   "use strict";
 
+  /* public/tex.py has decided on the server where the formulas are: each is a span.math
+     holding its TeX source as text. Nothing else on the page is ever read as math. */
   function typesetMath() {
-    if (typeof window.renderMathInElement !== "function") {
+    if (typeof window.katex === "undefined") {
       return;
     }
-    var options = {
-      delimiters: [
-        { left: "$$", right: "$$", display: true },
-        { left: "\\[", right: "\\]", display: true },
-        { left: "$", right: "$", display: false },
-        { left: "\\(", right: "\\)", display: false }
-      ],
-      // Text comes from arXiv and the LLM: no \href, \url or HTML extensions, ever.
-      trust: false,
-      strict: "ignore",
-      throwOnError: false,
-      errorColor: "inherit",
-      ignoredTags: ["script", "noscript", "style", "textarea", "pre", "code", "option"]
-    };
-    document.querySelectorAll(".tex").forEach(function (element) {
-      window.renderMathInElement(element, options);
+    document.querySelectorAll("span.math").forEach(function (element) {
+      window.katex.render(element.textContent, element, {
+        displayMode: element.classList.contains("display"),
+        // Text comes from arXiv, the LLM and editors: no \href, \url or HTML extensions, ever.
+        trust: false,
+        strict: "ignore",
+        throwOnError: false,
+        errorColor: "inherit"
+      });
     });
   }
 

@@ -226,13 +226,13 @@ def test_paper_detail_by_legacy_id_with_slash_and_version(client, newsroom):
     ]
 
 
-def test_malformed_arxiv_id_is_422(client, db):
+def test_text_that_is_no_arxiv_id_is_404(client, db):
     response = client.get("/api/v1/papers/not-an-id")
 
-    assert response.status_code == 422
+    assert response.status_code == 404
     error = response.json()["error"]
-    assert error["code"] == "invalid_parameters"
-    assert error["message"].startswith("arxiv_id (path): String should match pattern")
+    assert error["code"] == "not_found"
+    assert error["message"] == "not an arXiv identifier: 'not-an-id'"
 
 
 def test_machine_chinese_is_withheld_until_reviewed(client, newsroom):

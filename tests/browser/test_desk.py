@@ -4,11 +4,10 @@ title, accept the rest above the threshold, publish; readers then see exactly th
 import datetime as dt
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from papers.models import Paper, TopicHit
-from tests.browser.conftest import VIEWPORTS, screenshot
+from tests.browser.conftest import VIEWPORTS, log_in, screenshot
 from tests.factories import TopicFactory
 from tests.site_data import listed_paper
 
@@ -35,13 +34,6 @@ def candidates(topic, count: int) -> list[TopicHit]:
     return [paper.topic_hits.get() for paper in papers]
 
 
-def log_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
-
-
 def width_fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -66,7 +58,9 @@ def test_editor_triages_a_day_by_keyboard_and_publishes(live_server, browser_pag
     decisions = ["r" if n % 4 == 3 else "a" for n in range(20)]
     for key in decisions:
         page.keyboard.press(key)
-    expect(page.locator("[data-desk-decided]")).to_have_text("20")
+    # 20 decisions are 20 requests in a row: on a loaded machine (two suites on two cores)
+    # they take longer than Playwright's default 5 s.
+    expect(page.locator("[data-desk-decided]")).to_have_text("20", timeout=30_000)
     page.wait_for_selector(".desk-card[aria-busy]", state="detached")
 
     edited = hits[22]  # the desk has moved on to the 21st; two down

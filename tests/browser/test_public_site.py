@@ -92,3 +92,25 @@ def test_keyboard_reaches_main_content_first(live_server, browser_page, publishe
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+def test_only_real_formulas_are_typeset(live_server, browser_page, published_day):
+    """Issue 19: prose dollars, `\\$` and unbalanced delimiters stay text in Chromium."""
+    topic = published_day.topic_hits.first().topic
+    listed_paper(
+        topic,
+        title="Pricing $x$ with \\(y\\)",
+        title_zh_human="定价",
+        summary_zh_human="成本从 $5 到 $10；US\\$3 一次；$x 未闭合。",
+        arxiv_id="2604.00627",
+    )
+    page = browser_page
+
+    page.goto(f"{live_server.url}/papers/2604.00627/")
+
+    heading = page.get_by_role("heading", level=1)
+    assert heading.locator(".katex").count() == 2
+    summary = page.locator(".summary")
+    assert summary.locator(".katex").count() == 0
+    assert summary.inner_text() == "成本从 $5 到 $10；US$3 一次；$x 未闭合。"
+    assert page.console_errors == []

@@ -113,6 +113,38 @@ def test_accept_answers_with_the_card_and_audits_who_and_why(client, editor, top
     assert Paper.history.filter(id=hit.paper_id, history_type="~").count() == 0
 
 
+def test_a_decision_costs_the_same_few_queries_on_any_card(
+    client, editor, topic, django_assert_num_queries
+):
+    """Session, user, permissions; the view's transaction (a savepoint in a test); the hit
+    and paper read locked; the subtopics; the service's savepoint, update, history row, the
+    pages it joins, whether readers see it, release; the card's institutions."""
+    subtopic = SubtopicFactory(topic=topic)
+    hits = [candidate(topic) for _ in range(3)]
+    PaperInstitutionFactory(paper=hits[2].paper)
+    client.force_login(editor)
+    client.post(desk_url(topic, "desk:candidate", hits[0].pk), card_post(hits[0]), **FRAGMENT)
+    for hit in hits[1:]:
+        data = card_post(hit, subtopic=subtopic.pk)
+        with django_assert_num_queries(14):
+            response = client.post(desk_url(topic, "desk:candidate", hit.pk), data, **FRAGMENT)
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("candidates", [10, 100])
+def test_the_desk_page_costs_the_same_queries_for_any_number_of_candidates(
+    client, editor, topic, candidates, django_assert_num_queries
+):
+    SubtopicFactory(topic=topic)
+    for _ in range(candidates):
+        hit = candidate(topic)
+        PaperInstitutionFactory(paper=hit.paper)
+    client.force_login(editor)
+    with django_assert_num_queries(9):
+        response = client.get(desk_url(topic))
+    assert len(response.context["desk"].hits) == candidates
+
+
 def test_a_stale_card_is_refused_with_the_current_state(client, editor, topic):
     hit = candidate(topic)
     data = card_post(hit, "reject")
@@ -160,6 +192,23 @@ def test_a_subtopic_of_another_topic_is_refused(client, editor, topic):
     assert hit.review_state == TopicHit.ReviewState.SUGGESTED
 
 
+@pytest.mark.parametrize(
+    "field", ["paper-summary_zh_human", "paper-title_zh_human", "reason"], ids=str
+)
+def test_text_pasted_with_a_form_feed_is_refused_naming_it(client, editor, topic, field):
+    """Issue 19: pages, feeds and the API cannot carry control characters (a PDF's \\x0c)."""
+    hit = candidate(topic)
+    client.force_login(editor)
+    data = card_post(hit, **{field: "本文研究从PDF复制文本的问题。\x0c作者分析了…"})
+    response = client.post(desk_url(topic, "desk:candidate", hit.pk), data, **FRAGMENT)
+    assert response.status_code == 400
+    assert "U+000C" in response.content.decode()
+    paper = Paper.objects.get(pk=hit.paper_id)
+    assert (paper.title_zh_human, paper.summary_zh_human) == ("", "")
+    hit.refresh_from_db()
+    assert hit.review_state == TopicHit.ReviewState.SUGGESTED
+
+
 def test_without_javascript_a_decision_returns_to_the_card(client, editor, topic):
     hit = candidate(topic)
     client.force_login(editor)
@@ -193,3 +242,16 @@ def test_publishing_needs_the_chief_editors_permission(client, editor, chief_edi
     client.post(desk_url(topic, "desk:publish"))
     page = DailyPage.objects.get(topic=topic, announce_date=DAY)
     assert (page.status, page.published_by) == (DailyPage.Status.PUBLISHED, chief_editor)
+
+
+def test_candidates_the_llm_and_the_scorer_disagree_on_come_first(client, editor, topic):
+    strong = candidate(topic, confidence=0.9)
+    disputed = candidate(topic, confidence=0.15)
+    TopicHit.objects.filter(pk=disputed.pk).update(
+        proposed_confidence=0.9, evidence=["object detection"]
+    )
+    client.force_login(editor)
+    response = client.get(desk_url(topic))
+    assert [hit.pk for hit in response.context["desk"].hits] == [disputed.pk, strong.pk]
+    assert "LLM 0.90" in response.content.decode()
+    assert "(object detection)" in response.content.decode()

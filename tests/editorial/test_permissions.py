@@ -168,3 +168,12 @@ def test_a_forged_publish_button_in_the_admin_is_refused_with_the_save(client, h
     assert response.status_code == 403
     page.refresh_from_db()
     assert (page.status, page.note) == (DailyPage.Status.DRAFT, "")
+
+
+def test_a_users_own_and_group_permissions_are_read_in_one_query(editor, django_assert_num_queries):
+    editor.user_permissions.add(Permission.objects.get(codename="publish_dailypage"))
+    fresh = type(editor).objects.get(pk=editor.pk)
+    with django_assert_num_queries(1):
+        assert fresh.has_perm(services.PUBLISH)  # the user's own
+        assert fresh.has_perm("papers.change_topichit")  # the Editor group's
+        assert not fresh.has_perm("topics.change_topic")

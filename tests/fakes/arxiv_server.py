@@ -6,7 +6,8 @@ malformed ids get arXiv's recorded HTTP 400), replays recorded searches by their
 parameters, and pages through `search_ids` for any other search. Full texts
 (`/html/<id>v<n>`, `/pdf/<id>v<n>`) come from the shared recorded fixtures (FULLTEXT); a
 paper without a file gets a 404. `faults` injects, one per request, what a bad day at arXiv
-looks like; `full_text_faults` makes one full-text path answer wrongly every time. Every
+looks like (also the API's empty pages and error entries sent with HTTP 200);
+`full_text_faults` makes one full-text path answer wrongly every time. Every
 request is logged with its arrival time.
 """
 
@@ -68,10 +69,17 @@ FEED_DATE = dt.date(2026, 4, 27)
 FEED_IDS = ["2604.21935", "2604.21936", "2604.21937"]
 
 
+def feed_dated(day: dt.date) -> bytes:
+    """The real cs.AI feed with its three items, dated `day` (the listing date it shows)."""
+    return RSS_CS_AI.read_bytes().replace(
+        b"Mon, 27 Apr 2026", day.strftime("%a, %d %b %Y").encode()
+    )
+
+
 def replacement_feed() -> bytes:
     """The real cs.AI feed, turned into the next day's listing of 2604.21935v2 (a replacement
     with a changed abstract): arXiv has no public recording of a replace item."""
-    feed = RSS_CS_AI.read_bytes().replace(b"Mon, 27 Apr 2026", b"Tue, 28 Apr 2026")
+    feed = feed_dated(dt.date(2026, 4, 28))
     feed = feed.replace(b"2604.21935v1 Announce Type: new", b"2604.21935v2 Announce Type: replace")
     feed = feed.replace(b"oai:arXiv.org:2604.21935v1", b"oai:arXiv.org:2604.21935v2")
     feed = feed.replace(b"<arxiv:announce_type>new<", b"<arxiv:announce_type>replace<", 1)
@@ -102,7 +110,9 @@ class FakeArxiv:
                     self.entries.setdefault(arxiv_id_parse(versioned).id, entry)
         self.hidden_ids: set[str] = set()  # ids "not in the API yet"
         self.search_ids: list[str] = []
-        self.faults: deque[str] = deque()  # "429", "503", "slow", "truncate", "drop"
+        # One per request: "429", "503", "slow", "truncate", "drop"; "empty" (the reply
+        # without its entries, totalResults kept), "error_entry" (arXiv's error entry, HTTP 200).
+        self.faults: deque[str] = deque()
         # path -> "404", "no_html" (arXiv's "No HTML" page), "error_page" (200), "truncate"
         self.full_text_faults: dict[str, str] = {}
         self.no_html_status = 404
@@ -229,8 +239,12 @@ class FakeArxiv:
                     return
                 if fault in ("429", "503"):
                     status, headers, body = int(fault), {"Retry-After": fake.retry_after}, b"busy"
+                elif fault == "error_entry":
+                    status, headers, body = 200, {}, recording_load(ERROR_400)[1]
                 else:
                     status, headers, body = fake.answer(parts.path, query)
+                if fault == "empty":
+                    body = _ENTRY_RE.sub(b"", body)
                 if fault == "slow":
                     time.sleep(fake.slow_seconds)
                 if fault == "truncate":

@@ -111,8 +111,8 @@ def test_malformed_id_gets_arxivs_http_400_reason(fake_arxiv):
 
 def test_id_list_is_sent_in_batches_of_at_most_100(fake_arxiv):
     ids = [f"2604.{n:05d}" for n in range(250)]
-    batches = list(api_records_fetch(session=ArxivSession(), ids=ids))
-    assert batches == [[], [], []]  # unknown well-formed ids: empty 200 replies
+    pages = list(api_records_fetch(session=ArxivSession(), ids=ids))
+    assert [page.records for page in pages] == [[], [], []]  # unknown ids: empty 200 replies
     sizes = [len(r.query["id_list"][0].split(",")) for r in fake_arxiv.api_requests()]
     assert sizes == [100, 100, 50]
 

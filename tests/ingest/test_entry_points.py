@@ -12,6 +12,7 @@ from django.urls import reverse
 from ingest.tasks import ingest_announcement, ingest_pending_metadata
 from papers.models import Announcement, IngestRun, Paper, RunStatus
 from tests.factories import TopicFactory
+from tests.fakes.arxiv_server import FEED_IDS
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,17 @@ def test_ingest_command_for_a_date_and_categories(fake_arxiv):
     assert "ok" in out.getvalue() or "partial" in out.getvalue()
     assert "new 3" in out.getvalue()
     assert Announcement.objects.filter(announce_date=dt.date(2026, 4, 27)).count() == 3
+
+
+def test_ingest_command_writes_with_debug_on(fake_arxiv, settings):
+    """DEBUG=True (the local default) puts Django's debug wrapper around every cursor; the
+    bulk upsert's COPY into PostgreSQL still goes through."""
+    settings.DEBUG = True
+    fake_arxiv.feed_ids_serve()
+    call_command("ingest", "--date", "2026-04-27", "--categories", "cs.AI", stdout=io.StringIO())
+    assert IngestRun.objects.get().status == RunStatus.OK
+    complete = Paper.objects.filter(arxiv_id__in=FEED_IDS, metadata_state="complete")
+    assert complete.count() == len(FEED_IDS)
 
 
 def test_ingest_command_fails_loudly_when_the_run_fails(fake_arxiv):

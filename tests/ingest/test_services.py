@@ -178,9 +178,12 @@ def test_bad_api_reply_keeps_papers_pending_with_the_reason(fake_arxiv, settings
     assert run.status == RunStatus.PARTIAL
     assert reason in run.error
     assert run.pending_count == 3
+    failure = next(line for line in run.error.splitlines() if reason in line)
     assert set(Paper.objects.values_list("metadata_error", flat=True)) == {
-        next(line for line in run.error.splitlines() if reason in line)
+        f"not fetched: {failure}"
     }
+    assert f"3 paper(s) not fetched: {failure}: kept pending" in run.error
+    assert "not in the arXiv API yet" not in run.error  # never asked for
     assert services.pending_metadata_ingest().status == RunStatus.OK
     assert not Paper.objects.filter(metadata_state=Paper.MetadataState.PENDING).exists()
 

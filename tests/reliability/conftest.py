@@ -34,11 +34,10 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture
 def worker(fake_arxiv, fake_llm, transactional_db, tmp_path):
     """A running Celery worker subprocess (tests/reliability/worker.py); its log is in tmp_path."""
-    import redis
+    from tests.redis_keys import run_keys_delete
+    from tests.reliability.worker import Worker, app_env
 
-    from tests.reliability.worker import REDIS, Worker, app_env
-
-    redis.Redis.from_url(REDIS).flushdb()
+    run_keys_delete()  # no task, lock or cache entry of an earlier test
     with (tmp_path / "worker.log").open("w") as log:
         process = Worker(app_env(fake_arxiv=fake_arxiv, fake_llm=fake_llm), log)
         process.start()

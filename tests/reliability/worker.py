@@ -1,8 +1,8 @@
 """A real `celery -A arxdaily worker` for the slow reliability tests, and what drives it.
 
 It runs the base settings (everything from the environment, as in production) on the test's
-own database, with its own Redis db as broker, lock store and cache, aimed at the loopback
-fake arXiv and fake LLM.
+own database and this test run's Redis keys (broker queues, locks, cache: REDIS_KEY_PREFIX),
+aimed at the loopback fake arXiv and fake LLM.
 """
 
 import os
@@ -12,13 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 
 from arxdaily.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
-# These tests' own Redis db: broker, locks and cache of the worker and gunicorn.
-REDIS = os.environ.get("RELIABILITY_REDIS_URL", "redis://127.0.0.1:6379/8")
 VISIBILITY = 6  # seconds before an unacknowledged task is handed out again
 
 
@@ -29,7 +28,9 @@ def app_env(*, fake_arxiv, fake_llm) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "arxdaily.settings.base",
         "DATABASE_URL": f"postgres://127.0.0.1:5432/{connection.settings_dict['NAME']}",
         "CONN_MAX_AGE": "0",
-        "REDIS_URL": REDIS,
+        "REDIS_URL": settings.REDIS_URL,
+        "REDIS_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
+        "CELERY_BROKER_KEY_PREFIX": settings.REDIS_KEY_PREFIX,
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
@@ -80,9 +81,8 @@ class Worker:
 
 
 def task_send(name: str, *args) -> None:
-    """Queue a task on the worker's broker."""
-    with app.connection_for_write(REDIS) as broker:
-        app.send_task(name, args=list(args), connection=broker)
+    """Queue a task on the worker's broker (this test run's queues)."""
+    app.send_task(name, args=list(args))
 
 
 def wait_until(condition, *, seconds: float, what: str) -> None:

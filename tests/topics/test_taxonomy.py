@@ -1,6 +1,7 @@
 import pytest
+from django.utils import translation
 
-from topics.models import Subtopic, Topic
+from topics.models import Area, Subtopic, Topic
 from topics.selectors import area_tree_list, watched_categories_list
 from topics.services import taxonomy_load
 
@@ -13,7 +14,7 @@ def test_default_taxonomy_has_llm_topic_with_subtopics():
     assert topics >= 12
     llm = Topic.objects.get(slug="llm")
     assert llm.area.name_zh == "AI 大模型"
-    assert llm.name_zh == "语言大模型 / LLM"
+    assert llm.name_zh == "语言大模型"
     assert llm.categories == ["cs.CL", "cs.AI", "cs.LG"]
     assert {
         "pretraining",
@@ -49,3 +50,49 @@ def test_watched_categories_cover_all_active_topics():
     watched = watched_categories_list()
     assert {"cs.CL", "cs.AI", "cs.LG", "hep-ex"} <= set(watched)
     assert "astro-ph.GA" not in watched
+
+
+def test_every_shipped_name_and_description_is_in_both_languages():
+    taxonomy_load()
+    rows = [*Area.objects.all(), *Topic.objects.all(), *Subtopic.objects.all()]
+    incomplete = [
+        row.slug
+        for row in rows
+        if not all((row.name_zh, row.name_en, row.description_zh, row.description_en))
+    ]
+    assert rows
+    assert incomplete == []
+
+
+def test_reloading_fills_texts_a_row_lacks_and_keeps_the_editors():
+    taxonomy_load()
+    Topic.objects.filter(slug="llm").update(description_zh="", name_zh="编辑起的名字")
+    taxonomy_load()
+    llm = Topic.objects.get(slug="llm")
+    assert llm.description_zh == "大语言模型的训练、对齐、推理、评测与应用。"
+    assert llm.name_zh == "编辑起的名字"
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "description"),
+    [
+        ("zh-hans", "语言大模型", "大语言模型的训练、对齐、推理、评测与应用。"),
+        (
+            "en",
+            "Large language models",
+            "Training, alignment, reasoning, evaluation and use of large language models.",
+        ),
+    ],
+)
+def test_the_active_language_picks_name_and_description(language, name, description):
+    taxonomy_load()
+    llm = Topic.objects.get(slug="llm")
+    with translation.override(language):
+        assert (llm.name, llm.description, str(llm)) == (name, description, name)
+
+
+def test_a_text_missing_in_one_language_falls_back_to_the_other():
+    taxonomy_load()
+    Topic.objects.filter(slug="llm").update(description_zh="")
+    with translation.override("zh-hans"):
+        assert Topic.objects.get(slug="llm").description.startswith("Training, alignment")

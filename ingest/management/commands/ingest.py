@@ -19,7 +19,7 @@ def run_report(command: BaseCommand, run: IngestRun) -> None:
         f"{run.status} — new {run.new_count}, cross {run.cross_count}, "
         f"replaced {run.replaced_count}, unchanged {run.unchanged_count}, "
         f"metadata pending {run.pending_count}, failed {run.failed_count}, "
-        f"{run.requests_count} arXiv request(s)"
+        f"{run.requests_count} arXiv request(s) ({run.retries_count} retried)"
     )
     if run.error:
         command.stderr.write(run.error)

@@ -1,0 +1,111 @@
+"""A hit's reason as one short Chinese sentence, composed from the paper's own words.
+
+Offline there is no translation, so the sentence is a Chinese frame around the paper's English
+subject (its name, or what its title says it is for) and the taxonomy's Chinese names:
+"提出面向 Human Motion Generation 的 DC-Motion，属图像与视频生成方向。" The verb is only as
+strong as the text: "提出" needs "we propose/introduce/…" (or a named method), "综述" a survey,
+"构建" a benchmark or dataset in the title; otherwise "研究".
+"""
+
+import re
+
+from enrichment.backends.taxonomy import SubtopicSpec, TopicSpec
+
+# Words of a phrase shown whole; longer ones are cut at a word and marked with "…".
+MAX_PHRASE_WORDS = 9
+MAX_FOR_WORDS = 7
+
+_SURVEY = re.compile(
+    r"\b(?:survey|review|overview)\b|\bwe (?:survey|review)\b|\bthis (?:survey|review)\b",
+    re.IGNORECASE,
+)
+_RESOURCE = re.compile(r"bench\b|benchmark|\bdataset", re.IGNORECASE)
+_PROPOSE = re.compile(
+    r"\bwe (?:propose|introduce|present|develop|design|build)\b|"
+    r"\b(?:this|our) (?:paper|work) (?:proposes|introduces|presents)\b",
+    re.IGNORECASE,
+)
+# Leading words a shortened phrase can do without: "On the Faithfulness of …".
+_ARTICLE = re.compile(r"^(?:(?:on|a|an|the)\s+)+", re.IGNORECASE)
+_FOR = re.compile(r"\s+for\s+", re.IGNORECASE)
+_NAME_INNER_CAPITAL = re.compile(r"\w[A-Z0-9]|[-_][A-Za-z0-9]")
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _phrase(text: str, limit: int = MAX_PHRASE_WORDS) -> str:
+    words = _words(_ARTICLE.sub("", text.strip(" .,:;")))
+    return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+
+
+def _is_name(head: str) -> bool:
+    """A title's head before ":" is a name ("DC-Motion", "Metis", "Mind Studio 2") when it is
+    one word, or two or three capitalised words with an inner capital, digit or hyphen; else
+    it is a slogan ("Turning the TIDE", "Fusion is not one-size-fits-all")."""
+    words = _words(head)
+    capitalised = all(word[:1].isupper() or word[:1].isdigit() for word in words)
+    return len(words) == 1 or (
+        len(words) <= 3 and capitalised and bool(_NAME_INNER_CAPITAL.search(head))
+    )
+
+
+def _zh(name: str) -> str:
+    """The Chinese part of a name an editor wrote in both languages ("语言大模型 / LLM")."""
+    return name.split(" / ")[0].strip()
+
+
+def title_parts(title: str) -> tuple[str, str]:
+    """(name, description) of a title: "DC-Motion: Decoupling … Generation" gives both; a
+    slogan before ":" or a question before "?" gives way to what follows; a plain title is
+    all description, with no name."""
+    title = " ".join(title.split())
+    head, colon, tail = title.partition(": ")
+    if colon and tail:
+        return (head, tail) if _is_name(head) else ("", tail)
+    _, mark, rest = title.partition("? ")
+    if mark and rest:
+        return "", rest
+    return "", title
+
+
+def subject_phrase(title: str) -> str:
+    """What the paper is, in its own words: "面向 X 的 Y" when its title says "Y for X"
+    (both short), else its name with a short description, else its title, shortened."""
+    name, description = title_parts(title)
+    if (split := _FOR.search(description)) and len(_words(description[split.end() :])) <= (
+        MAX_FOR_WORDS
+    ):
+        what, target = description[: split.start()], description[split.end() :]
+        # "Testing for a Hidden Geometry" is a verb with its object, not "Y for X".
+        verb_led = what.split()[0].lower().endswith("ing") or _ARTICLE.match(target)
+        plain = len(_words(what)) <= MAX_PHRASE_WORDS and not verb_led
+        thing = name or (_phrase(what) if plain else "")
+        if thing:
+            return f"面向 {_phrase(target)} 的 {thing}"
+    if name:
+        return f"{name}（{_phrase(description)}）"
+    return _phrase(description)
+
+
+def verb_choose(title: str, abstract: str) -> str:
+    """The strongest verb the text supports (see the module's docstring)."""
+    if _SURVEY.search(title) or _SURVEY.search(abstract[:400]):
+        return "综述"
+    if _RESOURCE.search(title):
+        return "构建"
+    if _PROPOSE.search(abstract) or title_parts(title)[0]:
+        return "提出"
+    return "研究"
+
+
+def reason_compose(
+    *, title: str, abstract: str, topic: TopicSpec, subtopic: SubtopicSpec | None
+) -> str:
+    """One sentence: verb, the paper's subject, and where it sits in the taxonomy, e.g.
+    "提出面向 LLM Reasoning 的 RL Distillation，属语言大模型中的推理方向。"."""
+    where = _zh(topic.name_zh) + (f"中的{_zh(subtopic.name_zh)}" if subtopic else "")
+    subject = subject_phrase(title)
+    space = " " if subject[:1].isascii() else ""
+    return f"{verb_choose(title, abstract)}{space}{subject}，属{where}方向。"

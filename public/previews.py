@@ -1,0 +1,35 @@
+"""Bounded previews of fields without a size limit, for cards, feed items and API lists.
+
+arXiv papers can have thousands of authors (collaborations) and comments of any length. A card,
+a feed item and an item of an API list show a preview; the full value is one click away: the
+paper page (`card.url`) and the API's paper detail (`/api/v1/papers/<arxiv_id>`).
+"""
+
+AUTHORS_SHOWN = 10
+# A preview line of names stops here even if ten names are longer (a hostile or broken name).
+AUTHORS_LINE_CHARS = 400
+COMMENTS_CHARS = 300
+INSTITUTIONS_SHOWN = 10
+
+
+def text_preview(text: str, limit: int) -> str:
+    """`text` if it fits in `limit` characters, else cut at the last space before the limit
+    (or at the limit when a space is far back) and ended with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;") + "…"
+
+
+def author_names_split(authors_text: str) -> list[str]:
+    """The names of arXiv's one-string author list ("Ada Lovelace, Alan Turing")."""
+    return [name.strip() for name in authors_text.split(",") if name.strip()]
+
+
+def authors_preview(names: list[str]) -> tuple[str, int]:
+    """The first AUTHORS_SHOWN names as one bounded line, and how many names it leaves out."""
+    shown = names[:AUTHORS_SHOWN]
+    return text_preview(", ".join(shown), AUTHORS_LINE_CHARS), len(names) - len(shown)
