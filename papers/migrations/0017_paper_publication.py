@@ -17,16 +17,20 @@ INDEXES = [
 BACKFILL_CHUNK = 50_000
 
 
-def indexes_create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+def indexes(*, create: bool):
+    """The operation creating (or dropping) INDEXES, on PostgreSQL only."""
+
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
         for name, spec in INDEXES:
-            schema_editor.execute(f"CREATE INDEX {name} ON papers_paper {spec}")
+            schema_editor.execute(
+                f"CREATE INDEX {name} ON papers_paper {spec}"
+                if create
+                else f"DROP INDEX IF EXISTS {name}"
+            )
 
-
-def indexes_drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for name, _spec in INDEXES:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    return run
 
 
 def publication_backfill(apps, schema_editor):
@@ -64,5 +68,5 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=list, editable=False),
         ),
         migrations.RunPython(publication_backfill, migrations.RunPython.noop),
-        migrations.RunPython(indexes_create, indexes_drop),
+        migrations.RunPython(indexes(create=True), indexes(create=False)),
     ]
