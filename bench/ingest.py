@@ -35,7 +35,10 @@ SPEED_IDS = "9902."
 MEMORY_IDS = "9901."
 # Authors per paper in tests/fixtures/arxiv/api2026_newformat_cat_cs.LG_OR_cs.AI_20_entries…xml.
 AUTHOR_COUNTS = (4, 3, 3, 1, 4, 2, 13, 2, 5, 2, 4, 6, 8, 3, 2, 3, 5, 11, 5, 3)
-TARGET_PAPERS_PER_S = 10_000
+# arXiv delivers at most 2,000 records per request, one request every 3 s: the ingest must
+# keep three times ahead of that, never the bottleneck (issue 20).
+ARXIV_PAPERS_PER_S = 2_000 / 3
+TARGET_PAPERS_PER_S = round(3 * ARXIV_PAPERS_PER_S)
 TARGET_PEAK_MB = 500
 
 
@@ -111,7 +114,7 @@ def ingest_speed(papers: int) -> list[Result]:
     )
     return [
         Result(
-            "ingest parse + upsert",
+            "ingest parse + upsert (3× arXiv's delivery rate)",
             TARGET_PAPERS_PER_S,
             papers / (parse_s + store_s),
             "papers/s",

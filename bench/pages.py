@@ -1,9 +1,10 @@
 """Public page speed: cached page vs a static file of the same size, and uncached latency.
 
 Runs the real stack: production settings, gunicorn, whitenoise, PostgreSQL, Redis, and wrk
-(Debian's; scripts/install-wrk.sh). Its own database `arxdaily_bench_pages` (the search
-benchmark keeps a million papers in `arxdaily_bench`) holds one published topic day of 200
-papers and one of 10; its own Redis db (BENCH_PAGES_REDIS_URL). Measured:
+(Debian's; scripts/install-wrk.sh). Its own database (BENCH_PAGES_DATABASE_NAME, default
+`arxdaily_bench_pages`; the search benchmark keeps a million papers in another) holds one
+published topic day of 200 papers and one of 10; its own Redis db (BENCH_PAGES_REDIS_URL).
+Measured:
 
 - cached topic-day req/s ÷ req/s of a static file with the page's exact bytes, served by
   whitenoise in the same gunicorn, wrk on loopback (target ≥ 0.8; rounds alternate, medians);
@@ -40,7 +41,8 @@ from bench.common import (
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
-BENCH_DB = "arxdaily_bench_pages"  # its own: the search benchmark keeps a million papers
+# Its own database (the search benchmark keeps a million papers in another).
+BENCH_DB = os.environ.get("BENCH_PAGES_DATABASE_NAME", "arxdaily_bench_pages")
 ENV = production_env(
     database=BENCH_DB,
     redis_url=os.environ.get("BENCH_PAGES_REDIS_URL", "redis://127.0.0.1:6379/13"),

@@ -213,6 +213,7 @@ def synth_load(*, papers: int, seed: int = 7, batch: int = 20_000, progress=None
     corpus = Corpus(rng)
     now = timezone.now()
     topics = list(Topic.objects.values_list("pk", "categories"))
+    active = set(Topic.objects.active().values_list("pk", flat=True))
     tables = ", ".join(
         m._meta.db_table
         for m in (Paper, Institution, DailyPage, TopicHit, Announcement, PaperAuthor)
@@ -255,6 +256,7 @@ def synth_load(*, papers: int, seed: int = 7, batch: int = 20_000, progress=None
             "primary_category", "categories", "submitted_at", "updated_at", "metadata_state",
             "title_zh_machine", "summary_zh_machine", "abstract_zh_machine", "summary_en",
             "zh_reviewed_at", "enrichment_state",
+            "published_topics", "published_first", "published_last",
         ]  # fmt: skip
         copiers = {
             "paper": Copier(cursor, Paper, paper_cols, now),
@@ -289,6 +291,9 @@ def synth_load(*, papers: int, seed: int = 7, batch: int = 20_000, progress=None
             names = [f"{rng.choice(EN_WORDS).capitalize()} {rng.choice(EN_WORDS).capitalize()}"]
             names += [f"Author{rng.randrange(200_000)}" for _ in range(rng.randint(0, 7))]
             submitted = dt.datetime.combine(day, dt.time(18), tzinfo=dt.UTC)
+            topic_id, _ = topics[index % len(topics)]
+            # Its one accepted hit, on its day's published page (papers.publication).
+            published = ([topic_id], day, day) if topic_id in active else ([], None, None)
             copiers["paper"].row(
                 f"{day:%y%m}.{month_seq[day.strftime('%y%m')]:05d}",
                 version, corpus.title(field), corpus.abstract(field), ", ".join(names),
@@ -296,7 +301,7 @@ def synth_load(*, papers: int, seed: int = 7, batch: int = 20_000, progress=None
                 primary, categories, submitted, submitted, Paper.MetadataState.COMPLETE,
                 corpus.zh(field, 2), corpus.zh(field, 4), corpus.zh(field, 12),
                 corpus.abstract(field)[:400],
-                now, Paper.EnrichmentState.DONE,
+                now, Paper.EnrichmentState.DONE, *published,
             )  # fmt: skip
             for position, name in enumerate(names):
                 copiers["author"].row(paper_id, position, name)
@@ -307,7 +312,6 @@ def synth_load(*, papers: int, seed: int = 7, batch: int = 20_000, progress=None
             for category in categories:
                 kind = ANNOUNCE_TYPE[version] if category == primary else "cross"
                 copiers["announcement"].row(paper_id, day, category, kind, version)
-            topic_id, _ = topics[index % len(topics)]
             copiers["hit"].row(
                 paper_id,
                 topic_id,

@@ -26,6 +26,7 @@ from papers.models import (
     PaperVersion,
     TopicHit,
 )
+from papers.publication import papers_publication_refresh_ids, publication_paper_ids
 from papers.signals import papers_any_published, public_content_changed_on_commit
 from topics.models import Area, Subtopic, Topic
 
@@ -62,11 +63,13 @@ def audit_reason(reason: str) -> Iterator[None]:
 
 def audited_save(row: models.Model, *, user, update_fields: Iterable[str] | None = None) -> None:
     """Save, with `user` as the "who" django-simple-history records (and the block's
-    audit_reason, if any, as the why)."""
+    audit_reason, if any, as the why); a hit, page or topic also refreshes where its papers
+    are published (papers.publication)."""
     row._history_user = user
     if (reason := _audit_reason.get()) and not getattr(row, "_change_reason", None):
         row._change_reason = reason
     row.save(update_fields=update_fields)
+    papers_publication_refresh_ids(publication_paper_ids(row))
 
 
 @contextmanager
@@ -131,8 +134,10 @@ def row_delete(*, row: models.Model, user) -> None:
     """
     permission_require(user=user, permissions=[_permission(row, "delete")])
     was_public = _row_public(_stored(row) or row)
+    paper_ids = publication_paper_ids(row)
     row._history_user = user
     row.delete()
+    papers_publication_refresh_ids(paper_ids)
     if was_public:
         public_content_changed_on_commit(sender=type(row))
 

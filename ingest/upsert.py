@@ -23,6 +23,7 @@ from papers.models import (
     PaperAuthor,
     PaperVersion,
 )
+from papers.publication import papers_publication_refresh_ids
 from papers.signals import public_content_changed_if_published
 
 logger = logging.getLogger(__name__)
@@ -407,6 +408,11 @@ def _upsert_chunk(
         pks=result.paper_pks, announcements=announcements, created=result.created
     )
     result.rows_written += len(result.announced)
+    # A stored paper listed again on a date whose page already shows its accepted hit is
+    # published there from now on (papers created just now have no hits yet).
+    result.rows_written += papers_publication_refresh_ids(
+        {result.paper_pks[i] for i, _ in result.announced if i not in result.created}
+    )
     return result
 
 

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce, Concat, NullIf
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from simple_history import register as history_register
 
 # Models of this app that live in their own modules; imported here so that `papers.models`
@@ -25,6 +25,8 @@ from papers.runs import EnrichmentRun as EnrichmentRun
 from papers.runs import IngestRun as IngestRun
 from papers.runs import RunStatus as RunStatus
 from papers.scorers import ScorerModel as ScorerModel
+from papers.search_columns import EnglishSearchVector as EnglishSearchVector
+from papers.search_columns import zh_public_expression
 
 
 class ZhState(models.TextChoices):
@@ -57,27 +59,7 @@ ZH_FIELDS = ("title", "summary", "abstract")
 # Newest papers first; indexed as paper_newest_first. On PostgreSQL papers still waiting for
 # API metadata (no submission time yet) come first: they are the ones arXiv just listed.
 PAPER_NEWEST_FIRST = ("-submitted_at", "-arxiv_id")
-
-
-# --- stored search columns --------------------------------------------------------------------
-class EnglishSearchVector(SearchVector):
-    """English full-text vector; SQLite (`make run`) has none and searches by substring."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return "NULL", []
-
-
-def zh_public_expression(field: str) -> Case:
-    """`Paper.zh(field).public` as SQL, for the stored search column: the effective text (the
-    editor's, else the machine's) once reviewed, before that the editor's text only ('' when
-    none). It must follow `Paper.zh`; tests/papers/test_models.py compares the two."""
-    human = NullIf(f"{field}_zh_human", Value(""))
-    effective = Coalesce(human, f"{field}_zh_machine", output_field=models.TextField())
-    return Case(
-        When(zh_reviewed_at__isnull=False, then=effective),
-        default=F(f"{field}_zh_human"),
-        output_field=models.TextField(),
-    )
+PUBLICATION_FIELDS = ("published_topics", "published_first", "published_last")
 
 
 class PaperQuerySet(models.QuerySet):
@@ -204,6 +186,12 @@ class Paper(models.Model):
         db_persist=True,
     )
 
+    # TopicHit.objects.published() of this paper (topic ids, first and last date), kept by
+    # papers.publication so that search filters are index conditions on the paper itself.
+    published_topics = models.JSONField(default=list, blank=True, editable=False)
+    published_first = models.DateField(null=True, blank=True, editable=False)
+    published_last = models.DateField(null=True, blank=True, editable=False)
+
     objects = PaperQuerySet.as_manager()
 
     class Meta:
@@ -218,6 +206,17 @@ class Paper(models.Model):
 
     def __str__(self) -> str:
         return f"{self.arxiv_id}v{self.version} {self.title[:80]}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        """Saving a paper never writes PUBLICATION_FIELDS: only papers.publication does, so
+        an instance read before a page was published cannot undo it."""
+        if update_fields is None and not self._state.adding:
+            update_fields = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not (f.primary_key or f.generated or f.name in PUBLICATION_FIELDS)
+            ]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def versioned_id(self) -> str:
@@ -485,12 +484,16 @@ class ReviewQueuePaper(Paper):
 
 
 # Every editorial change is kept with who, when, before and after (django-simple-history).
-# Columns the database computes (GeneratedField) are left out: they are derived, not edits.
+# Derived columns (GeneratedField, PUBLICATION_FIELDS) are left out: they are not edits.
 for _audited in (
     *(Paper, PaperAuthor, PaperVersion, Announcement, TopicHit, DailyPage, DailyPageEntry),
     *(Institution, InstitutionAlias, PaperInstitution),
 ):
     history_register(
         _audited,
-        excluded_fields=[f.name for f in _audited._meta.concrete_fields if f.generated],
+        excluded_fields=[
+            f.name
+            for f in _audited._meta.concrete_fields
+            if f.generated or f.name in PUBLICATION_FIELDS
+        ],
     )

@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -26,7 +27,6 @@ from django.db.models import (
 from django.http import Http404
 
 from papers.models import (
-    PAPER_NEWEST_FIRST,
     ZH_FIELDS,
     Announcement,
     DailyPage,
@@ -37,8 +37,10 @@ from papers.models import (
     PaperInstitution,
     TopicHit,
 )
+from papers.publication import papers_published_where
 from public.cards import paper_cards_attach
 from public.matching import institutions_named, paper_text_q
+from public.ranking import papers_titled_first
 from topics.models import Subtopic, Topic
 
 
@@ -279,37 +281,39 @@ def papers_query_apply(*, query: PaperQuery, papers: QuerySet[Paper]) -> QuerySe
     """The papers of `papers` that readers may see and that meet every condition of `query`.
 
     `papers` only shapes the result (columns, prefetches, order): whatever it holds, only
-    published papers come out, as Paper.objects.published(**listing) decides: being
-    published and the listing conditions are one EXISTS. An unknown or inactive topic or
-    subtopic matches nothing (the API reports it first: paper_query_taxonomy_check).
+    published papers come out, as Paper.objects.published(**listing) decides, read off the
+    paper's own publication columns (papers.publication.papers_published_where). An unknown
+    or inactive topic or subtopic matches nothing (the API reports it first:
+    paper_query_taxonomy_check).
     """
     if text := (query.q or "").strip():
         papers = papers.filter(paper_text_q(text=text, vendor=connections[papers.db].vendor))
     if category := (query.category or "").strip():
         papers = papers.in_category(category)
     if institution := (query.institution or "").strip():
-        linked = PaperInstitution.objects.filter(
-            paper=OuterRef("pk"), institution__in=institutions_named(institution)
-        )
+        # The institutions' ids first (one query): with literal ids the planner sees how few
+        # papers they have and starts from them, not from every paper the words match.
+        named = list(institutions_named(institution).values_list("pk", flat=True))
+        linked = PaperInstitution.objects.filter(paper=OuterRef("pk"), institution_id__in=named)
         papers = papers.filter(Exists(linked))
     if query.institution_id is not None:
         papers = papers.filter(paper_institutions__institution_id=query.institution_id)
     if query.updated is not None:
         papers = papers.filter(version__gt=1) if query.updated else papers.filter(version=1)
     listing = {}
-    # Slugs become ids first (a subquery run once), so a hit of another topic is dropped as
-    # soon as it is read rather than after its listings and page are looked up.
+    topic_id = None
     if query.topic:
-        listing["topic_id"] = Subquery(Topic.objects.filter(slug=query.topic).values("pk"))
+        # The id itself: the paper's published_topics is matched against a literal.
+        topic_id = Topic.objects.filter(slug=query.topic).values_list("pk", flat=True).first()
+        if topic_id is None:
+            return papers.none()
     if query.subtopic:
         listing["subtopic__in"] = Subtopic.objects.filter(slug=query.subtopic).values("pk")
     if query.min_confidence is not None:
         listing["confidence__gte"] = query.min_confidence
-    if query.date_from:
-        listing["published_on__gte"] = query.date_from
-    if query.date_to:
-        listing["published_on__lte"] = query.date_to
-    return papers.published(**listing)
+    return papers_published_where(
+        papers, topic_id=topic_id, date_from=query.date_from, date_to=query.date_to, **listing
+    )
 
 
 # --- Published papers: lists, search and the paper detail -----------------------------------
@@ -333,15 +337,6 @@ def _arxiv_listings() -> Prefetch:
     return Prefetch("announcements", queryset=listings, to_attr="listings")
 
 
-def _last_published_on() -> Subquery:
-    return Subquery(
-        TopicHit.objects.published()
-        .filter(paper=OuterRef("pk"))
-        .order_by("-published_on")
-        .values("published_on")[:1]
-    )
-
-
 def published_papers_queryset(*, query: PaperQuery) -> QuerySet[Paper]:
     """The API's paper list: the published papers meeting `query`, newest published page
     first (see papers_query_apply).
@@ -351,7 +346,7 @@ def published_papers_queryset(*, query: PaperQuery) -> QuerySet[Paper]:
     """
     papers = (
         _paper_columns()
-        .annotate(last_published_on=_last_published_on())
+        .annotate(last_published_on=F("published_last"))
         .prefetch_related(
             Prefetch("authors", queryset=PaperAuthor.objects.order_by("position")),
             _published_listings(),
@@ -363,17 +358,11 @@ def published_papers_queryset(*, query: PaperQuery) -> QuerySet[Paper]:
 
 def paper_search_queryset(*, query: PaperQuery) -> QuerySet[Paper]:
     """The site's search results: the published papers meeting `query` (see
-    papers_query_apply), newest first, ready for public_cards_attach.
-
-    Submission order has an index (paper_newest_first), so a common word is answered by
-    reading the newest papers until a page is full instead of sorting every match.
-    """
-    papers = (
-        _paper_columns()
-        .prefetch_related(_published_listings(), _arxiv_listings())
-        .order_by(*PAPER_NEWEST_FIRST)
-    )
-    return papers_query_apply(query=query, papers=papers)
+    papers_query_apply), newest first after any titled exactly as the query's words (see
+    public.ranking), ready for public_cards_attach."""
+    papers = _paper_columns().prefetch_related(_published_listings(), _arxiv_listings())
+    papers = papers_query_apply(query=query, papers=papers)
+    return papers_titled_first(papers=papers, text=(query.q or "").strip())
 
 
 def public_cards_attach(papers) -> list[Paper]:

@@ -16,6 +16,7 @@ from papers.models import (
     PaperVersion,
     TopicHit,
 )
+from papers.publication import papers_publication_refresh_ids, publication_paper_ids
 from topics.models import Area, Subtopic, Topic
 
 
@@ -104,7 +105,21 @@ class InstitutionAliasFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Univ. {n}")
 
 
-class AnnouncementFactory(factory.django.DjangoModelFactory):
+class PublicationRowFactory(factory.django.DjangoModelFactory):
+    """A listing, hit or page made here refreshes its papers' publication columns, as the
+    services that write them do (papers.publication)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            papers_publication_refresh_ids(publication_paper_ids(instance))
+
+
+class AnnouncementFactory(PublicationRowFactory):
     class Meta:
         model = Announcement
 
@@ -115,7 +130,7 @@ class AnnouncementFactory(factory.django.DjangoModelFactory):
     version = 1
 
 
-class TopicHitFactory(factory.django.DjangoModelFactory):
+class TopicHitFactory(PublicationRowFactory):
     class Meta:
         model = TopicHit
 
@@ -125,7 +140,7 @@ class TopicHitFactory(factory.django.DjangoModelFactory):
     reason = "标题提到大语言模型"
 
 
-class DailyPageFactory(factory.django.DjangoModelFactory):
+class DailyPageFactory(PublicationRowFactory):
     class Meta:
         model = DailyPage
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from papers.models import Announcement, DailyPage, TopicHit
+from papers.publication import papers_publication_refresh_ids, publication_paper_ids
 from tests.factories import (
     AnnouncementFactory,
     DailyPageFactory,
@@ -58,6 +59,7 @@ def page_publish(topic, day: dt.date = DAY) -> DailyPage:
     page.status = DailyPage.Status.PUBLISHED
     page.published_at = timezone.now()
     page.save()
+    papers_publication_refresh_ids(publication_paper_ids(page))
     return page
 
 

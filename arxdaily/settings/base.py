@@ -6,6 +6,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -187,6 +188,29 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     # Empty in production: the queues keep the names queued messages were sent under.
     "global_keyprefix": env("CELERY_BROKER_KEY_PREFIX", default=""),
+}
+# Queues by kind of work, each served by its own workers (docker-compose.yml: worker-arxiv,
+# worker-llm, worker-fulltext, worker-publish), so a slow queue never starves another:
+# - arxiv: listing and API requests. They share one polite slot across every process
+#   (ingest.sources.http.arxiv_slot_wait, in Redis), so one worker process is enough;
+# - llm: enrichment, which waits on the LLM; more processes, more papers at once;
+# - fulltext: papers' front matter from export.arxiv.org (the same polite slot) and the
+#   institutions found in it; kept apart so a long sweep never delays the day's listing;
+# - publish: auto-publishing, the page cache work that follows it, and housekeeping (the
+#   scorers' retraining); the default queue.
+# A worker started without -Q (`make run`'s tasks aside: tests, a single-machine setup)
+# consumes every queue.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("arxiv", "llm", "fulltext", "publish")]
+CELERY_TASK_DEFAULT_QUEUE = "publish"
+CELERY_TASK_ROUTES = {
+    "papers.ingest_announcement": {"queue": "arxiv"},
+    "papers.ingest_pending_metadata": {"queue": "arxiv"},
+    "papers.enrich_papers": {"queue": "llm"},
+    "papers.enrich_sweep": {"queue": "llm"},
+    "papers.front_matter_sweep": {"queue": "fulltext"},
+    "papers.daily_pages_autopublish": {"queue": "publish"},
+    # Retraining the topic scorers is CPU work, not LLM calls: the housekeeping queue.
+    "papers.scorers_retrain": {"queue": "publish"},
 }
 # Beat reads crontabs in arXiv's own zone, so 20:05 is 20:05 New York in summer and winter
 # alike (messages still carry UTC times).

@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from papers.models import DailyPage, TopicHit
+from papers.publication import papers_publication_refresh_ids, publication_paper_ids
 from tests.factories import (
     AnnouncementFactory,
     DailyPageFactory,
@@ -44,6 +45,7 @@ def page_published(topic, day=DAY, **fields):
         announce_date=day,
         defaults={"status": DailyPage.Status.PUBLISHED, "published_at": timezone.now(), **fields},
     )
+    papers_publication_refresh_ids(publication_paper_ids(page))
     return page
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+from editorial.services import daily_page_unpublish
 from papers.models import DailyPage, TopicHit
 from tests.api.conftest import DAY, NEXT_DAY, page_published, paper_listed
 from tests.factories import (
@@ -261,7 +262,7 @@ def test_missing_chinese_is_null_with_state_missing(client, newsroom):
 
 
 def test_unpublishing_a_page_hides_its_papers(client, newsroom):
-    DailyPage.objects.filter(topic=newsroom["other"]).update(status=DailyPage.Status.DRAFT)
+    daily_page_unpublish(page=DailyPage.objects.get(topic=newsroom["other"]), user=None)
 
     assert client.get("/api/v1/papers/2604.90003").status_code == 404
     assert "2604.90003" not in ids(client.get("/api/v1/papers").json()["items"])

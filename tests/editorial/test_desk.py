@@ -118,7 +118,8 @@ def test_a_decision_costs_the_same_few_queries_on_any_card(
 ):
     """Session, user, permissions; the view's transaction (a savepoint in a test); the hit
     and paper read locked; the subtopics; the service's savepoint, update, history row, the
-    pages it joins, whether readers see it, release; the card's institutions."""
+    paper's publication columns and listings (papers.publication), the pages it joins,
+    whether readers see it, release; the card's institutions."""
     subtopic = SubtopicFactory(topic=topic)
     hits = [candidate(topic) for _ in range(3)]
     PaperInstitutionFactory(paper=hits[2].paper)
@@ -126,7 +127,7 @@ def test_a_decision_costs_the_same_few_queries_on_any_card(
     client.post(desk_url(topic, "desk:candidate", hits[0].pk), card_post(hits[0]), **FRAGMENT)
     for hit in hits[1:]:
         data = card_post(hit, subtopic=subtopic.pk)
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(16):
             response = client.post(desk_url(topic, "desk:candidate", hit.pk), data, **FRAGMENT)
         assert response.status_code == 200
 

@@ -151,3 +151,15 @@ def test_newest_submissions_come_first(client, topic):
     body = _found(client, q="language")
 
     assert body.index("Newer language paper") < body.index("Older language paper")
+
+
+def test_a_title_s_exact_words_put_that_paper_first(client, topic):
+    titled = listed_paper(topic, title="Chain-of-Thought Distillation for Small Language Models")
+    titled.submitted_at = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    titled.save()
+    for n in range(25):  # newer papers with the same words, more than a page of them
+        listed_paper(topic, title=f"Small language models: chain of thought distillation {n}")
+
+    body = _found(client, q="chain of thought distillation for small language models")
+
+    assert body.index(titled.title) < body.index("Small language models: chain")

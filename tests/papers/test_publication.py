@@ -1,0 +1,188 @@
+"""The publication columns on each paper stay what TopicHit.objects.published() says, through
+ingest, replacement, publish, unpublish, rejection and topic deactivation."""
+
+import datetime as dt
+
+import pytest
+
+from editorial import edits, services
+from ingest.sources.records import AnnouncementRecord, PaperRecord
+from ingest.upsert import papers_upsert
+from papers.models import Announcement, DailyPage, Paper
+from papers.publication import papers_published_where
+from tests.factories import DailyPageFactory, TopicFactory, TopicHitFactory
+from tests.site_data import DAY, listed_paper, page_publish
+
+pytestmark = pytest.mark.django_db
+
+LATER = DAY + dt.timedelta(days=3)
+
+
+def _columns(paper: Paper) -> tuple:
+    paper.refresh_from_db()
+    return paper.published_topics, paper.published_first, paper.published_last
+
+
+def _record(paper: Paper, version: int) -> PaperRecord:
+    return PaperRecord(
+        arxiv_id=paper.arxiv_id,
+        version=version,
+        title=paper.title,
+        abstract=paper.abstract,
+        authors=[],
+        categories=paper.categories,
+        primary_category=paper.primary_category,
+    )
+
+
+def _replacement(paper: Paper, day: dt.date) -> AnnouncementRecord:
+    return AnnouncementRecord(paper.arxiv_id, day, paper.primary_category, "replace", 2)
+
+
+def test_publishing_and_unpublishing_a_page_set_and_clear_its_papers(chief_editor):
+    topic = TopicFactory()
+    paper = listed_paper(topic)
+    page = DailyPageFactory(topic=topic, announce_date=DAY)
+    assert _columns(paper) == ([], None, None)
+
+    services.daily_page_publish(page=page, user=chief_editor)
+    assert _columns(paper) == ([topic.pk], DAY, DAY)
+
+    services.daily_page_unpublish(page=page, user=chief_editor)
+    assert _columns(paper) == ([], None, None)
+
+
+def test_a_rejected_hit_leaves_the_topic(chief_editor):
+    kept, rejected = TopicFactory(), TopicFactory()
+    paper = listed_paper(kept)
+    hit = TopicHitFactory(paper=paper, topic=rejected, review_state="accepted")
+    page_publish(kept)
+    page_publish(rejected)
+    assert _columns(paper)[0] == sorted([kept.pk, rejected.pk])
+
+    services.topic_hit_reject(hits=[hit], user=chief_editor)
+
+    assert _columns(paper) == ([kept.pk], DAY, DAY)
+
+
+def test_deactivating_a_topic_withdraws_its_papers(chief_editor):
+    topic = TopicFactory()
+    paper = listed_paper(topic)
+    page_publish(topic)
+
+    topic.is_active = False
+    edits.row_save(row=topic, user=chief_editor)
+    assert _columns(paper) == ([], None, None)
+
+    topic.is_active = True
+    edits.row_save(row=topic, user=chief_editor)
+    assert _columns(paper) == ([topic.pk], DAY, DAY)
+
+
+def test_deleting_a_published_page_withdraws_its_papers(chief_editor):
+    topic = TopicFactory()
+    paper = listed_paper(topic)
+    page = page_publish(topic)
+
+    edits.row_delete(row=page, user=chief_editor)
+
+    assert _columns(paper) == ([], None, None)
+
+
+def test_ingesting_a_replacement_onto_a_published_day_extends_the_dates():
+    topic = TopicFactory()
+    paper = listed_paper(topic)
+    page_publish(topic)
+    page_publish(topic, LATER)  # its own papers came earlier; the replacement is listed now
+    assert _columns(paper) == ([topic.pk], DAY, DAY)
+
+    result = papers_upsert(records=[_record(paper, 2)], announcements=[_replacement(paper, LATER)])
+    assert _columns(paper) == ([topic.pk], DAY, LATER)
+    assert result.rows_written > 0
+
+    again = papers_upsert(records=[_record(paper, 2)], announcements=[_replacement(paper, LATER)])
+    assert again.rows_written == 0
+
+
+def test_ingesting_a_replacement_onto_a_draft_day_changes_nothing():
+    topic = TopicFactory()
+    paper = listed_paper(topic)
+    page_publish(topic)
+    DailyPageFactory(topic=topic, announce_date=LATER)
+
+    papers_upsert(records=[_record(paper, 2)], announcements=[_replacement(paper, LATER)])
+
+    assert Announcement.objects.filter(paper=paper, announce_date=LATER).exists()
+    assert _columns(paper) == ([topic.pk], DAY, DAY)
+
+
+def test_new_papers_from_the_ingest_are_unpublished():
+    paper = Paper(arxiv_id="2604.99999", title="New", primary_category="cs.CL")
+    paper.categories = ["cs.CL"]
+
+    papers_upsert(
+        records=[_record(paper, 1)],
+        announcements=[AnnouncementRecord(paper.arxiv_id, DAY, "cs.CL", "new", 1)],
+    )
+
+    stored = Paper.objects.get(arxiv_id="2604.99999")
+    assert _columns(stored) == ([], None, None)
+
+
+@pytest.mark.parametrize(
+    ("conditions", "found"),
+    [
+        ({}, {"gap", "first", "later"}),
+        ({"date_from": DAY + dt.timedelta(days=1), "date_to": LATER - dt.timedelta(days=1)}, set()),
+        ({"date_from": LATER}, {"gap", "later"}),
+        ({"date_to": DAY}, {"gap", "first"}),
+        ({"topic": "other", "date_to": DAY}, {"gap"}),
+        ({"topic": "other", "date_from": LATER}, {"gap", "later"}),
+        ({"topic": "main", "date_from": LATER}, {"gap"}),
+        ({"topic": "main", "date_from": DAY + dt.timedelta(days=1)}, {"gap"}),
+        ({"topic": "other", "date_to": LATER - dt.timedelta(days=1)}, {"gap"}),
+    ],
+)
+def test_the_columns_find_what_the_published_listings_find(conditions, found):
+    topic, other = TopicFactory(slug="main"), TopicFactory(slug="other")
+    papers = {
+        "gap": listed_paper(topic, title="gap"),
+        "first": listed_paper(topic, title="first"),
+        "later": listed_paper(other, day=LATER, title="later"),
+    }
+    gap = papers["gap"]
+    gap.announcements.create(
+        announce_date=LATER, category="cs.CL", announce_type="replace", version=2
+    )
+    gap.topic_hits.create(topic=other, confidence=0.9, review_state="accepted")
+    for day in (DAY, LATER):
+        page_publish(topic, day)
+        page_publish(other, day)
+    page_publish(other, DAY + dt.timedelta(days=1))  # a published day between, without them
+    topic_id = {"main": topic.pk, "other": other.pk}.get(conditions.pop("topic", None))
+    exact = {
+        **({"topic_id": topic_id} if topic_id else {}),
+        **({"published_on__gte": conditions["date_from"]} if "date_from" in conditions else {}),
+        **({"published_on__lte": conditions["date_to"]} if "date_to" in conditions else {}),
+    }
+
+    by_columns = papers_published_where(Paper.objects.all(), topic_id=topic_id, **conditions)
+
+    assert {p.title for p in by_columns} == found
+    assert {p.title for p in Paper.objects.published(**exact)} == found
+    assert DailyPage.objects.published().count() == 5
+
+
+def test_a_published_paper_without_a_submission_time_is_found_by_dates():
+    topic = TopicFactory()
+    pending = listed_paper(topic, title="pending", submitted_at=None)
+    listed_paper(topic, title="complete", submitted_at=dt.datetime(2026, 4, 24, tzinfo=dt.UTC))
+    page_publish(topic)
+
+    found = papers_published_where(Paper.objects.all(), date_to=DAY)
+
+    assert {p.title for p in found} == {"pending", "complete"}
+    pending.delete()
+    assert {p.title for p in papers_published_where(Paper.objects.all(), date_to=DAY)} == {
+        "complete"
+    }
