@@ -196,15 +196,15 @@ def institutions_registry() -> Registry:
 
 
 def enrichment_institutions_apply(
-    *, paper: Paper, suggestions: list[InstitutionSuggestion] | None
+    *, paper: Paper, suggestions: list[InstitutionSuggestion] | None, registry: Registry
 ) -> None:
     """arXiv's affiliations (each author's, split at ";", each part read like a front-matter
     line) and the backend's institutions, all through the registry matcher, as links of
     origin arxiv and machine; `suggestions` None (a cached run) keeps the machine's links.
 
-    An author without an institution gets the first one its affiliation names.
+    An author without an institution gets the first one its affiliation names. `registry`:
+    institutions_registry(), built once per run.
     """
-    registry = institutions_registry()
     from_arxiv: list[tuple[Institution, str]] = []
     for author in paper.authors.all():
         for part in author.affiliation.split(";"):

@@ -8,15 +8,17 @@ the sweep) or pending (deferred by the budget).
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
+from itertools import islice
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from enrichment.backends import backend_get
@@ -31,8 +33,9 @@ from enrichment.backends.offline import summary_en_extract
 from enrichment.backends.providers import usage_cost
 from enrichment.backends.taxonomy import Taxonomy
 from enrichment.curation.selectors import scorers_active
-from enrichment.institutions import enrichment_institutions_apply
+from enrichment.institutions import enrichment_institutions_apply, institutions_registry
 from enrichment.selectors import llm_spent_today, taxonomy_snapshot
+from papers.institutions import Registry
 from papers.models import (
     ZH_FIELDS,
     EnrichmentRun,
@@ -49,6 +52,8 @@ log = logging.getLogger(__name__)
 ZH_SOURCES = {"title": ("title",), "summary": ("title", "abstract"), "abstract": ("abstract",)}
 # The cache key: a short hash per source field (to see later what changed) + the full hash.
 KEY_PART = 12
+# Papers read at a time by papers_enrich, their authors and front matter in one query each.
+PREPARE_BATCH = 500
 
 
 class Outcome(StrEnum):
@@ -73,6 +78,8 @@ class _Job:
     paper: Paper
     source: PaperSource
     key: str
+    # The institution registry of the run (built once: editors' institutions on top).
+    registry: Registry
 
 
 def _hash(*parts: str) -> str:
@@ -100,11 +107,14 @@ def _source_changed(old_key: str, new_key: str) -> set[str]:
 
 
 def paper_source_get(*, paper: Paper) -> PaperSource:
+    """The backend's input; reads the paper's authors and front matter (prefetched or not)."""
     categories = dict.fromkeys([paper.primary_category, *paper.categories])
     affiliations = dict.fromkeys(
         author.affiliation.strip() for author in paper.authors.all() if author.affiliation.strip()
     )
-    front = FrontMatter.objects.filter(paper=paper, state=FrontMatter.State.DONE).first()
+    front = getattr(paper, "front_matter", None)  # None: the paper has no front matter row
+    if front is not None and front.state != FrontMatter.State.DONE:
+        front = None
     return PaperSource(
         arxiv_id=paper.arxiv_id,
         title=paper.title,
@@ -157,7 +167,7 @@ def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> 
             hit.delete()
 
 
-def _prepare(paper: Paper, backend: Backend) -> _Job:
+def _prepare(paper: Paper, backend: Backend, registry: Registry) -> _Job:
     source = paper_source_get(paper=paper)
     key = enrichment_key_make(
         title=paper.title,
@@ -165,7 +175,15 @@ def _prepare(paper: Paper, backend: Backend) -> _Job:
         prompt_version=backend.prompt_version,
         model=backend.model,
     )
-    return _Job(paper=paper, source=source, key=key)
+    return _Job(paper=paper, source=source, key=key, registry=registry)
+
+
+def _papers_prefetched(papers: Iterable[Paper]) -> Iterator[Paper]:
+    """The papers, with their authors and front matter read PREPARE_BATCH papers at a time."""
+    papers = iter(papers)
+    while batch := list(islice(papers, PREPARE_BATCH)):
+        prefetch_related_objects(batch, "authors", "front_matter")
+        yield from batch
 
 
 def _call(job: _Job, backend: Backend) -> Enrichment | EnrichmentFailed:
@@ -225,7 +243,11 @@ def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -
     _hits_apply(paper=paper, enrichment=result, taxonomy=backend.taxonomy)
     # Institutions named by a model that saw no affiliation and no first page are guesses.
     grounded = job.source.affiliations or job.source.first_page_text
-    enrichment_institutions_apply(paper=paper, suggestions=result.institutions if grounded else [])
+    enrichment_institutions_apply(
+        paper=paper,
+        suggestions=result.institutions if grounded else [],
+        registry=job.registry,
+    )
     # Only a paper readers see empties the page cache; the day's drafts keep it.
     public_content_changed_if_published(paper_ids=[paper.pk], sender=Paper)
     return EnrichOutcome(
@@ -252,7 +274,7 @@ def _cached(job: _Job) -> EnrichOutcome | None:
     if job.key != job.paper.enrichment_key:
         return None
     with transaction.atomic():
-        enrichment_institutions_apply(paper=job.paper, suggestions=None)
+        enrichment_institutions_apply(paper=job.paper, suggestions=None, registry=job.registry)
         Paper.objects.filter(pk=job.paper.pk).update(
             enrichment_state=Paper.EnrichmentState.DONE, enrichment_error=""
         )
@@ -268,7 +290,7 @@ def _backend_configured() -> Backend:
 def paper_enrich(*, paper: Paper, backend: Backend | None = None) -> EnrichOutcome:
     """Enrich one paper now, without a run record or budget check (see `papers_enrich`)."""
     backend = backend or _backend_configured()
-    job = _prepare(paper, backend)
+    job = _prepare(paper, backend, institutions_registry())
     return _cached(job) or _apply(job, _call(job, backend), backend)
 
 
@@ -316,10 +338,11 @@ def papers_enrich(
         task_id=task_id,
     )
     run.interrupted_close()
+    registry = institutions_registry()
     jobs = []
-    for paper in papers:
+    for paper in _papers_prefetched(papers):
         run.papers_total += 1
-        job = _prepare(paper, backend)
+        job = _prepare(paper, backend, registry)
         if cached := _cached(job):
             _run_count(run, cached)
         else:
