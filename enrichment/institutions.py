@@ -144,11 +144,17 @@ def editor_organisations_list() -> list[Organisation]:
     ]
 
 
+def paper_links_read(*, paper: Paper) -> dict[int, PaperInstitution]:
+    """The paper's institution links by institution pk."""
+    return {link.institution_id: link for link in paper.paper_institutions.all()}
+
+
 def paper_institutions_apply(
     *,
     paper: Paper,
     institutions: Iterable[tuple[Institution, str]],
     origin: str,
+    links: dict[int, PaperInstitution] | None = None,
 ) -> bool:
     """Make `origin`'s links of `paper` exactly these (institution, source line) pairs.
 
@@ -156,22 +162,27 @@ def paper_institutions_apply(
     institution this origin names becomes this origin's (editors' links never move: see
     ORIGIN_RANK). New links go after the existing ones. Sends public_content_changed when a
     published paper's institutions changed. Returns whether any link was added or removed.
+    `links`: the paper's links by institution pk if already read; kept up to date here, so a
+    next call for another origin can take them too.
     """
     wanted: dict[int, str] = {}
     for institution, line in institutions:
         wanted.setdefault(institution.pk, line)
-    links = {link.institution_id: link for link in paper.paper_institutions.all()}
+    if links is None:
+        links = paper_links_read(paper=paper)
     changed = False
-    with transaction.atomic():
-        for institution_id, link in links.items():
+    # Inside a caller's transaction, no savepoint: nobody goes on after half of it failed.
+    with transaction.atomic(savepoint=False):
+        position = max((link.position for link in links.values()), default=-1) + 1
+        for institution_id, link in list(links.items()):
             if link.origin == origin and institution_id not in wanted:
                 link.delete()
+                del links[institution_id]
                 changed = True
-        position = max((link.position for link in links.values()), default=-1) + 1
         for institution_id, line in wanted.items():
             link = links.get(institution_id)
             if link is None:
-                PaperInstitution.objects.create(
+                links[institution_id] = PaperInstitution.objects.create(
                     paper=paper,
                     institution_id=institution_id,
                     origin=origin,
@@ -221,7 +232,8 @@ def enrichment_institutions_apply(
                 if author.institution_id is None:
                     author.institution = institution
                     author.save(update_fields=["institution"])
-    paper_institutions_apply(paper=paper, institutions=from_arxiv, origin=Origin.ARXIV)
+    links = paper_links_read(paper=paper)
+    paper_institutions_apply(paper=paper, institutions=from_arxiv, origin=Origin.ARXIV, links=links)
     if suggestions is None:
         return
     proposed = []
@@ -230,4 +242,4 @@ def enrichment_institutions_apply(
         institution = institution_from_match(match=match, name_zh=suggestion.name_zh)
         if institution is not None:
             proposed.append((institution, ""))
-    paper_institutions_apply(paper=paper, institutions=proposed, origin=Origin.MACHINE)
+    paper_institutions_apply(paper=paper, institutions=proposed, origin=Origin.MACHINE, links=links)
