@@ -358,6 +358,9 @@ def papers_enrich(
 
 
 def _jobs_run(jobs: list[_Job], backend: Backend, run: EnrichmentRun, budget: Decimal) -> None:
+    if not backend.remote:
+        _jobs_run_here(jobs, backend, run, budget)
+        return
     queue = list(reversed(jobs))
     in_flight: dict[Future, _Job] = {}
 
@@ -386,6 +389,19 @@ def _jobs_run(jobs: list[_Job], backend: Backend, run: EnrichmentRun, budget: De
             leftover = [*in_flight.values(), *queue]
             if leftover:
                 _defer(leftover, run)
+
+
+def _jobs_run_here(jobs: list[_Job], backend: Backend, run: EnrichmentRun, budget: Decimal) -> None:
+    """A local backend's calls, one after another in this thread, each result stored at once."""
+    queue = list(reversed(jobs))
+    try:
+        while queue and not (backend.metered and _over_budget(run, budget, 0)):
+            _run_count(run, _apply(queue[-1], _call(queue[-1], backend), backend))
+            queue.pop()
+    finally:
+        # Over budget or interrupted: whatever was not stored stays pending for the sweep.
+        if queue:
+            _defer(list(reversed(queue)), run)
 
 
 def _over_budget(run: EnrichmentRun, budget: Decimal, in_flight: int) -> bool:
