@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from enrichment.backends import backend_get
 from enrichment.backends.base import (
@@ -141,7 +142,7 @@ def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> 
         for hit in existing
         if hit.topic_id not in editor_topics
     }
-    kept = set()
+    kept, created = set(), []
     for suggestion in enrichment.hits:
         topic = taxonomy.topic(suggestion.topic)
         if topic is None or topic.pk in editor_topics:
@@ -161,7 +162,12 @@ def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> 
             continue
         for name, value in values.items():
             setattr(hit, name, value)
-        hit.save()
+        if hit.pk:
+            hit.save()
+        else:
+            created.append(hit)
+    # New hits and their history rows in one INSERT each.
+    bulk_create_with_history(created, TopicHit)
     for pair, hit in machine.items():
         if pair not in kept:
             hit.delete()
