@@ -155,6 +155,7 @@ def paper_institutions_apply(
     institutions: Iterable[tuple[Institution, str]],
     origin: str,
     links: dict[int, PaperInstitution] | None = None,
+    notify: bool = True,
 ) -> bool:
     """Make `origin`'s links of `paper` exactly these (institution, source line) pairs.
 
@@ -163,7 +164,8 @@ def paper_institutions_apply(
     ORIGIN_RANK). New links go after the existing ones. Sends public_content_changed when a
     published paper's institutions changed. Returns whether any link was added or removed.
     `links`: the paper's links by institution pk if already read; kept up to date here, so a
-    next call for another origin can take them too.
+    next call for another origin can take them too. `notify` False: the caller sends
+    public_content_changed, once for all it wrote.
     """
     wanted: dict[int, str] = {}
     for institution, line in institutions:
@@ -196,7 +198,7 @@ def paper_institutions_apply(
             ):
                 link.origin, link.source_line = origin, line
                 link.save(update_fields=["origin", "source_line"])
-        if changed:
+        if changed and notify:
             public_content_changed_if_published(paper_ids=[paper.pk], sender=PaperInstitution)
     return changed
 
@@ -208,14 +210,16 @@ def institutions_registry() -> Registry:
 
 def enrichment_institutions_apply(
     *, paper: Paper, suggestions: list[InstitutionSuggestion] | None, registry: Registry
-) -> None:
+) -> bool:
     """arXiv's affiliations (each author's, split at ";", each part read like a front-matter
     line) and the backend's institutions, all through the registry matcher, as links of
     origin arxiv and machine; `suggestions` None (a cached run) keeps the machine's links.
 
     An author without an institution gets the first one its affiliation names. `registry`:
-    institutions_registry(), built once per run.
+    institutions_registry(), built once per run. Returns whether an author's institution or
+    a link was added or removed; the caller sends public_content_changed.
     """
+    changed = False
     from_arxiv: list[tuple[Institution, str]] = []
     for author in paper.authors.all():
         for part in author.affiliation.split(";"):
@@ -232,14 +236,20 @@ def enrichment_institutions_apply(
                 if author.institution_id is None:
                     author.institution = institution
                     author.save(update_fields=["institution"])
+                    changed = True
     links = paper_links_read(paper=paper)
-    paper_institutions_apply(paper=paper, institutions=from_arxiv, origin=Origin.ARXIV, links=links)
+    changed |= paper_institutions_apply(
+        paper=paper, institutions=from_arxiv, origin=Origin.ARXIV, links=links, notify=False
+    )
     if suggestions is None:
-        return
+        return changed
     proposed = []
     for suggestion in suggestions:
         match = InstitutionMatch(suggestion.name, registry.match(suggestion.name))
         institution = institution_from_match(match=match, name_zh=suggestion.name_zh)
         if institution is not None:
             proposed.append((institution, ""))
-    paper_institutions_apply(paper=paper, institutions=proposed, origin=Origin.MACHINE, links=links)
+    changed |= paper_institutions_apply(
+        paper=paper, institutions=proposed, origin=Origin.MACHINE, links=links, notify=False
+    )
+    return changed

@@ -280,11 +280,14 @@ def _cached(job: _Job) -> EnrichOutcome | None:
     if job.key != job.paper.enrichment_key:
         return None
     with transaction.atomic():
-        enrichment_institutions_apply(paper=job.paper, suggestions=None, registry=job.registry)
-        Paper.objects.filter(pk=job.paper.pk).update(
-            enrichment_state=Paper.EnrichmentState.DONE, enrichment_error=""
+        changed = enrichment_institutions_apply(
+            paper=job.paper, suggestions=None, registry=job.registry
         )
-        public_content_changed_if_published(paper_ids=[job.paper.pk], sender=Paper)
+        done = {"enrichment_state": Paper.EnrichmentState.DONE, "enrichment_error": ""}
+        if any(getattr(job.paper, name) != value for name, value in done.items()):
+            Paper.objects.filter(pk=job.paper.pk).update(**done)
+        if changed:
+            public_content_changed_if_published(paper_ids=[job.paper.pk], sender=Paper)
     return EnrichOutcome(job.paper.arxiv_id, Outcome.CACHED)
 
 

@@ -258,9 +258,9 @@ def test_offline_run_costs_the_same_queries_for_every_paper(llm_taxonomy):
     assert three - two == per_paper
     # Per paper, in its transaction: lock and store it (+ history); read its hits and store
     # the new ones (+ history, one INSERT each); read its authors, the matched institution,
-    # its links; store the author's institution and the link (+ history each); the checks
-    # whether it is published (links, paper). Nothing is read once per paper for the run.
-    assert per_paper == 17
+    # its links; store the author's institution and the link (+ history each); the check
+    # whether it is published. Nothing the whole run shares is read per paper.
+    assert per_paper == 16
 
 
 def test_enrich_papers_task_logs_a_run(fake_llm, llm_taxonomy):
