@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from itertools import islice
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.db.models import prefetch_related_objects
@@ -198,6 +199,8 @@ def _call(job: _Job, backend: Backend) -> Enrichment | EnrichmentFailed:
         return backend.enrich(job.source)
     except EnrichmentFailed as exc:
         return exc
+    except SoftTimeLimitExceeded:
+        raise  # the task's time is up (a local backend runs in its thread): the run stops
     except Exception as exc:
         log.exception("enrichment of %s crashed", job.source.arxiv_id)
         return EnrichmentFailed(f"{type(exc).__name__}: {exc}")
@@ -334,10 +337,10 @@ def papers_enrich(
 ) -> EnrichmentRun:
     """Enrich papers with LLM_CONCURRENCY calls in flight, within the daily budget, logged as a run.
 
-    Calls run in worker threads; results are stored here, in the calling thread, as they
-    arrive. The budget is checked before each call against today's spend plus the calls still
-    in flight (estimated at the average cost so far), so it may be overrun by at most the
-    calls in flight.
+    A remote backend's calls run in worker threads (a local one's here, one after another);
+    results are stored here, in the calling thread, as they arrive. The budget is checked
+    before each call against today's spend plus the calls still in flight (estimated at the
+    average cost so far), so it may be overrun by at most the calls in flight.
     """
     backend = backend or _backend_configured()
     run = EnrichmentRun.objects.create(
@@ -368,7 +371,7 @@ def papers_enrich(
 
 def _jobs_run(jobs: list[_Job], backend: Backend, run: EnrichmentRun, budget: Decimal) -> None:
     if not backend.remote:
-        _jobs_run_here(jobs, backend, run, budget)
+        _jobs_run_here(jobs, backend, run)
         return
     queue = list(reversed(jobs))
     in_flight: dict[Future, _Job] = {}
@@ -400,15 +403,16 @@ def _jobs_run(jobs: list[_Job], backend: Backend, run: EnrichmentRun, budget: De
                 _defer(leftover, run)
 
 
-def _jobs_run_here(jobs: list[_Job], backend: Backend, run: EnrichmentRun, budget: Decimal) -> None:
-    """A local backend's calls, one after another in this thread, each result stored at once."""
+def _jobs_run_here(jobs: list[_Job], backend: Backend, run: EnrichmentRun) -> None:
+    """A local backend's calls (free: no budget), one after another in this thread, each
+    result stored at once."""
     queue = list(reversed(jobs))
     try:
-        while queue and not (backend.metered and _over_budget(run, budget, 0)):
+        while queue:
             _run_count(run, _apply(queue[-1], _call(queue[-1], backend), backend))
             queue.pop()
     finally:
-        # Over budget or interrupted: whatever was not stored stays pending for the sweep.
+        # Interrupted (time limit): whatever was not stored stays pending for the sweep.
         if queue:
             _defer(list(reversed(queue)), run)
 

@@ -5,10 +5,13 @@ import threading
 from decimal import Decimal
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from enrichment.backends.offline import OfflineBackend
+from enrichment.selectors import taxonomy_snapshot
 from enrichment.services import Outcome, paper_enrich, papers_enrich
 from enrichment.tasks import enrich_papers, enrich_sweep
 from papers.models import EnrichmentRun, Institution, Paper, RunStatus, TopicHit, ZhState
@@ -261,6 +264,29 @@ def test_offline_run_costs_the_same_queries_for_every_paper(llm_taxonomy):
     # its links; store the author's institution and the link (+ history each); the check
     # whether it is published. Nothing the whole run shares is read per paper.
     assert per_paper == 16
+
+
+class TimeUpOnSecondPaper(OfflineBackend):
+    calls = 0
+
+    def enrich(self, source):
+        self.calls += 1
+        if self.calls == 2:
+            raise SoftTimeLimitExceeded()
+        return super().enrich(source)
+
+
+def test_time_limit_in_a_local_backend_stops_the_run_and_leaves_the_rest_pending(llm_taxonomy):
+    PaperFactory.create_batch(3)
+    with pytest.raises(SoftTimeLimitExceeded):
+        papers_enrich(
+            papers=Paper.objects.order_by("pk"),
+            backend=TimeUpOnSecondPaper(taxonomy=taxonomy_snapshot()),
+        )
+    run = EnrichmentRun.objects.get()
+    assert (run.papers_done, run.papers_failed, run.papers_deferred) == (1, 0, 2)
+    states = list(Paper.objects.order_by("pk").values_list("enrichment_state", flat=True))
+    assert states == ["done", "pending", "pending"]
 
 
 def test_enrich_papers_task_logs_a_run(fake_llm, llm_taxonomy):
