@@ -134,8 +134,9 @@ def _editor_touched(hit: TopicHit) -> bool:
     )
 
 
-def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> None:
-    """Replace the machine's suggestions; a topic an editor has ruled on is left to the editor."""
+def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> bool:
+    """Replace the machine's suggestions; a topic an editor has ruled on is left to the editor.
+    Returns whether the paper had or has any hit (without, it is on no page)."""
     existing = list(paper.topic_hits.all())
     editor_topics = {hit.topic_id for hit in existing if _editor_touched(hit)}
     machine = {
@@ -172,6 +173,7 @@ def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> 
     for pair, hit in machine.items():
         if pair not in kept:
             hit.delete()
+    return bool(existing or kept)
 
 
 def _prepare(paper: Paper, backend: Backend, registry: Registry) -> _Job:
@@ -249,7 +251,7 @@ def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -
     paper.enrichment_key = job.key
     paper.enriched_at = timezone.now()
     paper.save()
-    _hits_apply(paper=paper, enrichment=result, taxonomy=backend.taxonomy)
+    listed = _hits_apply(paper=paper, enrichment=result, taxonomy=backend.taxonomy)
     # Institutions named by a model that saw no affiliation and no first page are guesses.
     grounded = job.source.affiliations or job.source.first_page_text
     enrichment_institutions_apply(
@@ -257,8 +259,10 @@ def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -
         suggestions=result.institutions if grounded else [],
         registry=job.registry,
     )
-    # Only a paper readers see empties the page cache; the day's drafts keep it.
-    public_content_changed_if_published(paper_ids=[paper.pk], sender=Paper)
+    # Only a paper readers see empties the page cache; the day's drafts keep it. A paper
+    # without hits before or after is published neither (published(): by its hits).
+    if listed:
+        public_content_changed_if_published(paper_ids=[paper.pk], sender=Paper)
     return EnrichOutcome(
         paper.arxiv_id, Outcome.DONE, usage, cost, rejected_hits=list(result.rejected_hits)
     )
