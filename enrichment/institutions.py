@@ -144,11 +144,18 @@ def editor_organisations_list() -> list[Organisation]:
     ]
 
 
+def paper_links_read(*, paper: Paper) -> dict[int, PaperInstitution]:
+    """The paper's institution links by institution pk."""
+    return {link.institution_id: link for link in paper.paper_institutions.all()}
+
+
 def paper_institutions_apply(
     *,
     paper: Paper,
     institutions: Iterable[tuple[Institution, str]],
     origin: str,
+    links: dict[int, PaperInstitution] | None = None,
+    notify: bool = True,
 ) -> bool:
     """Make `origin`'s links of `paper` exactly these (institution, source line) pairs.
 
@@ -156,22 +163,28 @@ def paper_institutions_apply(
     institution this origin names becomes this origin's (editors' links never move: see
     ORIGIN_RANK). New links go after the existing ones. Sends public_content_changed when a
     published paper's institutions changed. Returns whether any link was added or removed.
+    `links`: the paper's links by institution pk if already read; kept up to date here, so a
+    next call for another origin can take them too. `notify` False: the caller sends
+    public_content_changed, once for all it wrote.
     """
     wanted: dict[int, str] = {}
     for institution, line in institutions:
         wanted.setdefault(institution.pk, line)
-    links = {link.institution_id: link for link in paper.paper_institutions.all()}
+    if links is None:
+        links = paper_links_read(paper=paper)
     changed = False
-    with transaction.atomic():
-        for institution_id, link in links.items():
+    # Inside a caller's transaction, no savepoint: nobody goes on after half of it failed.
+    with transaction.atomic(savepoint=False):
+        position = max((link.position for link in links.values()), default=-1) + 1
+        for institution_id, link in list(links.items()):
             if link.origin == origin and institution_id not in wanted:
                 link.delete()
+                del links[institution_id]
                 changed = True
-        position = max((link.position for link in links.values()), default=-1) + 1
         for institution_id, line in wanted.items():
             link = links.get(institution_id)
             if link is None:
-                PaperInstitution.objects.create(
+                links[institution_id] = PaperInstitution.objects.create(
                     paper=paper,
                     institution_id=institution_id,
                     origin=origin,
@@ -185,7 +198,7 @@ def paper_institutions_apply(
             ):
                 link.origin, link.source_line = origin, line
                 link.save(update_fields=["origin", "source_line"])
-        if changed:
+        if changed and notify:
             public_content_changed_if_published(paper_ids=[paper.pk], sender=PaperInstitution)
     return changed
 
@@ -196,15 +209,17 @@ def institutions_registry() -> Registry:
 
 
 def enrichment_institutions_apply(
-    *, paper: Paper, suggestions: list[InstitutionSuggestion] | None
-) -> None:
+    *, paper: Paper, suggestions: list[InstitutionSuggestion] | None, registry: Registry
+) -> bool:
     """arXiv's affiliations (each author's, split at ";", each part read like a front-matter
     line) and the backend's institutions, all through the registry matcher, as links of
     origin arxiv and machine; `suggestions` None (a cached run) keeps the machine's links.
 
-    An author without an institution gets the first one its affiliation names.
+    An author without an institution gets the first one its affiliation names. `registry`:
+    institutions_registry(), built once per run. Returns whether an author's institution or
+    a link was added or removed; the caller sends public_content_changed.
     """
-    registry = institutions_registry()
+    changed = False
     from_arxiv: list[tuple[Institution, str]] = []
     for author in paper.authors.all():
         for part in author.affiliation.split(";"):
@@ -221,13 +236,20 @@ def enrichment_institutions_apply(
                 if author.institution_id is None:
                     author.institution = institution
                     author.save(update_fields=["institution"])
-    paper_institutions_apply(paper=paper, institutions=from_arxiv, origin=Origin.ARXIV)
+                    changed = True
+    links = paper_links_read(paper=paper)
+    changed |= paper_institutions_apply(
+        paper=paper, institutions=from_arxiv, origin=Origin.ARXIV, links=links, notify=False
+    )
     if suggestions is None:
-        return
+        return changed
     proposed = []
     for suggestion in suggestions:
         match = InstitutionMatch(suggestion.name, registry.match(suggestion.name))
         institution = institution_from_match(match=match, name_zh=suggestion.name_zh)
         if institution is not None:
             proposed.append((institution, ""))
-    paper_institutions_apply(paper=paper, institutions=proposed, origin=Origin.MACHINE)
+    changed |= paper_institutions_apply(
+        paper=paper, institutions=proposed, origin=Origin.MACHINE, links=links, notify=False
+    )
+    return changed

@@ -8,16 +8,20 @@ the sweep) or pending (deferred by the budget).
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
+from itertools import islice
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from enrichment.backends import backend_get
 from enrichment.backends.base import (
@@ -31,8 +35,9 @@ from enrichment.backends.offline import summary_en_extract
 from enrichment.backends.providers import usage_cost
 from enrichment.backends.taxonomy import Taxonomy
 from enrichment.curation.selectors import scorers_active
-from enrichment.institutions import enrichment_institutions_apply
+from enrichment.institutions import enrichment_institutions_apply, institutions_registry
 from enrichment.selectors import llm_spent_today, taxonomy_snapshot
+from papers.institutions import Registry
 from papers.models import (
     ZH_FIELDS,
     EnrichmentRun,
@@ -49,6 +54,8 @@ log = logging.getLogger(__name__)
 ZH_SOURCES = {"title": ("title",), "summary": ("title", "abstract"), "abstract": ("abstract",)}
 # The cache key: a short hash per source field (to see later what changed) + the full hash.
 KEY_PART = 12
+# Papers read at a time by papers_enrich, their authors and front matter in one query each.
+PREPARE_BATCH = 500
 
 
 class Outcome(StrEnum):
@@ -73,6 +80,8 @@ class _Job:
     paper: Paper
     source: PaperSource
     key: str
+    # The institution registry of the run (built once: editors' institutions on top).
+    registry: Registry
 
 
 def _hash(*parts: str) -> str:
@@ -100,11 +109,14 @@ def _source_changed(old_key: str, new_key: str) -> set[str]:
 
 
 def paper_source_get(*, paper: Paper) -> PaperSource:
+    """The backend's input; reads the paper's authors and front matter (prefetched or not)."""
     categories = dict.fromkeys([paper.primary_category, *paper.categories])
     affiliations = dict.fromkeys(
         author.affiliation.strip() for author in paper.authors.all() if author.affiliation.strip()
     )
-    front = FrontMatter.objects.filter(paper=paper, state=FrontMatter.State.DONE).first()
+    front = getattr(paper, "front_matter", None)  # None: the paper has no front matter row
+    if front is not None and front.state != FrontMatter.State.DONE:
+        front = None
     return PaperSource(
         arxiv_id=paper.arxiv_id,
         title=paper.title,
@@ -122,8 +134,9 @@ def _editor_touched(hit: TopicHit) -> bool:
     )
 
 
-def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> None:
-    """Replace the machine's suggestions; a topic an editor has ruled on is left to the editor."""
+def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> bool:
+    """Replace the machine's suggestions; a topic an editor has ruled on is left to the editor.
+    Returns whether the paper had or has any hit (without, it is on no page)."""
     existing = list(paper.topic_hits.all())
     editor_topics = {hit.topic_id for hit in existing if _editor_touched(hit)}
     machine = {
@@ -131,7 +144,7 @@ def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> 
         for hit in existing
         if hit.topic_id not in editor_topics
     }
-    kept = set()
+    kept, created = set(), []
     for suggestion in enrichment.hits:
         topic = taxonomy.topic(suggestion.topic)
         if topic is None or topic.pk in editor_topics:
@@ -151,13 +164,19 @@ def _hits_apply(*, paper: Paper, enrichment: Enrichment, taxonomy: Taxonomy) -> 
             continue
         for name, value in values.items():
             setattr(hit, name, value)
-        hit.save()
+        if hit.pk:
+            hit.save()
+        else:
+            created.append(hit)
+    # New hits and their history rows in one INSERT each.
+    bulk_create_with_history(created, TopicHit)
     for pair, hit in machine.items():
         if pair not in kept:
             hit.delete()
+    return bool(existing or kept)
 
 
-def _prepare(paper: Paper, backend: Backend) -> _Job:
+def _prepare(paper: Paper, backend: Backend, registry: Registry) -> _Job:
     source = paper_source_get(paper=paper)
     key = enrichment_key_make(
         title=paper.title,
@@ -165,7 +184,15 @@ def _prepare(paper: Paper, backend: Backend) -> _Job:
         prompt_version=backend.prompt_version,
         model=backend.model,
     )
-    return _Job(paper=paper, source=source, key=key)
+    return _Job(paper=paper, source=source, key=key, registry=registry)
+
+
+def _papers_prefetched(papers: Iterable[Paper]) -> Iterator[Paper]:
+    """The papers, with their authors and front matter read PREPARE_BATCH papers at a time."""
+    papers = iter(papers)
+    while batch := list(islice(papers, PREPARE_BATCH)):
+        prefetch_related_objects(batch, "authors", "front_matter")
+        yield from batch
 
 
 def _call(job: _Job, backend: Backend) -> Enrichment | EnrichmentFailed:
@@ -174,6 +201,8 @@ def _call(job: _Job, backend: Backend) -> Enrichment | EnrichmentFailed:
         return backend.enrich(job.source)
     except EnrichmentFailed as exc:
         return exc
+    except SoftTimeLimitExceeded:
+        raise  # the task's time is up (a local backend runs in its thread): the run stops
     except Exception as exc:
         log.exception("enrichment of %s crashed", job.source.arxiv_id)
         return EnrichmentFailed(f"{type(exc).__name__}: {exc}")
@@ -222,12 +251,18 @@ def _apply(job: _Job, result: Enrichment | EnrichmentFailed, backend: Backend) -
     paper.enrichment_key = job.key
     paper.enriched_at = timezone.now()
     paper.save()
-    _hits_apply(paper=paper, enrichment=result, taxonomy=backend.taxonomy)
+    listed = _hits_apply(paper=paper, enrichment=result, taxonomy=backend.taxonomy)
     # Institutions named by a model that saw no affiliation and no first page are guesses.
     grounded = job.source.affiliations or job.source.first_page_text
-    enrichment_institutions_apply(paper=paper, suggestions=result.institutions if grounded else [])
-    # Only a paper readers see empties the page cache; the day's drafts keep it.
-    public_content_changed_if_published(paper_ids=[paper.pk], sender=Paper)
+    enrichment_institutions_apply(
+        paper=paper,
+        suggestions=result.institutions if grounded else [],
+        registry=job.registry,
+    )
+    # Only a paper readers see empties the page cache; the day's drafts keep it. A paper
+    # without hits before or after is published neither (published(): by its hits).
+    if listed:
+        public_content_changed_if_published(paper_ids=[paper.pk], sender=Paper)
     return EnrichOutcome(
         paper.arxiv_id, Outcome.DONE, usage, cost, rejected_hits=list(result.rejected_hits)
     )
@@ -252,11 +287,14 @@ def _cached(job: _Job) -> EnrichOutcome | None:
     if job.key != job.paper.enrichment_key:
         return None
     with transaction.atomic():
-        enrichment_institutions_apply(paper=job.paper, suggestions=None)
-        Paper.objects.filter(pk=job.paper.pk).update(
-            enrichment_state=Paper.EnrichmentState.DONE, enrichment_error=""
+        changed = enrichment_institutions_apply(
+            paper=job.paper, suggestions=None, registry=job.registry
         )
-        public_content_changed_if_published(paper_ids=[job.paper.pk], sender=Paper)
+        done = {"enrichment_state": Paper.EnrichmentState.DONE, "enrichment_error": ""}
+        if any(getattr(job.paper, name) != value for name, value in done.items()):
+            Paper.objects.filter(pk=job.paper.pk).update(**done)
+        if changed:
+            public_content_changed_if_published(paper_ids=[job.paper.pk], sender=Paper)
     return EnrichOutcome(job.paper.arxiv_id, Outcome.CACHED)
 
 
@@ -268,7 +306,7 @@ def _backend_configured() -> Backend:
 def paper_enrich(*, paper: Paper, backend: Backend | None = None) -> EnrichOutcome:
     """Enrich one paper now, without a run record or budget check (see `papers_enrich`)."""
     backend = backend or _backend_configured()
-    job = _prepare(paper, backend)
+    job = _prepare(paper, backend, institutions_registry())
     return _cached(job) or _apply(job, _call(job, backend), backend)
 
 
@@ -303,10 +341,10 @@ def papers_enrich(
 ) -> EnrichmentRun:
     """Enrich papers with LLM_CONCURRENCY calls in flight, within the daily budget, logged as a run.
 
-    Calls run in worker threads; results are stored here, in the calling thread, as they
-    arrive. The budget is checked before each call against today's spend plus the calls still
-    in flight (estimated at the average cost so far), so it may be overrun by at most the
-    calls in flight.
+    A remote backend's calls run in worker threads (a local one's here, one after another);
+    results are stored here, in the calling thread, as they arrive. The budget is checked
+    before each call against today's spend plus the calls still in flight (estimated at the
+    average cost so far), so it may be overrun by at most the calls in flight.
     """
     backend = backend or _backend_configured()
     run = EnrichmentRun.objects.create(
@@ -316,10 +354,11 @@ def papers_enrich(
         task_id=task_id,
     )
     run.interrupted_close()
+    registry = institutions_registry()
     jobs = []
-    for paper in papers:
+    for paper in _papers_prefetched(papers):
         run.papers_total += 1
-        job = _prepare(paper, backend)
+        job = _prepare(paper, backend, registry)
         if cached := _cached(job):
             _run_count(run, cached)
         else:
@@ -335,6 +374,9 @@ def papers_enrich(
 
 
 def _jobs_run(jobs: list[_Job], backend: Backend, run: EnrichmentRun, budget: Decimal) -> None:
+    if not backend.remote:
+        _jobs_run_here(jobs, backend, run)
+        return
     queue = list(reversed(jobs))
     in_flight: dict[Future, _Job] = {}
 
@@ -363,6 +405,20 @@ def _jobs_run(jobs: list[_Job], backend: Backend, run: EnrichmentRun, budget: De
             leftover = [*in_flight.values(), *queue]
             if leftover:
                 _defer(leftover, run)
+
+
+def _jobs_run_here(jobs: list[_Job], backend: Backend, run: EnrichmentRun) -> None:
+    """A local backend's calls (free: no budget), one after another in this thread, each
+    result stored at once."""
+    queue = list(reversed(jobs))
+    try:
+        while queue:
+            _run_count(run, _apply(queue[-1], _call(queue[-1], backend), backend))
+            queue.pop()
+    finally:
+        # Interrupted (time limit): whatever was not stored stays pending for the sweep.
+        if queue:
+            _defer(list(reversed(queue)), run)
 
 
 def _over_budget(run: EnrichmentRun, budget: Decimal, in_flight: int) -> bool:

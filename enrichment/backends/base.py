@@ -73,6 +73,9 @@ class EnrichmentFailed(Exception):
 class Backend(Protocol):
     name: str
     metered: bool  # whether calls cost money and count against the daily budget
+    # Whether a call waits on a server: then LLM_CONCURRENCY calls run at once in worker
+    # threads. A local backend computes in-process, where threads would only contend for the GIL.
+    remote: bool
     model: str
     provider: str  # whose prices apply (settings.LLM_PRICES)
     prompt_version: str

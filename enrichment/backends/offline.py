@@ -32,6 +32,7 @@ STRONG = 0.8
 class OfflineBackend:
     name = "offline"
     metered = False
+    remote = False
     model = "offline"
     provider = "offline"
 
@@ -142,7 +143,7 @@ class RescoredBackend:
 
     def __init__(self, backend: Backend, scorer: OfflineBackend):
         self.backend, self.scorer = backend, scorer
-        self.name, self.metered = backend.name, backend.metered
+        self.name, self.metered, self.remote = backend.name, backend.metered, backend.remote
         self.model, self.provider = backend.model, backend.provider
         self.prompt_version, self.taxonomy = backend.prompt_version, backend.taxonomy
 

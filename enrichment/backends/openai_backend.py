@@ -62,6 +62,7 @@ class _ContextTooLong(Exception):
 class OpenAIBackend:
     name = "openai"
     metered = True
+    remote = True
     prompt_version = PROMPT_VERSION
 
     def __init__(self, *, taxonomy: Taxonomy):

@@ -22,6 +22,7 @@ class ProposingLLM:
     """Stands in for the LLM backend: proposes the llm topic at 0.9 for every paper."""
 
     name, metered, model, provider, prompt_version = "fake", False, "fake", "fake", "p1"
+    remote = True
 
     def __init__(self, taxonomy):
         self.taxonomy = taxonomy

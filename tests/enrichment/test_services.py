@@ -5,12 +5,24 @@ import threading
 from decimal import Decimal
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from enrichment.backends.offline import OfflineBackend
+from enrichment.selectors import taxonomy_snapshot
 from enrichment.services import Outcome, paper_enrich, papers_enrich
 from enrichment.tasks import enrich_papers, enrich_sweep
-from papers.models import EnrichmentRun, Paper, RunStatus, TopicHit, ZhState
-from tests.factories import PaperFactory, SubtopicFactory, TopicHitFactory, UserFactory
+from papers.models import EnrichmentRun, Institution, Paper, RunStatus, TopicHit, ZhState
+from tests.factories import (
+    InstitutionFactory,
+    PaperAuthorFactory,
+    PaperFactory,
+    SubtopicFactory,
+    TopicHitFactory,
+    UserFactory,
+)
 from tests.fakes.llm_server import Reply, requested_arxiv_id
 
 pytestmark = pytest.mark.django_db
@@ -229,6 +241,52 @@ def test_calls_run_concurrently_up_to_the_limit(fake_llm, settings, llm_taxonomy
     assert (run.papers_done, run.papers_failed) == (9, 0)
     assert fake_llm.max_in_flight == 4  # and never more than the limit
     assert len(fake_llm.requests) == 9
+
+
+def _offline_run_queries(papers: int) -> int:
+    """Queries of an offline run over `papers` new papers, each with an affiliated author."""
+    ids = [PaperAuthorFactory(affiliation="Tsinghua University").paper_id for _ in range(papers)]
+    with CaptureQueriesContext(connection) as queries:
+        run = papers_enrich(papers=Paper.objects.filter(pk__in=ids))
+    assert run.papers_done == papers
+    return len(queries)
+
+
+def test_offline_run_costs_the_same_queries_for_every_paper(llm_taxonomy):
+    # An editor's institution: the registry with editors' institutions is built once per run.
+    InstitutionFactory(name="Lab of Editors", source=Institution.Source.EDITOR)
+    _offline_run_queries(1)  # the first run creates the institution its papers share
+    one, two, three = (_offline_run_queries(count) for count in (1, 2, 3))
+    per_paper = two - one
+    assert three - two == per_paper
+    # Per paper, in its transaction: lock and store it (+ history); read its hits and store
+    # the new ones (+ history, one INSERT each); read its authors, the matched institution,
+    # its links; store the author's institution and the link (+ history each); the check
+    # whether it is published. Nothing the whole run shares is read per paper.
+    assert per_paper == 16
+
+
+class TimeUpOnSecondPaper(OfflineBackend):
+    calls = 0
+
+    def enrich(self, source):
+        self.calls += 1
+        if self.calls == 2:
+            raise SoftTimeLimitExceeded()
+        return super().enrich(source)
+
+
+def test_time_limit_in_a_local_backend_stops_the_run_and_leaves_the_rest_pending(llm_taxonomy):
+    PaperFactory.create_batch(3)
+    with pytest.raises(SoftTimeLimitExceeded):
+        papers_enrich(
+            papers=Paper.objects.order_by("pk"),
+            backend=TimeUpOnSecondPaper(taxonomy=taxonomy_snapshot()),
+        )
+    run = EnrichmentRun.objects.get()
+    assert (run.papers_done, run.papers_failed, run.papers_deferred) == (1, 0, 2)
+    states = list(Paper.objects.order_by("pk").values_list("enrichment_state", flat=True))
+    assert states == ["done", "pending", "pending"]
 
 
 def test_enrich_papers_task_logs_a_run(fake_llm, llm_taxonomy):
