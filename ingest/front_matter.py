@@ -27,6 +27,7 @@ from ingest.selectors import papers_front_matter_due
 from ingest.sources.fulltext import FullTextFault, FullTextRead, full_text_download
 from ingest.sources.http import ArxivError, ArxivSession, redis_client
 from ingest.sources.recorded import recorded_full_text_read, recorded_full_texts
+from papers.institutions import Registry
 from papers.models import FrontMatter as FrontMatterRow
 from papers.models import Paper, PaperInstitution
 
@@ -60,8 +61,7 @@ class FrontMatterTally:
         return f"front matter: {states or 'nothing to do'}; {self.requests} arXiv request(s)"
 
 
-def _institutions_link(paper: Paper, front: FrontMatter) -> None:
-    registry = institutions_registry()
+def _institutions_link(paper: Paper, front: FrontMatter, registry: Registry) -> None:
     links = []
     for match in front_matter_institutions(front, registry):
         institution = institution_from_match(match=match)
@@ -87,9 +87,12 @@ def _attempt_count(row: FrontMatterRow, paper: Paper) -> None:
 
 
 @transaction.atomic
-def front_matter_store(*, paper: Paper, read: FullTextRead) -> FrontMatterRow:
+def front_matter_store(
+    *, paper: Paper, read: FullTextRead, registry: Registry | None = None
+) -> FrontMatterRow:
     """Store what one full-text file says about `paper`'s current version; link its institutions
-    (origin front matter: unmatched ones too, for editors; editors' links stay).
+    (origin front matter: unmatched ones too, for editors; editors' links stay), matched with
+    `registry` (default: institutions_registry(); a batch builds it once for all its papers).
 
     `read.front` None stores the paper as unreadable with `read.unreadable` as the reason
     (the institutions of an earlier version stay linked). Storing the same file again for a
@@ -112,7 +115,7 @@ def front_matter_store(*, paper: Paper, read: FullTextRead) -> FrontMatterRow:
     row.text = front.text if front else ""
     row.save()
     if front is not None:
-        _institutions_link(paper, front)
+        _institutions_link(paper, front, registry or institutions_registry())
     return row
 
 
@@ -133,8 +136,11 @@ def front_matter_failure_store(*, paper: Paper, reason: str) -> FrontMatterRow:
     return row
 
 
-def front_matter_fetch(*, paper: Paper, session: ArxivSession) -> FrontMatterRow:
-    """Fetch, read and store `paper`'s front matter (HTML rendering, else PDF) for its version.
+def front_matter_fetch(
+    *, paper: Paper, session: ArxivSession, registry: Registry | None = None
+) -> FrontMatterRow:
+    """Fetch, read and store `paper`'s front matter (HTML rendering, else PDF) for its version,
+    institutions matched with `registry` (as front_matter_store).
 
     Settled for this version already (done or unreadable): no request, no write, the row as it
     is. arXiv's faults (404 on both files, 429/5xx after the retries, an error page, a cut-off
@@ -147,7 +153,7 @@ def front_matter_fetch(*, paper: Paper, session: ArxivSession) -> FrontMatterRow
         read = full_text_download(session=session, arxiv_id=paper.arxiv_id, version=paper.version)
     except ArxivError as exc:
         return front_matter_failure_store(paper=paper, reason=str(exc))
-    return front_matter_store(paper=paper, read=read)
+    return front_matter_store(paper=paper, read=read, registry=registry)
 
 
 def front_matters_fetch(
@@ -170,9 +176,11 @@ def front_matters_fetch(
         tally.errors.append("another front-matter sweep is running; skipped")
         return tally
     try:
-        for paper in papers_front_matter_due(now=now or timezone.now())[:limit]:
+        due = list(papers_front_matter_due(now=now or timezone.now())[:limit])
+        registry = institutions_registry() if due else None
+        for paper in due:
             try:
-                row = front_matter_fetch(paper=paper, session=session)
+                row = front_matter_fetch(paper=paper, session=session, registry=registry)
             except SoftTimeLimitExceeded:
                 raise  # the task's time is up: the rest stays due for the next sweep
             except Exception as exc:  # a parser bug on one paper must not stop the sweep
@@ -195,6 +203,7 @@ def front_matters_record(*, path: Path) -> FrontMatterTally:
     files, errors = recorded_full_texts(path)
     tally = FrontMatterTally(errors=errors)
     papers = Paper.objects.in_bulk(list(files), field_name="arxiv_id")
+    registry = institutions_registry() if files else None
     for arxiv_id, paths in files.items():
         where = ", ".join(file.name for file in paths)
         paper = papers.get(arxiv_id)
@@ -202,7 +211,8 @@ def front_matters_record(*, path: Path) -> FrontMatterTally:
             tally.errors.append(f"{where}: no paper {arxiv_id} in the database")
             continue
         try:
-            row = front_matter_store(paper=paper, read=recorded_full_text_read(paths))
+            read = recorded_full_text_read(paths)
+            row = front_matter_store(paper=paper, read=read, registry=registry)
         except FullTextFault as exc:
             row = front_matter_failure_store(paper=paper, reason=str(exc))
         tally.count(row, where=where)
