@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,17 +64,6 @@ class Result:
     def target_text(self) -> str:
         sign = "≥" if self.higher_is_better else "≤"
         return f"{sign} {self.target:g} {self.unit}".strip()
-
-
-@contextmanager
-def stopwatch():
-    """Yields a dict whose 'seconds' is filled in when the block ends."""
-    elapsed = {}
-    start = time.perf_counter()
-    try:
-        yield elapsed
-    finally:
-        elapsed["seconds"] = time.perf_counter() - start
 
 
 def peak_rss_mb() -> float:
