@@ -129,18 +129,17 @@ def swapped_key(key: str) -> str:
     return ""
 
 
-_converter: opencc.OpenCC | None = None
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s.json")
 
 
 def simplified(text: str) -> str:
     """Traditional Chinese converted to Simplified with OpenCC's `t2s` (phrase-aware,
     "香港理工大學" → "香港理工大学"); text without Han characters is returned as is."""
-    global _converter
     if not HAN.search(text):
         return text
-    if _converter is None:
-        _converter = opencc.OpenCC("t2s.json")
-    return _converter.convert(text)
+    return _t2s().convert(text)
 
 
 def has_han(text: str) -> bool:
