@@ -10,6 +10,7 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "arxdaily.settings.production",
     "SECRET_KEY": "x" * 20 + "production-secret-key-for-the-check-0123456789",
     "ALLOWED_HOSTS": "arxdaily.example.org",
+    "ARXDAILY_SITE_URL": "https://arxdaily.example.org",
     "DATABASE_URL": "postgres://127.0.0.1:5432/test",
 }
 

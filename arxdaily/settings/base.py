@@ -97,6 +97,11 @@ LOGGING = {
     "loggers": {"httpx2": {"level": "WARNING"}},
 }
 
+# --- Site ----------------------------------------------------------------------------------
+# The site's public address, scheme and host without a trailing slash. Links that leave a
+# request behind use it: e-mail digests, link previews (Open Graph), citation meta tags.
+SITE_URL = env("ARXDAILY_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # --- Languages and time ----------------------------------------------------------------------
 # Times are stored in UTC (USE_TZ); TIME_ZONE is only what readers see.
 USE_TZ = True
