@@ -50,6 +50,11 @@ class FrontMatterTally:
     errors: list[str] = field(default_factory=list)
     requests: int = 0
 
+    @property
+    def papers(self) -> int:
+        """Papers the batch stored a row for, whatever their state."""
+        return sum(self.states.values())
+
     def count(self, row: FrontMatterRow, *, where: str) -> None:
         self.states[row.state] += 1
         if row.state == State.FAILED:

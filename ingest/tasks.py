@@ -69,8 +69,17 @@ def ingest_pending_metadata(self):
 )
 def front_matter_sweep() -> str:
     """Fetch the front matter of due papers (new, new versions, failures due again), topic
-    hits first, FRONT_MATTER_SWEEP_BATCH at most; returns the tally's summary."""
-    return front_matters_fetch(limit=settings.FRONT_MATTER_SWEEP_BATCH).summary
+    hits first, FRONT_MATTER_SWEEP_BATCH at most; returns the tally's summary.
+
+    A full batch queues the next one at once instead of waiting for the beat: a day's papers
+    arrive hundreds at a time, before enrichment has proposed any topic hit, and each new batch
+    picks the papers with hits first again. Every paper of a batch leaves it with a row that is
+    no longer due (done, or failed until its retry time), so the chain ends."""
+    batch = settings.FRONT_MATTER_SWEEP_BATCH
+    tally = front_matters_fetch(limit=batch)
+    if tally.papers >= batch:
+        front_matter_sweep.delay()
+    return tally.summary
 
 
 def ingest_run_retry(*, run: IngestRun) -> bool:

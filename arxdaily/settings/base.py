@@ -270,10 +270,12 @@ ARXIV_HTML_URL = env("ARXIV_HTML_URL", default="https://export.arxiv.org/html/")
 ARXIV_PDF_URL = env("ARXIV_PDF_URL", default="https://export.arxiv.org/pdf/")
 # A bigger reply is not read (the paper is marked unreadable with the reason).
 ARXIV_FULLTEXT_MAX_BYTES = env.int("ARXIV_FULLTEXT_MAX_BYTES", default=40 * 1024 * 1024)
-# Front-matter sweep (every FRONT_MATTER_SWEEP_MINUTES): papers per run, and a failed paper's
+# Front-matter sweep (every FRONT_MATTER_SWEEP_MINUTES, and at once again after a full batch):
+# papers per run (small, so papers that enrichment has meanwhile given a topic hit are taken
+# first by the next batch; 25 papers are about 75 s at arXiv's pace), and a failed paper's
 # retries (the delay doubles from FRONT_MATTER_RETRY_MINUTES; after FRONT_MATTER_MAX_ATTEMPTS
 # attempts it stays failed, with its reason, for an editor).
-FRONT_MATTER_SWEEP_BATCH = env.int("FRONT_MATTER_SWEEP_BATCH", default=100)
+FRONT_MATTER_SWEEP_BATCH = env.int("FRONT_MATTER_SWEEP_BATCH", default=25)
 FRONT_MATTER_RETRY_MINUTES = env.int("FRONT_MATTER_RETRY_MINUTES", default=60)
 FRONT_MATTER_MAX_ATTEMPTS = env.int("FRONT_MATTER_MAX_ATTEMPTS", default=6)
 ARXIV_MIN_INTERVAL = env.float("ARXIV_MIN_INTERVAL", default=3.0)

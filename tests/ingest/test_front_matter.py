@@ -214,6 +214,15 @@ def test_the_sweep_task_fetches_due_papers_and_is_on_the_beat(fake_arxiv):
     assert "nothing to do" in front_matter_sweep.delay().get()
 
 
+def test_a_full_sweep_goes_on_at_once_until_nothing_is_due(fake_arxiv, settings):
+    settings.FRONT_MATTER_SWEEP_BATCH = 1
+    leeds, attention = paper(HTML_PAPER), paper(PDF_PAPER)
+    assert "1 done" in front_matter_sweep.delay().get()
+    rows = FrontMatter.objects.filter(paper__in=[leeds, attention])
+    assert sorted(rows.values_list("state", flat=True)) == ["done", "done"]
+    assert not papers_front_matter_due(now=timezone.now()).exists()
+
+
 def test_recorded_full_texts_load_with_ingest_from_dir():
     leeds = paper(HTML_PAPER)
     attention = paper(PDF_PAPER)
