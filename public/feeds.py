@@ -2,17 +2,27 @@
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from papers.models import Institution
 from papers.text import unprintable_strip
 from public.previews import author_names_split, authors_preview
-from public.selectors import FeedItem, feed_items_list, institution_public_get, topic_active_get
+from public.search import PaperSearchFilter
+from public.selectors import (
+    FeedItem,
+    PaperQuery,
+    feed_items_list,
+    institution_public_get,
+    search_feed_items_list,
+    topic_active_get,
+)
 from topics.models import Topic
 
 # "<" followed by what an HTML parser would read as the start of a tag or comment.
@@ -72,6 +82,10 @@ class PublishedPapersFeed(Feed):
         title = item.paper.title
         if title_zh:
             title = f"{title_zh} — {title}"
+        return self.title_text(title)
+
+    def title_text(self, title: str) -> str:
+        """A title as this feed type can show it, whoever wrote it."""
         if issubclass(self.feed_type, Atom1Feed):
             return title  # declared type="text": readers show it as it is
         # RSS leaves open whether a title is text or HTML and many readers render it as HTML:
@@ -158,4 +172,77 @@ class InstitutionAtomFeed(InstitutionRssFeed):
     feed_type = PrintableAtomFeed
 
     def subtitle(self, obj: Institution) -> str:
+        return self.description(obj)
+
+
+SEARCH_FEED_SIZE = 50
+
+
+class SearchInvalid(Exception):
+    """A search feed's parameters cannot be answered; the message says why (a 400)."""
+
+
+@dataclass(frozen=True)
+class SearchFeedSubject:
+    """A valid search: its query, its title in words, its URL parameters (without `page`)."""
+
+    query: PaperQuery
+    title: str
+    query_string: str
+
+
+class SearchRssFeed(PublishedPapersFeed):
+    """Any search of /search/ as a feed: the same GET parameters, validated by the same form
+    (PaperSearchFilter), answered by the same selector (paper_search_queryset).
+
+    Items: the first SEARCH_FEED_SIZE (50) results in the result pages' order (newest
+    submission first, papers titled exactly as the words first of all), i.e. result pages 1
+    to 3 of 20; `page` is ignored. Invalid parameters, or none at all (/feeds/all.xml is
+    every topic's feed), answer 400 with a plain-text reason.
+    """
+
+    url_name = "papers:search_rss"
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except SearchInvalid as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+
+    def get_object(self, request) -> SearchFeedSubject:
+        filterset = PaperSearchFilter(request.GET)
+        if not filterset.is_valid():
+            raise SearchInvalid(f"Invalid search parameters:\n{filterset.form.errors.as_text()}\n")
+        if not filterset.has_criteria:
+            raise SearchInvalid(
+                "A search feed needs words or a filter, as /search/ takes them; "
+                "/feeds/all.xml has every topic.\n"
+            )
+        return SearchFeedSubject(
+            query=filterset.paper_query(),
+            title=filterset.query_title(),
+            query_string=filterset.query_string(),
+        )
+
+    def items(self, obj: SearchFeedSubject) -> list[FeedItem]:
+        return search_feed_items_list(query=obj.query, limit=SEARCH_FEED_SIZE)
+
+    def title(self, obj: SearchFeedSubject) -> str:
+        return self.title_text(f"arxdaily · {obj.title}")
+
+    def link(self, obj: SearchFeedSubject) -> str:
+        return f"{reverse('papers:search')}?{obj.query_string}"
+
+    def feed_url(self, obj: SearchFeedSubject) -> str:
+        return f"{reverse(self.url_name)}?{obj.query_string}"
+
+    def description(self, obj: SearchFeedSubject) -> str:
+        return "Published arxdaily papers matching this search, newest submission first."
+
+
+class SearchAtomFeed(SearchRssFeed):
+    feed_type = PrintableAtomFeed
+    url_name = "papers:search_atom"
+
+    def subtitle(self, obj: SearchFeedSubject) -> str:
         return self.description(obj)

@@ -7,6 +7,7 @@ the search view reads public.selectors.paper_search_queryset(query=filterset.pap
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from papers.models import Paper
@@ -59,6 +60,47 @@ class PaperSearchFilter(django_filters.FilterSet):
     @property
     def has_criteria(self) -> bool:
         return any(value not in (None, "", False) for value in self.form.cleaned_data.values())
+
+    def query_string(self) -> str:
+        """The search's URL parameters without the page number, URL-encoded: what the result
+        pages and the search's feeds share."""
+        query = self.data.copy()
+        query.pop("page", None)
+        return query.urlencode()
+
+    def query_title(self) -> str:
+        """The valid search in words, in the active language, for its feeds' titles, e.g.
+        "search: diffusion · topic Large language models · cs.CL · 2026-06-01–2026-06-16 ·
+        version updates". Plain text: the words are the reader's own (escape for each format)."""
+        data = self.form.cleaned_data
+        words = (data.get("q") or "").strip()
+        parts = [gettext("search: %(words)s") % {"words": words} if words else gettext("search")]
+        if data.get("topic"):
+            parts.append(gettext("topic %(name)s") % {"name": data["topic"].name})
+        if data.get("subtopic"):
+            name = dict(self.filters["subtopic"].extra["choices"])[data["subtopic"]]
+            parts.append(gettext("subtopic %(name)s") % {"name": name})
+        if data.get("category"):
+            parts.append(data["category"])
+        if data.get("institution"):
+            parts.append(gettext("institution %(name)s") % {"name": data["institution"]})
+        parts += self._dates_title()
+        if data.get("min_confidence") is not None:
+            value = f"{float(data['min_confidence']):g}"
+            parts.append(gettext("confidence ≥ %(value)s") % {"value": value})
+        if data.get("version_update"):
+            parts.append(gettext("version updates"))
+        return " · ".join(parts)
+
+    def _dates_title(self) -> list[str]:
+        start, end = self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
+        if start and end:
+            return [f"{start.isoformat()}–{end.isoformat()}"]
+        if start:
+            return [gettext("listed from %(date)s") % {"date": start.isoformat()}]
+        if end:
+            return [gettext("listed until %(date)s") % {"date": end.isoformat()}]
+        return []
 
     def paper_query(self) -> PaperQuery:
         """The valid form as the one query public.selectors understands."""

@@ -365,17 +365,22 @@ def paper_search_queryset(*, query: PaperQuery) -> QuerySet[Paper]:
     return papers_titled_first(papers=papers, text=(query.q or "").strip())
 
 
-def public_cards_attach(papers) -> list[Paper]:
+def public_hits_attach(papers) -> list[Paper]:
     """Give each paper (with `published_hits` and `listings`) the `hit` and `announcement` its
-    card shows, its strongest published hit (the newest page on a tie) and its latest
-    listing, and its `card`."""
+    card shows: its strongest published hit (the newest page on a tie) and its latest
+    listing."""
     papers = list(papers)
     for paper in papers:
         paper.hit = max(
             paper.published_hits, key=lambda hit: (hit.confidence, hit.published_on), default=None
         )
         paper.announcement = paper.listings[0] if paper.listings else None
-    return paper_cards_attach(papers)
+    return papers
+
+
+def public_cards_attach(papers) -> list[Paper]:
+    """public_hits_attach, then each paper's `card` (public.cards.paper_cards_attach)."""
+    return paper_cards_attach(public_hits_attach(papers))
 
 
 def paper_detail_get(*, arxiv_id: str) -> Paper | None:
@@ -462,3 +467,20 @@ def feed_items_list(
         listing = next((a for a in paper.day_announcements if a.announce_date == day), None)
         items.append(FeedItem(paper=paper, hit=hit, announce_date=day, announcement=listing))
     return items
+
+
+def search_feed_items_list(*, query: PaperQuery, limit: int) -> list[FeedItem]:
+    """The first `limit` results of the site's search for `query` (paper_search_queryset: the
+    same papers in the same order as its result pages), as feed items: the hit and listing
+    each paper's card shows (public_hits_attach), dated by the newest published page showing
+    the paper."""
+    papers = public_hits_attach(paper_search_queryset(query=query)[:limit])
+    return [
+        FeedItem(
+            paper=paper,
+            hit=paper.hit,
+            announce_date=paper.published_hits[-1].published_on,
+            announcement=paper.announcement,
+        )
+        for paper in papers
+    ]

@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
@@ -23,6 +23,7 @@ from public.dates import (
     published_dates_around_get,
     topic_latest_date_get,
 )
+from public.opml import topics_opml_build
 from public.search import PaperSearchFilter
 from public.selectors import (
     PaperQuery,
@@ -34,6 +35,7 @@ from public.selectors import (
     topic_day_get,
 )
 from topics.models import Topic
+from topics.selectors import area_tree_list
 
 SEARCH_PAGE_SIZE = 20
 DIGEST_PAPERS_PER_TOPIC = 5  # on the home and date pages; the topic day lists them all
@@ -121,9 +123,7 @@ def search(request):
         paginator = CappedPaginator(papers, SEARCH_PAGE_SIZE)
         page_obj = paginator.get_page(request.GET.get("page"))
         context.update(page_obj=page_obj, papers=public_cards_attach(page_obj.object_list))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
+        context.update(query_string=filterset.query_string(), query_title=filterset.query_title())
     return render(request, "papers/search.html", context)
 
 
@@ -140,6 +140,13 @@ def institution(request, pk: int):
         "papers": public_cards_attach(page_obj.object_list),
     }
     return render(request, "institutions/detail.html", context)
+
+
+@public_page
+def topics_opml(request):
+    """Every active topic's RSS feed as an OPML 2.0 outline, for feed readers' import."""
+    body = topics_opml_build(areas=area_tree_list(), absolute_url=request.build_absolute_uri)
+    return HttpResponse(body, content_type="text/x-opml; charset=utf-8")
 
 
 PREVIEW_PERMISSION = "papers.view_dailypage"

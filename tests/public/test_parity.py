@@ -2,7 +2,9 @@
 
 Each test asks the search page (/search/), the API's paper list (/api/v1/papers) and, where a
 topic is involved, the topic's feed the same question and expects the same arXiv ids, named
-explicitly. One small newsroom serves them all:
+explicitly. The search's own feeds (/search/rss.xml, /search/atom.xml, found through the
+links the result page carries) list the page's papers in the page's order. One small
+newsroom serves them all:
 
 - llm (active, subtopic "reasoning"): pages published on DAY and NEXT_DAY;
 - vision (active): page published on DAY only;
@@ -13,6 +15,7 @@ import datetime as dt
 import re
 
 import feedparser
+import lxml.html
 import pytest
 
 from papers.models import Announcement, Institution, Paper
@@ -248,3 +251,55 @@ def test_inactive_topic_is_absent_everywhere(client, newsroom):
     }
     tree = client.get("/api/v1/topics").json()
     assert [topic["slug"] for area in tree for topic in area["topics"]] == ["llm", "vision"]
+
+
+# --- The search's feeds: the result page's papers, in its order ------------------------------
+
+NEWEST_FIRST = [UNREVIEWED, LATER, VISION, REVISED, REASONING]  # no submission times: by id
+
+
+def search_feed_ids(client, **params) -> list[str]:
+    """The result page's papers, in order, after checking that both feeds its <head> links
+    list exactly these (first page, same order)."""
+    page = client.get("/search/", params)
+    assert page.status_code == 200
+    shown = [paper.arxiv_id for paper in page.context["papers"]]
+    head = lxml.html.fromstring(page.content).head
+    links = [href for href in head.xpath("link[@rel='alternate']/@href") if "/search/" in href]
+    assert [link.split("?")[0] for link in links] == ["/search/rss.xml", "/search/atom.xml"]
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        feed = feedparser.parse(response.content)
+        assert not feed.bozo, (link, feed.get("bozo_exception"))
+        ids = [re.search(r"/papers/([^/]+)/$", entry.link).group(1) for entry in feed.entries]
+        assert ids == shown, link
+    return shown
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "sparse attention"}, [REASONING]),
+        ({"q": "强化学习"}, [REASONING]),
+        ({"q": "语音合成"}, []),
+        ({"topic": "llm"}, [UNREVIEWED, LATER, REVISED, REASONING]),
+        ({"subtopic": "reasoning", "min_confidence": "0.9"}, [REASONING]),
+        ({"institution": "麻省理工"}, [REASONING]),
+        ({"category": "cs.CV"}, [VISION]),
+        ({"version_update": "on"}, [REVISED]),
+        ({"date_from": str(DAY), "date_to": str(DAY)}, [UNREVIEWED, VISION, REVISED, REASONING]),
+        ({"date_from": str(NEXT_DAY)}, [LATER]),
+        ({"topic": "llm", "version_update": "on"}, [REVISED]),
+    ],
+)
+def test_search_feeds_list_the_result_page_in_its_order(client, newsroom, params, expected):
+    assert search_feed_ids(client, **params) == expected
+
+
+def test_search_feeds_never_show_the_inactive_topic(client, newsroom):
+    assert search_feed_ids(client, q="sparse attention") == [REASONING]
+    assert search_feed_ids(client, date_to=str(DAY)) == [
+        paper for paper in NEWEST_FIRST if paper != LATER
+    ]
+    assert client.get("/search/rss.xml", {"topic": "retired"}).status_code == 400
