@@ -98,7 +98,8 @@ def everywhere(topic):
 
 def _urls(paper: Paper, institution) -> tuple[list[str], list[str], list[str]]:
     feeds = [*FEEDS, f"/institutions/{institution.pk}/rss.xml"]
-    feeds.append(f"/institutions/{institution.pk}/atom.xml")
+    feeds += [f"/institutions/{institution.pk}/atom.xml", "/search/rss.xml?topic=llm"]
+    feeds.append("/search/atom.xml?topic=llm")
     pages = ["/", f"/{DAY}/", "/topics/llm/", f"/topics/llm/{DAY}/", f"/papers/{paper.arxiv_id}/"]
     pages += [f"/institutions/{institution.pk}/", "/search/?q=Lovelace"]
     api = [f"/api/v1/papers/{paper.arxiv_id}", "/api/v1/papers", f"/api/v1/topics/llm/days/{DAY}"]
