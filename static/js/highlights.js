@@ -12,13 +12,19 @@
   var CARDS = "[data-authors]";
   /* Where a card's keywords are looked for: both titles, summaries and abstracts of a full
      card; the title and summary a digest's brief shows. */
-  var TEXT_FIELDS = ".paper-title, .paper-title-zh, .summary, .abstract, .brief-title, .brief-summary";
+  var TEXT_FIELDS = [
+    ".paper-title", ".paper-title-zh", ".summary", ".abstract", ".brief-title", ".brief-summary"
+  ].join(", ");
   var WORD_CHAR = /[a-z0-9]/;
 
   /* Case, accents, full-width forms and spacing do not count: "Émilie" finds "emilie". */
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
       .replace(/\s+/g, " ").trim();
+  }
+
+  function folded(term) {
+    return { term: term, folded: fold(term) };
   }
 
   function cleanList(value) {
@@ -174,15 +180,17 @@
     this.listShow();
     this.first.checked = this.state.first;
     var matchedLabel = this.panel.getAttribute("data-text-matched");
-    var keywords = this.state.keywords;
-    var authors = this.state.authors;
+    var keywords = this.state.keywords.map(folded);
+    var authors = this.state.authors.map(folded);
     var matching = 0;
     this.cards.forEach(function (card) {
       var terms = keywords.filter(function (keyword) {
-        return keywordIn(card.text, fold(keyword));
+        return keyword.folded && keywordIn(card.text, keyword.folded);
       }).concat(authors.filter(function (author) {
-        return card.authors.indexOf(fold(author)) >= 0;
-      }));
+        return author.folded && card.authors.indexOf(author.folded) >= 0;
+      })).map(function (term) {
+        return term.term;
+      });
       card.highlighted = terms.length > 0;
       matching += card.highlighted ? 1 : 0;
       card.node.classList.toggle("is-highlighted", card.highlighted);
@@ -209,7 +217,9 @@
     var self = this;
     var items = [];
     ["keywords", "authors"].forEach(function (kind) {
-      var kindLabel = panel.getAttribute(kind === "keywords" ? "data-text-keyword" : "data-text-author");
+      var kindLabel = panel.getAttribute(
+        kind === "keywords" ? "data-text-keyword" : "data-text-author"
+      );
       self.state[kind].forEach(function (term) {
         var item = document.createElement("li");
         var kindTag = document.createElement("span");
