@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from papers.models import Announcement, Institution, Paper, PaperAuthor, PaperInstitution
-from public.previews import COMMENTS_CHARS, author_names_split, authors_preview, text_preview
+from public.previews import (
+    AUTHORS_MATCHED,
+    COMMENTS_CHARS,
+    author_names_split,
+    authors_preview,
+    text_preview,
+)
 
 
 def _url_builder(name: str, placeholder: str = "x"):
@@ -74,6 +80,8 @@ def paper_cards_attach(
     Unbounded fields have a bounded preview (public.previews) for cards in lists: `authors`
     is every name (the paper page), `authors_preview` at most ten, `authors_hidden` how many
     it leaves out; `comments_preview` is cut (`comments_cut`), `comments` whole.
+    `authors_match` is the first AUTHORS_MATCHED names, one a line, for readers' author
+    highlights (static/js/highlights.js) on cards and briefs.
     `authors=False` (the triage desk, which shows none) spares the authors' query: the card's
     `authors` is then the paper's own authors_text, its author lists empty.
     """
@@ -123,9 +131,8 @@ def paper_cards_attach(
         listing, hit = paper.announcement, paper.hit
         version = (listing.version if listing else None) or paper.version
         names = [author["name"] for author in author_rows[paper.pk]]
-        authors_line, authors_hidden = authors_preview(
-            names or author_names_split(paper.authors_text)
-        )
+        listed = names or author_names_split(paper.authors_text)
+        authors_line, authors_hidden = authors_preview(listed)
         comments_preview = text_preview(paper.comments, COMMENTS_CHARS)
         paper.card = {
             "pk": str(paper.pk),  # strings: numbers go through localization in templates
@@ -143,6 +150,7 @@ def paper_cards_attach(
             "authors_preview": authors_line,
             "authors_hidden": str(authors_hidden) if authors_hidden else "",
             "author_names": names,
+            "authors_match": "\n".join(listed[:AUTHORS_MATCHED]),
             "author_details": author_rows[paper.pk],
             "institutions": institutions[paper.pk],
             "hit": hit

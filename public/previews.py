@@ -10,6 +10,9 @@ AUTHORS_SHOWN = 10
 AUTHORS_LINE_CHARS = 400
 COMMENTS_CHARS = 300
 INSTITUTIONS_SHOWN = 10
+# Readers' author highlights (static/js/highlights.js) match a card's first names up to here:
+# enough for every paper but the large collaborations, whose cards stay a few kilobytes.
+AUTHORS_MATCHED = 100
 
 
 def text_preview(text: str, limit: int) -> str:

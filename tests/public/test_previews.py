@@ -2,11 +2,13 @@
 bounded previews on cards, in feed items and in API lists, whole on the paper page and in the
 API's paper detail."""
 
+import re
+
 import feedparser
 import pytest
 
 from papers.models import PaperAuthor
-from public.previews import AUTHORS_SHOWN, COMMENTS_CHARS, text_preview
+from public.previews import AUTHORS_MATCHED, AUTHORS_SHOWN, COMMENTS_CHARS, text_preview
 from tests.factories import TopicFactory
 from tests.site_data import DAY, listed_paper, page_publish
 
@@ -35,11 +37,22 @@ def test_card_shows_ten_authors_and_a_link_to_the_rest(client, collaboration):
 
     body = client.get(f"/topics/llm/{DAY}/").content.decode()
 
-    assert ", ".join(names[:AUTHORS_SHOWN]) in body
-    assert names[AUTHORS_SHOWN] not in body
+    shown = re.search(r'<p class="authors">(.*?)</p>', body).group(1)
+    assert ", ".join(names[:AUTHORS_SHOWN]) in shown
+    assert names[AUTHORS_SHOWN] not in shown
     assert f'<a class="more" href="/papers/{paper.arxiv_id}/">+{AUTHORS - AUTHORS_SHOWN} ' in body
     assert text_preview(COMMENTS, COMMENTS_CHARS) in body
     assert COMMENTS not in body
+
+
+def test_card_gives_author_highlights_a_bounded_list_of_names(client, collaboration):
+    _paper, names = collaboration
+
+    body = client.get(f"/topics/llm/{DAY}/").content.decode()
+
+    matched = "\n".join(names[:AUTHORS_MATCHED])
+    assert f'data-authors="{matched}"' in body
+    assert names[AUTHORS_MATCHED] not in body
 
 
 def test_paper_page_shows_every_author_and_the_whole_comment(client, collaboration):
