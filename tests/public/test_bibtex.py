@@ -98,7 +98,7 @@ def test_specials_and_non_ascii_names_round_trip_through_a_bibtex_parser():
     [
         "Evil}, author={Mallory}, note={pwned",
         "Evil}}\n@misc{pwn,\n  title={injected}\n}\n@misc{x, title={",
-        "@comment{ @preamble{\"\\input{/etc/passwd}\"}",
+        '@comment{ @preamble{"\\input{/etc/passwd}"}',
         "$}$ } } } @misc{pwn, title={x}}",
         "\\}\\}@misc{pwn}",
     ],
