@@ -7,7 +7,8 @@ import datetime as dt
 import lxml.html
 import pytest
 
-from papers.models import PaperAuthor, TopicHit
+from papers.models import Paper, PaperAuthor, TopicHit
+from public.citations import citation_build
 from tests.factories import TopicFactory, TopicHitFactory
 from tests.public.bibtex_reading import bibtex_read
 from tests.site_data import DAY, listed_paper, page_draft, page_publish
@@ -142,3 +143,16 @@ def test_cards_and_day_pages_link_their_bibtex(client, published):
     assert f'href="/{DAY}/bibtex"' in client.get(f"/{DAY}/").content.decode()
     paper_page = client.get(f"/papers/{paper.arxiv_id}/").content.decode()
     assert f'href="/papers/{paper.arxiv_id}/bibtex"' in paper_page
+
+
+@pytest.mark.parametrize(
+    ("arxiv_id", "year"),
+    [("2604.00001", 2026), ("0704.0001", 2007), ("hep-th/9901001", 1999), ("math/0309136", 2003)],
+)
+def test_without_arxivs_dates_the_year_comes_from_the_id(arxiv_id, year):
+    paper = Paper(arxiv_id=arxiv_id, title="T", authors_text="Ada Lovelace, Alan Turing")
+    paper.card = {"author_names": [], "versioned_id": f"{arxiv_id}v2"}
+    citation = citation_build(paper)
+    assert citation.year == year and citation.submitted is None
+    assert citation.authors == ("Ada Lovelace", "Alan Turing")
+    assert citation.pdf_url == f"https://arxiv.org/pdf/{arxiv_id}v2"
