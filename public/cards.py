@@ -126,6 +126,7 @@ def paper_cards_attach(
             )
         )
     paper_url = _url_builder("papers:paper")
+    bibtex_url = _url_builder("papers:bibtex", placeholder="0.0")
     topic_url = _url_builder("topics:detail")
     for paper in papers:
         listing, hit = paper.announcement, paper.hit
@@ -139,6 +140,7 @@ def paper_cards_attach(
             "arxiv_id": paper.arxiv_id,
             "versioned_id": f"{paper.arxiv_id}v{version}",
             "url": paper_url(paper.arxiv_id),
+            "bibtex_url": bibtex_url(paper.arxiv_id),
             "date": listing.announce_date.isoformat() if listing else "",
             "is_update": bool(listing and listing.is_replacement),
             "is_cross": bool(listing and listing.announce_type == Announcement.Type.CROSS),

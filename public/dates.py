@@ -123,6 +123,16 @@ class DayDigest:
     def is_published(self) -> bool:
         return bool(self.areas)
 
+    @property
+    def papers(self) -> list[Paper]:
+        """The papers shown, in page order, each once (a paper on two topics: the first)."""
+        unique: dict[int, Paper] = {}
+        for area in self.areas:
+            for item in area.topics:
+                for paper in item.papers:
+                    unique.setdefault(paper.pk, paper)
+        return list(unique.values())
+
 
 def day_digest_get(*, announce_date: dt.date, per_topic: int | None = None) -> DayDigest:
     """The home and date pages (`per_topic` papers a topic) and the API's latest day (all).

@@ -2,8 +2,14 @@
 
 arXiv papers can have thousands of authors (collaborations) and comments of any length. A card,
 a feed item and an item of an API list show a preview; the full value is one click away: the
-paper page (`card.url`) and the API's paper detail (`/api/v1/papers/<arxiv_id>`).
+paper page (`card.url`) and the API's paper detail (`/api/v1/papers/<arxiv_id>`). A shared
+link's preview (Open Graph, Twitter card) shows one bounded line too.
 """
+
+import re
+
+from django.conf import settings
+from django.utils.translation import get_language
 
 AUTHORS_SHOWN = 10
 # A preview line of names stops here even if ten names are longer (a hostile or broken name).
@@ -36,3 +42,32 @@ def authors_preview(names: list[str]) -> tuple[str, int]:
     """The first AUTHORS_SHOWN names as one bounded line, and how many names it leaves out."""
     shown = names[:AUTHORS_SHOWN]
     return text_preview(", ".join(shown), AUTHORS_LINE_CHARS), len(names) - len(shown)
+
+
+LINK_PREVIEW_CHARS = 200
+_SPACES = re.compile(r"\s+")
+_FIRST_SENTENCE = re.compile(r"^.+?[.!?。！？](?=\s|$)")
+
+
+def _one_line(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def paper_link_preview(card: dict) -> dict[str, str]:
+    """What a chat app's link preview shows of a paper card (public.cards): `title` in the
+    active language (the published Chinese title on a Chinese page, else arXiv's) and
+    `description`, one line of at most LINK_PREVIEW_CHARS: the AI summary (Chinese on a
+    Chinese page when published, else English), else the abstract's first sentence."""
+    chinese = (get_language() or settings.LANGUAGE_CODE).startswith("zh")
+    title = (chinese and card["title_zh"]) or card["title"]
+    abstract = _one_line(card["abstract"])
+    sentence = _FIRST_SENTENCE.match(abstract)
+    summary = (
+        (chinese and card["summary_zh"])
+        or card["summary_en"]
+        or (sentence[0] if sentence else abstract)
+    )
+    return {
+        "title": _one_line(title),
+        "description": text_preview(_one_line(summary), LINK_PREVIEW_CHARS),
+    }

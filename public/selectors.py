@@ -112,6 +112,7 @@ _PUBLIC_HIT_COLUMNS = (
             "primary_category",
             "categories",
             "summary_en",
+            "submitted_at",
             "zh_reviewed_at",
             *(
                 f"{field}_zh_{kind}"

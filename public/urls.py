@@ -28,7 +28,9 @@ paper_urls = (
         path("feeds/all.xml", public_page(AllPapersFeed()), name="feed_all"),
         path("feeds/topics.opml", views.topics_opml, name="feed_topics_opml"),
         path("papers/<path:arxiv_id>/", views.paper, name="paper"),
+        path("papers/<path:arxiv_id>/bibtex", views.paper_bibtex, name="bibtex"),
         path("<isodate:announce_date>/", views.day, name="day"),
+        path("<isodate:announce_date>/bibtex", views.day_bibtex, name="day_bibtex"),
     ],
     "papers",
 )
@@ -38,6 +40,7 @@ topic_urls = (
         path("<slug:slug>/rss.xml", public_page(TopicRssFeed()), name="rss"),
         path("<slug:slug>/atom.xml", public_page(TopicAtomFeed()), name="atom"),
         path("<slug:slug>/<isodate:announce_date>/", views.topic_day, name="day"),
+        path("<slug:slug>/<isodate:announce_date>/bibtex", views.topic_day_bibtex, name="bibtex"),
     ],
     "topics",
 )

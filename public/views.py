@@ -15,8 +15,10 @@ from django.utils.functional import cached_property
 
 from ingest.schedule import is_listing_date
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
+from public.bibtex import bibtex_document
 from public.caching import public_page
 from public.cards import institution_card
+from public.citations import citation_build, citation_meta_tags
 from public.dates import (
     day_digest_get,
     latest_announce_date_get,
@@ -24,6 +26,7 @@ from public.dates import (
     topic_latest_date_get,
 )
 from public.opml import topics_opml_build
+from public.previews import paper_link_preview
 from public.search import PaperSearchFilter
 from public.selectors import (
     PaperQuery,
@@ -98,19 +101,61 @@ def day(request, announce_date: dt.date):
     return _day_render(request, announce_date)
 
 
-@public_page
-def paper(request, arxiv_id: str):
-    """One published paper with all its versions; `…v2` and other spellings redirect."""
+def _paper_published_get(arxiv_id: str, url_name: str):
+    """(the published paper, None), or (None, a redirect to `url_name` for the id as arXiv
+    prefers it) for `…v2` and other spellings; Http404 for anything else."""
     try:
         parsed = arxiv_id_parse(arxiv_id)
     except InvalidArxivId as error:
         raise Http404("not an arXiv id") from error
     if parsed.version is not None or parsed.id != arxiv_id:
-        return redirect("papers:paper", arxiv_id=parsed.id, permanent=True)
+        return None, redirect(url_name, arxiv_id=parsed.id, permanent=True)
     found = paper_detail_get(arxiv_id=parsed.id)
     if found is None:
         raise Http404("no published paper with this id")
-    return render(request, "papers/paper.html", {"paper": found})
+    return found, None
+
+
+@public_page
+def paper(request, arxiv_id: str):
+    """One published paper with all its versions; `…v2` and other spellings redirect."""
+    found, moved = _paper_published_get(arxiv_id, "papers:paper")
+    if moved:
+        return moved
+    context = {
+        "paper": found,
+        "citation_tags": citation_meta_tags(found),
+        "link_preview": paper_link_preview(found.card),
+    }
+    return render(request, "papers/paper.html", context)
+
+
+def _bibtex_response(papers, filename: str) -> HttpResponse:
+    """`papers` (with cards) as a .bib file, shown in the browser (or saved as `filename`)."""
+    response = HttpResponse(
+        bibtex_document([citation_build(paper) for paper in papers]),
+        content_type="application/x-bibtex; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@public_page
+def paper_bibtex(request, arxiv_id: str):
+    """The paper's BibTeX entry, as arXiv's export writes it (public.bibtex)."""
+    found, moved = _paper_published_get(arxiv_id, "papers:bibtex")
+    if moved:
+        return moved
+    return _bibtex_response([found], f"{found.arxiv_id.replace('/', '-')}.bib")
+
+
+@public_page
+def day_bibtex(request, announce_date: dt.date):
+    """Every paper the date's published pages show, every topic, each once, in page order."""
+    digest = day_digest_get(announce_date=announce_date)
+    if not digest.is_published:
+        raise Http404("nothing published on this date")
+    return _bibtex_response(digest.papers, f"arxdaily-{announce_date.isoformat()}.bib")
 
 
 @public_page
@@ -201,6 +246,16 @@ def topic_day(request, slug: str, announce_date: dt.date):
     if preview and not request.user.has_perm(PREVIEW_PERMISSION):
         raise PermissionDenied
     return _topic_day_render(request, topic, announce_date, preview=preview)
+
+
+@public_page
+def topic_day_bibtex(request, slug: str, announce_date: dt.date):
+    """The papers of one topic's published page of the date."""
+    topic = topic_active_get(slug=slug)
+    day = topic_day_get(topic=topic, announce_date=announce_date)
+    if not day.is_published:
+        raise Http404("this topic has no published page on this date")
+    return _bibtex_response(day.papers, f"arxdaily-{announce_date.isoformat()}-{topic.slug}.bib")
 
 
 def healthz(request):
