@@ -163,3 +163,9 @@ def test_a_title_s_exact_words_put_that_paper_first(client, topic):
     body = _found(client, q="chain of thought distillation for small language models")
 
     assert body.index(titled.title) < body.index("Small language models: chain")
+
+
+def test_a_search_without_results_says_none_were_found(client, topic):
+    listed_paper(topic, title="Something else")
+    response = client.get("/search/", {"q": "nonexistentword"}, headers={"accept-language": "en"})
+    assert "0 papers found" in response.content.decode()
