@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("topics/", include(topic_urls)),
     path("institutions/", include(institution_urls)),
+    path("subscribe/", include("digests.urls")),
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", api_not_found),
     path("", include(paper_urls)),

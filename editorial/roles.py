@@ -39,7 +39,14 @@ CHIEF_EDITOR_PERMISSIONS = {
         "enrichmentrun": ("view",),
         "scorermodel": ("view",),  # trained, never edited
     },
-    "topics": {"area": ALL, "topic": ALL, "subtopic": ALL},
+    "topics": {
+        "area": ALL,
+        "topic": ALL,
+        "subtopic": ALL,
+        # Readers' subscriptions and their digests: looked at (addresses masked), never edited.
+        "subscription": ("view",),
+        "digestdelivery": ("view",),
+    },
 }
 CHIEF_EDITOR_EXTRA = [("papers", "publish_dailypage")]
 

@@ -25,6 +25,7 @@ from papers.models import (
     TopicHit,
 )
 from papers.signals import (
+    daily_page_published_on_commit,
     papers_any_published,
     public_content_changed_if_published,
     public_content_changed_on_commit,
@@ -207,6 +208,7 @@ def daily_page_publish(*, page: DailyPage, user) -> DailyPage:
     page.published_by = user
     audited_save(page, user=user)
     public_content_changed_on_commit(sender=DailyPage)
+    daily_page_published_on_commit(page=page)
     return page
 
 
@@ -260,11 +262,13 @@ def day_hits_accept_above_threshold(
     return topic_hits_accept_above_threshold(hits=hits, user=user)
 
 
+@transaction.atomic
 def daily_pages_publish_for_date(
     *, announce_date: dt.date, topic: Topic | None = None, user
 ) -> list[DailyPage]:
     """Publish every active topic (or only `topic`) that has accepted papers listed on this
-    date; returns the pages it published (not those already public). Needs
+    date, all in one transaction: readers (and the day's e-mail digests) see the day's pages
+    go public together. Returns the pages it published (not those already public). Needs
     papers.publish_dailypage."""
     permission_require(user=user, permissions=[PUBLISH])
     hits = TopicHit.objects.listed_on(announce_date).filter(topic__in=Topic.objects.active())

@@ -14,10 +14,19 @@ from papers.models import Paper, ReviewQueuePaper, TopicHit
 # cache listens. Writes to drafts send nothing: they must not empty the cache.
 public_content_changed = Signal()
 
+# A daily page went public (sent after the commit, with `page`: the DailyPage). The digests
+# listen: a published day is mailed to its subscribers.
+daily_page_published = Signal()
+
 
 def public_content_changed_on_commit(*, sender: object) -> None:
     """Send public_content_changed once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: public_content_changed.send(sender=sender))
+
+
+def daily_page_published_on_commit(*, page) -> None:
+    """Send daily_page_published for `page` once the current transaction commits."""
+    transaction.on_commit(lambda: daily_page_published.send(sender=type(page), page=page))
 
 
 def papers_any_published(*, paper_ids: Collection[int] | QuerySet) -> bool:

@@ -4,12 +4,9 @@ import functools
 import logging
 import math
 import threading
-import time
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import conditional_page
@@ -18,29 +15,15 @@ from ninja.errors import HttpError, Throttled, ValidationError
 from ninja.throttling import BaseThrottle
 
 from public.api_routes import days_router, papers_router, topics_router
+from public.ratelimit import rate_parse, rate_window_count
 
 logger = logging.getLogger(__name__)
 
-RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def rate_parse(rate: str) -> tuple[int, int]:
-    """'120/m' → (120, 60): requests allowed per period in seconds."""
-    count, _, period = rate.partition("/")
-    try:
-        return int(count), RATE_PERIODS[period.strip()[:1].lower()]
-    except (KeyError, ValueError):
-        raise ImproperlyConfigured(
-            f"API_ANON_RATE {rate!r} is not like 120/m (s, m, h, d)"
-        ) from None
-
 
 class AnonRateThrottle(BaseThrottle):
-    """Fixed-window count per client IP in the shared cache.
-
-    One atomic INCR per request (Redis in production), so every worker process and host sees
-    the same count. The rate is read from settings.API_ANON_RATE on each request.
-    """
+    """Fixed-window count per client IP in the shared cache (public.ratelimit), so every
+    worker process and host sees the same count. The rate is read from
+    settings.API_ANON_RATE on each request."""
 
     def __init__(self) -> None:
         self._local = threading.local()  # wait() is asked right after allow_request()
@@ -50,17 +33,11 @@ class AnonRateThrottle(BaseThrottle):
         if not settings.API_ANON_RATE or (user is not None and user.is_authenticated):
             return True
         limit, period = rate_parse(settings.API_ANON_RATE)
-        now = time.time()
-        window = int(now // period)
-        key = f"api-throttle:{self.get_ident(request)}:{period}:{window}"
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: this request opens the window
-            cache.set(key, 1, timeout=period + 1)
-            count = 1
-        self._local.wait = (window + 1) * period - now
-        return count <= limit
+        wait = rate_window_count(
+            scope="api-throttle", ident=self.get_ident(request), limit=limit, period=period
+        )
+        self._local.wait = wait
+        return wait is None
 
     def wait(self) -> float | None:
         return getattr(self._local, "wait", None)

@@ -6,6 +6,10 @@ from django.db import models
 from django.utils.translation import get_language
 from simple_history import register as history_register
 
+# Readers' e-mail subscriptions to topics (re-exported: one models module per app).
+from topics.subscriptions import DigestDelivery as DigestDelivery
+from topics.subscriptions import Subscription as Subscription
+
 
 class Named(models.Model):
     """A name and a description in both languages; `name` and `description` are the ones in

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "enrichment",
     "editorial",
     "public",
+    "digests",
 ]
 
 MIDDLEWARE = [
@@ -202,10 +203,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # - fulltext: papers' front matter from export.arxiv.org (the same polite slot) and the
 #   institutions found in it; kept apart so a long sweep never delays the day's listing;
 # - publish: auto-publishing, the page cache work that follows it, and housekeeping (the
-#   scorers' retraining); the default queue.
+#   scorers' retraining); the default queue;
+# - mail: the daily digests and confirmation mails, paced by DIGEST_SEND_RATE per worker.
 # A worker started without -Q (`make run`'s tasks aside: tests, a single-machine setup)
 # consumes every queue.
-CELERY_TASK_QUEUES = [Queue(name) for name in ("arxiv", "llm", "fulltext", "publish")]
+CELERY_TASK_QUEUES = [Queue(name) for name in ("arxiv", "llm", "fulltext", "publish", "mail")]
 CELERY_TASK_DEFAULT_QUEUE = "publish"
 CELERY_TASK_ROUTES = {
     "papers.ingest_announcement": {"queue": "arxiv"},
@@ -216,6 +218,9 @@ CELERY_TASK_ROUTES = {
     "papers.daily_pages_autopublish": {"queue": "publish"},
     # Retraining the topic scorers is CPU work, not LLM calls: the housekeeping queue.
     "papers.scorers_retrain": {"queue": "publish"},
+    "papers.digests_fanout": {"queue": "mail"},
+    "papers.digest_send": {"queue": "mail"},
+    "papers.subscription_confirm_send": {"queue": "mail"},
 }
 # Beat reads crontabs in arXiv's own zone, so 20:05 is 20:05 New York in summer and winter
 # alike (messages still carry UTC times).
@@ -259,6 +264,33 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60,
     },
 }
+
+# --- E-mail (daily digests) ----------------------------------------------------------------
+# Django's e-mail framework; production sets the SMTP server here. Links in mail start with
+# SITE_URL. Local default: the console backend (mail is printed, nothing leaves the machine).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds per SMTP operation
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="arxdaily <digest@localhost>")
+# A day's digests go out this many minutes after its first page is published, so pages an
+# editor publishes one after another land in one mail; a page published after a reader's
+# digest has gone is not mailed again that day (one digest per reader and day).
+DIGEST_DELAY_MINUTES = env.int("DIGEST_DELAY_MINUTES", default=30)
+# Digests each mail worker process sends at most (Celery rate limit: N/s, N/m, N/h).
+DIGEST_SEND_RATE = env("DIGEST_SEND_RATE", default="60/m")
+# Retries of a digest the SMTP server refused for now (4xx) or could not be reached for;
+# the wait doubles from DIGEST_RETRY_SECONDS.
+DIGEST_SEND_MAX_RETRIES = env.int("DIGEST_SEND_MAX_RETRIES", default=5)
+DIGEST_RETRY_SECONDS = env.int("DIGEST_RETRY_SECONDS", default=60)
+# Subscribe form posts per client IP (N/s, /m, /h, /d), counted in Redis like API_ANON_RATE;
+# and at most one confirmation mail per address per DIGEST_CONFIRM_INTERVAL_MINUTES.
+DIGEST_SUBSCRIBE_RATE = env("DIGEST_SUBSCRIBE_RATE", default="10/h")
+DIGEST_CONFIRM_INTERVAL_MINUTES = env.int("DIGEST_CONFIRM_INTERVAL_MINUTES", default=10)
 
 # --- arXiv (ingest) --------------------------------------------------------------------------
 # Endpoints are settings so tests can point them at loopback fakes.

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 import public.api_routes
-from public.api import rate_parse
+from public.ratelimit import rate_parse
 from tests.api.conftest import DAY, NEXT_DAY, page_published
 
 pytestmark = pytest.mark.django_db

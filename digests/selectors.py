@@ -1,0 +1,16 @@
+"""What a digest shows: a subscriber's topics on one date, through the site's one read path."""
+
+import datetime as dt
+
+from public.selectors import TopicDay, topic_days_get
+from topics.models import Subscription
+
+
+def digest_days_get(*, subscription: Subscription, announce_date: dt.date) -> list[TopicDay]:
+    """The subscription's active topics that readers can see on `announce_date` with at least
+    one paper, in the site's topic order: the TopicDays of public.selectors.topic_days_get
+    (published pages only, accepted hits, cards attached), the same the topic-day pages
+    show. Empty when nothing of the reader's is published that day."""
+    topics = subscription.topics.active().select_related("area")
+    days = topic_days_get(topics=list(topics), announce_date=announce_date)
+    return [day for day in days if day.is_published and day.papers]

@@ -1,0 +1,93 @@
+"""The subscribe, confirm and unsubscribe pages: thin views over digests.services.
+
+No page ever shows an address, and the subscribe form answers the same whether or not the
+address is known. A GET never changes anything (mail scanners fetch links): confirming and
+unsubscribing are POSTs, the unsubscribe one without a CSRF token (RFC 8058 one-click: the
+mail client posts `List-Unsubscribe=One-Click`), authorised by the link's token alone.
+"""
+
+import math
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from digests import services, tasks
+from digests.forms import SubscribeForm
+from public.ratelimit import client_ident, rate_parse, rate_window_count
+from topics.models import Subscription
+
+
+def _rate_limited(request):
+    """A 429 page with Retry-After when this client posted the form too often, else None."""
+    if not settings.DIGEST_SUBSCRIBE_RATE:
+        return None
+    limit, period = rate_parse(settings.DIGEST_SUBSCRIBE_RATE, setting="DIGEST_SUBSCRIBE_RATE")
+    wait = rate_window_count(
+        scope="subscribe", ident=client_ident(request), limit=limit, period=period
+    )
+    if wait is None:
+        return None
+    response = render(request, "digests/rate_limited.html", status=429)
+    response["Retry-After"] = str(math.ceil(wait))
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe(request):
+    if request.method == "POST":
+        if limited := _rate_limited(request):
+            return limited
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            if subscription_id := services.subscription_request(**form.cleaned_data):
+                tasks.subscription_confirm_send.delay_on_commit(subscription_id)
+            return redirect("digests:requested")
+    else:
+        language = "en" if (get_language() or "").startswith("en") else "zh-hans"
+        form = SubscribeForm(initial={"language": language})
+    return render(request, "digests/subscribe.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD"])
+def requested(request):
+    return render(request, "digests/requested.html")
+
+
+def _token_action(request, token: str, *, action, template: str):
+    """GET: the page with its one button; POST: `action(token=…)`, then the page saying so.
+    An unknown token is a 404, like any other unknown page."""
+    done = request.method == "POST"
+    try:
+        if done:
+            action(token=token)
+        else:
+            Subscription.objects.only("pk").get(token=token)
+    except Subscription.DoesNotExist:
+        raise Http404 from None
+    return render(request, template, {"done": done})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request, token: str):
+    return _token_action(
+        request, token, action=services.subscription_confirm, template="digests/confirm.html"
+    )
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request, token: str):
+    return _token_action(
+        request,
+        token,
+        action=services.subscription_unsubscribe,
+        template="digests/unsubscribe.html",
+    )
