@@ -1,5 +1,6 @@
 import pytest
 
+from arxdaily.celery import app
 from tests.fakes.smtp_server import FakeSMTP
 
 
@@ -18,5 +19,9 @@ def smtp(settings):
     settings.SITE_URL = "https://arxdaily.example.org"
     settings.DIGEST_DELAY_MINUTES = 0
     settings.DIGEST_RETRY_SECONDS = 0
+    # Eager tasks that propagate errors cannot retry: Task.retry() raises Retry out of
+    # apply(). Without propagation apply() runs the retry at once, as a worker would later.
+    propagates, app.conf.task_eager_propagates = app.conf.task_eager_propagates, False
     yield server
+    app.conf.task_eager_propagates = propagates
     server.stop()

@@ -1,0 +1,203 @@
+"""Sending digests: only published content, once per reader and day, SMTP refusals retried
+without a second mail, an interrupted send never repeated."""
+
+import pytest
+
+from digests import services
+from editorial.services import daily_page_publish, daily_pages_publish_for_date
+from tests.digests.helpers import html_of, subscribe_confirmed, text_of
+from tests.factories import TopicFactory
+from tests.site_data import DAY, listed_paper, page_draft
+from topics.models import DigestDelivery
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reader(client, smtp, django_capture_on_commit_callbacks):
+    """Subscribe `email` to `topics`, confirmed; the Subscription."""
+
+    def make(*topics, email="reader@example.org", language="en"):
+        return subscribe_confirmed(
+            client,
+            django_capture_on_commit_callbacks,
+            smtp,
+            email=email,
+            topics=topics,
+            language=language,
+        )
+
+    return make
+
+
+@pytest.fixture
+def publish(chief_editor, django_capture_on_commit_callbacks):
+    def run(day=DAY, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return daily_pages_publish_for_date(announce_date=day, user=chief_editor, **kwargs)
+
+    return run
+
+
+def _digests(smtp, email="reader@example.org"):
+    return [m for m in smtp.to(email) if m["List-Unsubscribe-Post"]]
+
+
+def test_drafts_and_unaccepted_hits_stay_out_of_the_mail(smtp, reader, publish):
+    published, draft = TopicFactory(slug="llm"), TopicFactory(slug="vision")
+    listed_paper(published, title="Published paper")
+    listed_paper(published, title="Rejected paper", state="rejected")
+    listed_paper(draft, title="Draft paper")
+    reader(published, draft)
+
+    publish(topic=published)
+
+    [digest] = _digests(smtp)
+    for part in (text_of(digest), html_of(digest)):
+        assert "Published paper" in part
+        assert "Rejected paper" not in part
+        assert "Draft paper" not in part
+
+
+def test_a_reader_whose_topics_have_nothing_published_gets_no_mail(smtp, reader, publish):
+    followed, other = TopicFactory(slug="llm"), TopicFactory(slug="vision")
+    page_draft(followed)
+    listed_paper(followed)
+    listed_paper(other)
+    reader(followed)
+
+    publish(topic=other)
+
+    assert not _digests(smtp)
+    assert not DigestDelivery.objects.exists()
+
+
+def test_one_digest_per_day_however_many_pages_and_fan_outs(
+    smtp, reader, publish, chief_editor, django_capture_on_commit_callbacks
+):
+    first, second = TopicFactory(slug="llm"), TopicFactory(slug="vision")
+    listed_paper(first, title="First topic's paper")
+    listed_paper(second, title="Late topic's paper")
+    reader(first, second)
+
+    publish(topic=first)
+    publish(topic=second)  # published after the reader's digest went: not mailed again
+    services.digests_plan(announce_date=DAY)
+
+    [digest] = _digests(smtp)
+    assert "First topic's paper" in text_of(digest)
+    assert DigestDelivery.objects.get().state == "sent"
+
+
+def test_a_temporary_refusal_is_retried_and_sent_once(smtp, reader, publish):
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    reader(topic)
+    smtp.refuse(2)  # 451 twice, then accepted
+
+    publish()
+
+    assert len(_digests(smtp)) == 1
+    delivery = DigestDelivery.objects.get()
+    assert (delivery.state, delivery.attempts) == ("sent", 3)
+
+
+def test_a_permanent_refusal_fails_without_retrying(smtp, reader, publish):
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    reader(topic)
+    smtp.refuse(1, "550 5.1.1 no such mailbox")
+
+    publish()
+
+    assert not _digests(smtp)
+    delivery = DigestDelivery.objects.get()
+    assert (delivery.state, delivery.attempts) == ("failed", 1)
+    assert "550" in delivery.error
+
+
+def test_retries_used_up_leave_the_digest_failed(smtp, reader, publish, settings):
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    reader(topic)
+    smtp.refuse(50)
+
+    publish()
+
+    assert not _digests(smtp)
+    delivery = DigestDelivery.objects.get()
+    assert delivery.state == "failed"
+    assert delivery.attempts == settings.DIGEST_SEND_MAX_RETRIES + 1
+
+
+def test_an_unreachable_server_sends_nothing_and_is_retried(smtp, reader, publish, settings):
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    reader(topic)
+    settings.EMAIL_PORT = 9  # discard: nothing listens on loopback
+
+    publish()
+
+    delivery = DigestDelivery.objects.get()
+    assert delivery.state == "failed"
+    assert delivery.attempts == settings.DIGEST_SEND_MAX_RETRIES + 1
+    settings.EMAIL_PORT = smtp.port
+    assert not _digests(smtp)
+
+
+def test_an_interrupted_send_is_never_repeated(smtp, reader):
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    page = page_draft(topic)
+    subscription = reader(topic)
+    daily_page_publish(page=page, user=None)  # outside a commit hook: no fan-out yet
+    [delivery_id] = services.digests_plan(announce_date=DAY)
+    # A worker claimed it and died before recording the outcome.
+    DigestDelivery.objects.filter(pk=delivery_id).update(state="sending", attempts=1)
+
+    outcome = services.digest_delivery_send(delivery_id=delivery_id)
+
+    assert outcome == "sending"
+    assert not _digests(smtp, subscription.email)
+
+
+def test_a_reader_who_unsubscribed_after_the_fan_out_is_skipped(client, smtp, reader):
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    page = page_draft(topic)
+    subscription = reader(topic)
+    daily_page_publish(page=page, user=None)
+    [delivery_id] = services.digests_plan(announce_date=DAY)
+    client.post(f"/subscribe/unsubscribe/{subscription.token}/")
+
+    assert services.digest_delivery_send(delivery_id=delivery_id) == "skipped"
+    assert not _digests(smtp)
+
+
+def test_untrusted_text_is_escaped_in_the_html_part(smtp, reader, publish):
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic, title='<img src=x onerror="alert(1)"> & <b>bold</b>')
+    reader(topic)
+
+    publish()
+
+    [digest] = _digests(smtp)
+    html = html_of(digest)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert '<img src=x onerror="alert(1)"> & <b>bold</b>' in text_of(digest)
+
+
+def test_readers_get_one_mail_each_in_their_language(smtp, reader, publish):
+    topic = TopicFactory(slug="llm", name_zh="大模型", name_en="Language models")
+    listed_paper(topic, title="English title", title_zh_machine="中文标题")
+    reader(topic, email="en@example.org", language="en")
+    reader(topic, email="zh@example.org", language="zh-hans")
+
+    publish()
+
+    [english] = _digests(smtp, "en@example.org")
+    [chinese] = _digests(smtp, "zh@example.org")
+    assert "English title" in text_of(english) and "中文标题" not in text_of(english)
+    assert "中文标题" in text_of(chinese) and "大模型" in text_of(chinese)
+    assert english["To"] == "en@example.org" and chinese["To"] == "zh@example.org"
