@@ -41,7 +41,7 @@ def digests_fanout(announce_date: str) -> int:
     bind=True,
     name="papers.digest_send",
     acks_late=True,
-    rate_limit=settings.DIGEST_SEND_RATE,
+    rate_limit=settings.DIGEST_SEND_RATE or None,
     time_limit=5 * 60,
     soft_time_limit=4 * 60,
     max_retries=settings.DIGEST_SEND_MAX_RETRIES,

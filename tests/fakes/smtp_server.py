@@ -5,7 +5,7 @@ RCPT, DATA (dot-unstuffed), RSET, NOOP, QUIT; no TLS, no AUTH. Every message it 
 in `messages`, parsed (email.policy.default), with its envelope recipients in `rcpt`.
 
 Faults: `refuse(n, reply)` answers the next n DATA commands with `reply` (default a 451, "try
-again later") and keeps nothing of them; `hold()` makes the next DATA wait, after the whole
+again later") and keeps nothing of them; `hold(after=n)` makes the DATA after n more accepted messages wait, after the whole
 message has arrived, until `release()`: a test can kill the client meanwhile. A held message
 is kept once released, as a real server would that got the message but could not answer.
 
@@ -30,7 +30,7 @@ class Received:
 @dataclass
 class _Faults:
     refusals: list[str] = field(default_factory=list)
-    hold_next: bool = False
+    hold_after: int | None = None  # messages still accepted before the one held
     holding: threading.Event = field(default_factory=threading.Event)
     released: threading.Event = field(default_factory=threading.Event)
 
@@ -115,9 +115,10 @@ class FakeSMTP:
     def refuse(self, times: int = 1, reply: str = "451 4.3.0 try again later") -> None:
         self._faults.refusals.extend([reply] * times)
 
-    def hold(self) -> threading.Event:
-        """Hold the next DATA; returns the event set once a message is being held."""
-        self._faults.hold_next = True
+    def hold(self, *, after: int = 0) -> threading.Event:
+        """Hold the DATA that follows `after` more accepted messages; returns the event set
+        once that message is being held."""
+        self._faults.hold_after = after
         return self._faults.holding
 
     def release(self) -> None:
@@ -140,7 +141,9 @@ class FakeSMTP:
         with self._lock:
             if faults.refusals:
                 return faults.refusals.pop(0)
-            hold, faults.hold_next = faults.hold_next, False
+            hold = faults.hold_after == 0
+            if faults.hold_after is not None:
+                faults.hold_after -= 1
         if hold:
             faults.holding.set()
             faults.released.wait(timeout=120)

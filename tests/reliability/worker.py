@@ -2,7 +2,7 @@
 
 It runs the base settings (everything from the environment, as in production) on the test's
 own database and this test run's Redis keys (broker queues, locks, cache: REDIS_KEY_PREFIX),
-aimed at the loopback fake arXiv and fake LLM.
+aimed at the loopback fakes a test gives (arXiv, LLM, SMTP).
 """
 
 import os
@@ -21,9 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 VISIBILITY = 6  # seconds before an unacknowledged task is handed out again
 
 
-def app_env(*, fake_arxiv, fake_llm) -> dict[str, str]:
-    """Environment for a process of the app (worker, gunicorn) on this test's data."""
-    return {
+def app_env(*, fake_arxiv=None, fake_llm=None) -> dict[str, str]:
+    """Environment for a process of the app (worker, gunicorn) on this test's data, aimed at
+    the fakes given."""
+    env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "arxdaily.settings.base",
         "DATABASE_URL": f"postgres://127.0.0.1:5432/{connection.settings_dict['NAME']}",
@@ -34,17 +35,24 @@ def app_env(*, fake_arxiv, fake_llm) -> dict[str, str]:
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-        "ARXIV_RSS_URL": fake_arxiv.rss_url,
-        "ARXIV_API_URL": fake_arxiv.api_url,
-        "ARXIV_MIN_INTERVAL": "0",
-        "ARXIV_RETRY_BACKOFF": "0.1",
-        "ARXDAILY_LLM_BACKEND": "openai",
-        "ARXDAILY_LLM_BASE_URL": fake_llm.base_url,
-        "ARXDAILY_LLM_API_KEY": "test-key",
-        "ARXDAILY_LLM_CONCURRENCY": "2",
-        "ARXDAILY_LLM_MAX_RETRIES": "1",
         "LOG_LEVEL": "INFO",
     }
+    if fake_arxiv is not None:
+        env |= {
+            "ARXIV_RSS_URL": fake_arxiv.rss_url,
+            "ARXIV_API_URL": fake_arxiv.api_url,
+            "ARXIV_MIN_INTERVAL": "0",
+            "ARXIV_RETRY_BACKOFF": "0.1",
+        }
+    if fake_llm is not None:
+        env |= {
+            "ARXDAILY_LLM_BACKEND": "openai",
+            "ARXDAILY_LLM_BASE_URL": fake_llm.base_url,
+            "ARXDAILY_LLM_API_KEY": "test-key",
+            "ARXDAILY_LLM_CONCURRENCY": "2",
+            "ARXDAILY_LLM_MAX_RETRIES": "1",
+        }
+    return env
 
 
 class Worker:
