@@ -1,5 +1,7 @@
 """Every registered admin answers its changelist, add page and change page for a chief editor."""
 
+import datetime as dt
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -69,6 +71,7 @@ def _sample(model):
 
 def _build_without_factory(model):
     from papers import models as m
+    from topics.models import DigestDelivery, Subscription
 
     paper = factories.PaperFactory()
     builders = {
@@ -89,6 +92,11 @@ def _build_without_factory(model):
             authors=[{"name": "Ada Lovelace", "lines": ["Dept. of CS, Tsinghua University"]}],
         ),
         m.IngestRun: lambda: m.IngestRun.objects.create(),
+        Subscription: lambda: Subscription.objects.create(email="reader@example.org"),
+        DigestDelivery: lambda: DigestDelivery.objects.create(
+            subscription=Subscription.objects.create(email="reader@example.org"),
+            announce_date=dt.date(2026, 4, 27),
+        ),
         m.EnrichmentRun: lambda: m.EnrichmentRun.objects.create(backend="offline"),
         m.ScorerModel: lambda: m.ScorerModel.objects.create(
             topic=factories.TopicFactory(),
