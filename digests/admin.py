@@ -3,6 +3,7 @@ states and dates, never who subscribed."""
 
 from django.contrib import admin
 
+from papers.admin import ReadOnlyAdminMixin
 from topics.models import DigestDelivery, Subscription
 
 
@@ -13,19 +14,8 @@ def email_mask(email: str) -> str:
     return f"{local[:1]}***@{host[:1]}***{dot}{tld}" if host else f"{local[:1]}***@***"
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Subscription)
-class SubscriptionAdmin(ReadOnlyAdmin):
+class SubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "masked_email",
@@ -45,7 +35,7 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DigestDelivery)
-class DigestDeliveryAdmin(ReadOnlyAdmin):
+class DigestDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["announce_date", "subscription_id", "state", "attempts", "sent_at", "error"]
     list_filter = ["state", "announce_date"]
     search_fields = ["message_id"]

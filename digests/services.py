@@ -77,29 +77,30 @@ def subscription_confirmation_send(*, subscription_id: int) -> None:
     confirmation_message_build(subscription=subscription).send(fail_silently=False)
 
 
-@transaction.atomic
+def _subscription_stamp(*, token: str, field: str) -> Subscription:
+    """Set `field` of the token's subscription to now unless it is set already (in one
+    transaction, the row locked). Subscription.DoesNotExist for an unknown token."""
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().get(token=token)
+        if getattr(subscription, field) is None:
+            setattr(subscription, field, timezone.now())
+            subscription.save(update_fields=[field])
+    return subscription
+
+
 def subscription_confirm(*, token: str) -> Subscription:
     """Confirm the subscription of this token (the link of its confirmation mail): from now
     on it gets digests. A confirmed or unsubscribed subscription is left as it is (an old
     confirmation link does not undo an unsubscribe). Subscription.DoesNotExist for an
     unknown token."""
-    subscription = Subscription.objects.select_for_update().get(token=token)
-    if subscription.confirmed_at is None:
-        subscription.confirmed_at = timezone.now()
-        subscription.save(update_fields=["confirmed_at"])
-    return subscription
+    return _subscription_stamp(token=token, field="confirmed_at")
 
 
-@transaction.atomic
 def subscription_unsubscribe(*, token: str) -> Subscription:
     """Stop the digests of this token's subscription (its List-Unsubscribe link): no mail
     leaves for it from now on, pending digests included. Subscription.DoesNotExist for an
     unknown token."""
-    subscription = Subscription.objects.select_for_update().get(token=token)
-    if subscription.unsubscribed_at is None:
-        subscription.unsubscribed_at = timezone.now()
-        subscription.save(update_fields=["unsubscribed_at"])
-    return subscription
+    return _subscription_stamp(token=token, field="unsubscribed_at")
 
 
 def digests_plan(*, announce_date: dt.date) -> list[int]:

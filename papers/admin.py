@@ -1,13 +1,11 @@
-"""What the run-log admins (ingest/admin.py, enrichment/admin.py) share."""
+"""What the read-only admins share: the run logs' (ingest/admin.py, enrichment/admin.py), the
+digests' (digests/admin.py)."""
 
 from django.contrib import admin
 
 
-class RunAdminMixin:
-    """Runs are written by the machine only; people read them and may queue a retry."""
-
-    actions = ["retry"]
-    retry_service = None  # staticmethod(function(*, run) -> bool): queues the run's work again
+class ReadOnlyAdminMixin:
+    """Rows the machine writes: people may look, never add, change or delete."""
 
     def has_add_permission(self, request):
         return False
@@ -17,6 +15,13 @@ class RunAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RunAdminMixin(ReadOnlyAdminMixin):
+    """Runs are written by the machine only; people read them and may queue a retry."""
+
+    actions = ["retry"]
+    retry_service = None  # staticmethod(function(*, run) -> bool): queues the run's work again
 
     @admin.action(description="重试 / retry", permissions=["view"])
     def retry(self, request, queryset):

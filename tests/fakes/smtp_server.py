@@ -5,9 +5,10 @@ RCPT, DATA (dot-unstuffed), RSET, NOOP, QUIT; no TLS, no AUTH. Every message it 
 in `messages`, parsed (email.policy.default), with its envelope recipients in `rcpt`.
 
 Faults: `refuse(n, reply)` answers the next n DATA commands with `reply` (default a 451, "try
-again later") and keeps nothing of them; `hold(after=n)` makes the DATA after n more accepted messages wait, after the whole
-message has arrived, until `release()`: a test can kill the client meanwhile. A held message
-is kept once released, as a real server would that got the message but could not answer.
+again later") and keeps nothing of them; `hold(after=n)` makes the DATA that follows n more
+accepted messages wait, once the whole message has arrived, until `release()`: a test can
+kill the client meanwhile. A held message is kept once released, as a real server would that
+got the message but could not answer.
 
 aiosmtpd is not used: its dependency atpublic installs a top-level module named `public`,
 which this project's `public` app shadows (aiosmtpd cannot be imported here).
