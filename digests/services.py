@@ -158,7 +158,7 @@ def digest_delivery_send(*, delivery_id: int, last_attempt: bool = False) -> str
     if delivery.state != State.PENDING:
         return delivery.state
     days = digest_days_get(subscription=subscription, announce_date=delivery.announce_date)
-    if not days or subscription not in Subscription.objects.active():
+    if not days or not Subscription.objects.active().filter(pk=subscription.pk).exists():
         _record(delivery_id, state=State.SKIPPED)
         return State.SKIPPED
     message_id = message_id_new()
@@ -189,9 +189,9 @@ def digest_delivery_send(*, delivery_id: int, last_attempt: bool = False) -> str
             return DigestDelivery.objects.get(pk=delivery_id).state
         try:
             connection.send_messages([message])
-        except smtplib.SMTPException as error:
-            code = _refusal_code(error)
-            if code is None:  # no answer: the server may have the mail
+        except Exception as error:
+            code = _refusal_code(error) if isinstance(error, smtplib.SMTPException) else None
+            if code is None:  # no answer (lost connection, timeout): the server may have it
                 _record(delivery_id, state=State.SENDING, expected=State.SENDING, error=repr(error))
                 raise
             state = State.FAILED if code >= 500 else later

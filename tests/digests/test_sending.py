@@ -201,3 +201,19 @@ def test_readers_get_one_mail_each_in_their_language(smtp, reader, publish):
     assert "English title" in text_of(english) and "中文标题" not in text_of(english)
     assert "中文标题" in text_of(chinese) and "大模型" in text_of(chinese)
     assert english["To"] == "en@example.org" and chinese["To"] == "zh@example.org"
+
+
+def test_a_send_whose_answer_never_came_is_not_retried(smtp, reader, publish):
+    """The server took the message and hung up before answering: whether it was delivered
+    is unknown to the sender, so it is not sent again (at most once)."""
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    reader(topic)
+    smtp.drop(1)
+
+    publish()
+
+    assert len(_digests(smtp)) == 1
+    delivery = DigestDelivery.objects.get()
+    assert (delivery.state, delivery.attempts) == ("sending", 1)
+    assert "SMTPServerDisconnected" in delivery.error

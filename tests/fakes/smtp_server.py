@@ -5,10 +5,11 @@ RCPT, DATA (dot-unstuffed), RSET, NOOP, QUIT; no TLS, no AUTH. Every message it 
 in `messages`, parsed (email.policy.default), with its envelope recipients in `rcpt`.
 
 Faults: `refuse(n, reply)` answers the next n DATA commands with `reply` (default a 451, "try
-again later") and keeps nothing of them; `hold(after=n)` makes the DATA that follows n more
-accepted messages wait, once the whole message has arrived, until `release()`: a test can
-kill the client meanwhile. A held message is kept once released, as a real server would that
-got the message but could not answer.
+again later") and keeps nothing of them; `drop(n)` keeps the next n messages but hangs up
+instead of answering (the client cannot know it arrived); `hold(after=n)` makes the DATA
+that follows n more accepted messages wait, once the whole message has arrived, until
+`release()`: a test can kill the client meanwhile. A held message is kept once released, as
+a real server would that got the message but could not answer.
 
 aiosmtpd is not used: its dependency atpublic installs a top-level module named `public`,
 which this project's `public` app shadows (aiosmtpd cannot be imported here).
@@ -31,9 +32,14 @@ class Received:
 @dataclass
 class _Faults:
     refusals: list[str] = field(default_factory=list)
+    drops: int = 0
     hold_after: int | None = None  # messages still accepted before the one held
     holding: threading.Event = field(default_factory=threading.Event)
     released: threading.Event = field(default_factory=threading.Event)
+
+
+def _parsed(data: bytes) -> EmailMessage:
+    return email.message_from_bytes(data, policy=email.policy.default)
 
 
 class _Session(socketserver.StreamRequestHandler):
@@ -72,7 +78,10 @@ class _Session(socketserver.StreamRequestHandler):
                     self._reply("250 OK")
                 elif verb == "DATA":
                     self._reply("354 end data with <CR><LF>.<CR><LF>")
-                    self._reply(fake._accept(rcpt, self._data()))
+                    reply = fake._accept(rcpt, self._data())
+                    if reply is None:  # dropped: the message is kept, the line hung up
+                        return
+                    self._reply(reply)
                     rcpt = []
                 elif verb == "QUIT":
                     self._reply("221 bye")
@@ -116,6 +125,10 @@ class FakeSMTP:
     def refuse(self, times: int = 1, reply: str = "451 4.3.0 try again later") -> None:
         self._faults.refusals.extend([reply] * times)
 
+    def drop(self, times: int = 1) -> None:
+        """Keep the next `times` messages but hang up instead of answering their DATA."""
+        self._faults.drops += times
+
     def hold(self, *, after: int = 0) -> threading.Event:
         """Hold the DATA that follows `after` more accepted messages; returns the event set
         once that message is being held."""
@@ -137,18 +150,22 @@ class FakeSMTP:
         with self._lock:
             return [item.message for item in self.received if address in item.rcpt]
 
-    def _accept(self, rcpt: list[str], data: bytes) -> str:
+    def _accept(self, rcpt: list[str], data: bytes) -> str | None:
+        """The reply to a message's DATA; None: hang up without one."""
         faults = self._faults
         with self._lock:
             if faults.refusals:
                 return faults.refusals.pop(0)
+            if faults.drops:
+                faults.drops -= 1
+                self.received.append(Received(rcpt=rcpt, message=_parsed(data)))
+                return None
             hold = faults.hold_after == 0
             if faults.hold_after is not None:
                 faults.hold_after -= 1
         if hold:
             faults.holding.set()
             faults.released.wait(timeout=120)
-        message = email.message_from_bytes(data, policy=email.policy.default)
         with self._lock:
-            self.received.append(Received(rcpt=rcpt, message=message))
+            self.received.append(Received(rcpt=rcpt, message=_parsed(data)))
         return "250 2.0.0 OK queued"
