@@ -128,6 +128,19 @@ def digests_plan(*, announce_date: dt.date) -> list[int]:
     )
 
 
+def digest_dates_due(
+    *, now: dt.datetime, within: dt.timedelta = dt.timedelta(days=2)
+) -> list[dt.date]:
+    """Announce dates with a page published between `within` ago and DIGEST_DELAY_MINUTES
+    ago, oldest first: the dates whose fan-out the sweep runs again, in case a fan-out or a
+    send was lost (a broker down when the page was published)."""
+    delay = dt.timedelta(minutes=settings.DIGEST_DELAY_MINUTES)
+    pages = DailyPage.objects.published().filter(
+        published_at__gte=now - within, published_at__lte=now - delay
+    )
+    return list(pages.order_by("announce_date").values_list("announce_date", flat=True).distinct())
+
+
 def _record(delivery_id: int, *, state: str, expected: str = State.PENDING, **fields) -> bool:
     """Move the row from `expected` to `state` (one conditional UPDATE); whether it moved."""
     return bool(

@@ -6,6 +6,7 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
+from django.utils import timezone
 
 from digests import services
 
@@ -35,6 +36,21 @@ def digests_fanout(announce_date: str) -> int:
     for delivery_id in pending:
         digest_send.delay(delivery_id)
     return len(pending)
+
+
+@shared_task(
+    name="papers.digests_sweep",
+    acks_late=True,
+    time_limit=10 * 60,
+    soft_time_limit=9 * 60,
+)
+def digests_sweep() -> int:
+    """Beat runs this every half hour: the fan-out again for dates published in the last two
+    days (nothing is sent twice; a lost fan-out or send is made up). Returns the dates."""
+    dates = services.digest_dates_due(now=timezone.now())
+    for day in dates:
+        digests_fanout.delay(day.isoformat())
+    return len(dates)
 
 
 @shared_task(

@@ -219,6 +219,7 @@ CELERY_TASK_ROUTES = {
     # Retraining the topic scorers is CPU work, not LLM calls: the housekeeping queue.
     "papers.scorers_retrain": {"queue": "publish"},
     "papers.digests_fanout": {"queue": "mail"},
+    "papers.digests_sweep": {"queue": "mail"},
     "papers.digest_send": {"queue": "mail"},
     "papers.subscription_confirm_send": {"queue": "mail"},
 }
@@ -258,6 +259,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "papers.scorers_retrain",
         "schedule": crontab(minute=40, hour="*/6"),
     },
+    # The e-mail digests of days published lately, in case a fan-out or a send was lost.
+    "papers.digests_sweep": {"task": "papers.digests_sweep", "schedule": 30 * 60},
     # Drafts of auto-publish topics whose time has come.
     "papers.daily_pages_autopublish": {
         "task": "papers.daily_pages_autopublish",

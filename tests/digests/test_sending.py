@@ -1,6 +1,8 @@
 """Sending digests: only published content, once per reader and day, SMTP refusals retried
 without a second mail, an interrupted send never repeated."""
 
+import datetime as dt
+
 import pytest
 
 from digests import services
@@ -217,3 +219,36 @@ def test_a_send_whose_answer_never_came_is_not_retried(smtp, reader, publish):
     delivery = DigestDelivery.objects.get()
     assert (delivery.state, delivery.attempts) == ("sending", 1)
     assert "SMTPServerDisconnected" in delivery.error
+
+
+def test_the_sweep_makes_up_a_lost_fan_out_once(smtp, reader, settings):
+    from digests.tasks import digests_sweep
+    from tests.site_data import page_publish
+
+    settings.DIGEST_DELAY_MINUTES = 30
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    subscription = reader(topic)
+    page = page_publish(topic)  # published without the signal: its fan-out is lost
+    page.published_at -= dt.timedelta(minutes=31)
+    page.save(update_fields=["published_at"])
+
+    digests_sweep.delay()
+    digests_sweep.delay()
+
+    assert len(_digests(smtp, subscription.email)) == 1
+
+
+def test_the_sweep_leaves_days_younger_than_the_delay(smtp, reader, settings):
+    from digests.tasks import digests_sweep
+    from tests.site_data import page_publish
+
+    settings.DIGEST_DELAY_MINUTES = 30
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    subscription = reader(topic)
+    page_publish(topic)
+
+    digests_sweep.delay()
+
+    assert not _digests(smtp, subscription.email)
