@@ -5,6 +5,8 @@ from topics.models import Subscription, Topic
 
 
 class SubscribeForm(forms.Form):
+    """An address, at least one active topic, the mail's language ("zh-hans" or "en")."""
+
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     topics = forms.ModelMultipleChoiceField(
         label=_("Topics"),

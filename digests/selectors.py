@@ -1,4 +1,5 @@
-"""What a digest shows: a subscriber's topics on one date, through the site's one read path."""
+"""Reads of the digests: a subscription by its link's token; what a digest shows (a
+subscriber's topics on one date, through the site's one read path)."""
 
 import datetime as dt
 
@@ -14,3 +15,9 @@ def digest_days_get(*, subscription: Subscription, announce_date: dt.date) -> li
     topics = subscription.topics.active().select_related("area")
     days = topic_days_get(topics=list(topics), announce_date=announce_date)
     return [day for day in days if day.is_published and day.papers]
+
+
+def subscription_token_get(*, token: str) -> Subscription:
+    """The subscription a confirm or unsubscribe link names (its pk only: nothing of it is
+    shown). Subscription.DoesNotExist for an unknown token."""
+    return Subscription.objects.only("pk").get(token=token)

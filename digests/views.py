@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from digests import services, tasks
 from digests.forms import SubscribeForm
+from digests.selectors import subscription_token_get
 from public.ratelimit import client_ident, rate_parse, rate_window_count
 from topics.models import Subscription
 
@@ -40,6 +41,9 @@ def _rate_limited(request):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request):
+    """The form (GET); its POST answers every valid request with the same redirect to
+    `requested`, 429 past DIGEST_SUBSCRIBE_RATE per client IP, the form again (without the
+    address) when invalid."""
     if request.method == "POST":
         if limited := _rate_limited(request):
             return limited
@@ -56,6 +60,7 @@ def subscribe(request):
 
 @require_http_methods(["GET", "HEAD"])
 def requested(request):
+    """ "Check your inbox": the one answer to every subscribe request."""
     return render(request, "digests/requested.html")
 
 
@@ -67,7 +72,7 @@ def _token_action(request, token: str, *, action, template: str):
         if done:
             action(token=token)
         else:
-            Subscription.objects.only("pk").get(token=token)
+            subscription_token_get(token=token)
     except Subscription.DoesNotExist:
         raise Http404 from None
     return render(request, template, {"done": done})
@@ -76,6 +81,7 @@ def _token_action(request, token: str, *, action, template: str):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token: str):
+    """The confirmation link: a button (GET), confirmed (POST, with the CSRF token)."""
     return _token_action(
         request, token, action=services.subscription_confirm, template="digests/confirm.html"
     )
@@ -85,6 +91,8 @@ def confirm(request, token: str):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
+    """The List-Unsubscribe link: a button (GET), unsubscribed (POST: the button, or a mail
+    client's RFC 8058 one-click `List-Unsubscribe=One-Click`, without a CSRF token)."""
     return _token_action(
         request,
         token,
