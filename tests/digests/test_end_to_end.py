@@ -130,5 +130,6 @@ def test_chinese_digest_shows_the_reviewed_chinese_text(
         assert "大模型" in part
         assert "已审阅的标题" in part
         assert "未审阅的标题" not in part  # machine text nobody checked stays unpublished
-        assert "Unreviewed" in part  # its English instead
+        assert "Unreviewed (尚未翻译 / not yet translated)" in text_of(digest)
+        assert "Unreviewed" in part  # its English instead, marked
     assert 'lang="zh-Hans">已审阅的标题' in html_of(digest)
