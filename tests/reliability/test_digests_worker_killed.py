@@ -18,6 +18,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::celery.exceptions.AlwaysEagerIgnored"),  # to the broker
 ]
 
+AREA = "Worker killed"
 READERS = 6
 
 
@@ -53,7 +54,7 @@ def mail_worker(smtp, tmp_path):
         worker.stop()
 
 
-def test_a_worker_killed_mid_batch_sends_no_digest_twice(mail_worker, smtp):
+def test_a_worker_killed_mid_batch_sends_no_digest_twice(mail_worker, smtp, figure):
     worker, log = mail_worker
     topic = TopicFactory(slug="llm")
     listed_paper(topic, title="The day's paper")
@@ -82,6 +83,7 @@ def test_a_worker_killed_mid_batch_sends_no_digest_twice(mail_worker, smtp):
 
     per_address = Counter(rcpt for item in smtp.received for rcpt in item.rcpt)
     duplicates = sum(count - 1 for count in per_address.values())
+    figure(area=AREA, measure="duplicate e-mail digests (killed mid-batch)", measured=duplicates)
     assert duplicates == 0
     assert sorted(per_address) == readers
     interrupted.refresh_from_db()
