@@ -32,9 +32,10 @@ logger = logging.getLogger(__name__)
 State = DigestDelivery.State
 
 
-class DigestNotSent(Exception):
+class MailNotSent(Exception):
     """The SMTP server could not be reached or refused the mail for now (4xx): nothing was
-    delivered, and a later attempt may send it. The row is pending again."""
+    delivered, and a later attempt may send it (a digest's row is pending again). The message
+    names no address (see _error_text)."""
 
 
 def email_normalize(email: str) -> str:
@@ -70,11 +71,35 @@ def subscription_request(*, email: str, topics: Iterable[Topic], language: str) 
     return subscription.pk
 
 
+def _error_text(error: Exception, email: str) -> str:
+    """`error` as stored, logged and shown to editors: without the address (a refusal often
+    quotes it)."""
+    return repr(error).replace(email, "<recipient>")
+
+
+def _refusal_code(error: Exception) -> int | None:
+    """The SMTP reply code of a refusal the server answered, or None when it gave none (a
+    lost connection, a timeout, any other error)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return max(code for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code
+    return None
+
+
 def subscription_confirmation_send(*, subscription_id: int) -> None:
-    """Mail the confirmation (or already-subscribed notice) of a subscribe request.
-    smtplib.SMTPException or OSError when the server refuses it or cannot be reached."""
+    """Mail the confirmation (or already-subscribed notice) of a subscribe request. Raises
+    MailNotSent when the server cannot be reached or refuses for now (4xx); a refusal for
+    good (5xx) is logged and dropped."""
     subscription = Subscription.objects.get(pk=subscription_id)
-    confirmation_message_build(subscription=subscription).send(fail_silently=False)
+    try:
+        confirmation_message_build(subscription=subscription).send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as error:
+        text = _error_text(error, subscription.email)
+        if (_refusal_code(error) or 0) >= 500:
+            logger.warning("confirmation of subscription %s refused: %s", subscription_id, text)
+            return
+        raise MailNotSent(text) from None
 
 
 def _subscription_stamp(*, token: str, field: str) -> Subscription:
@@ -148,22 +173,13 @@ def _record(delivery_id: int, *, state: str, expected: str = State.PENDING, **fi
     )
 
 
-def _refusal_code(error: smtplib.SMTPException) -> int | None:
-    """The SMTP reply code of a refusal the server answered, or None when it gave none."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return max(code for code, _ in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code
-    return None
-
-
 def digest_delivery_send(*, delivery_id: int, last_attempt: bool = False) -> str:
     """Mail the digest of this DigestDelivery unless it was claimed already; returns the
     row's state afterwards ("sent", "skipped", "failed", or the state another attempt left).
 
     Built at send time from what readers can see then (digests.selectors); a reader whose
     topics have nothing published, or who unsubscribed meanwhile, is skipped. Raises
-    DigestNotSent when the server could not be reached or refused for now (4xx), with the row
+    MailNotSent when the server could not be reached or refused for now (4xx), with the row
     pending again; with `last_attempt` the row is failed instead. Any other error during the
     SMTP exchange leaves the row in `sending` and propagates: see the module docstring."""
     delivery = DigestDelivery.objects.select_related("subscription").get(pk=delivery_id)
@@ -182,14 +198,18 @@ def digest_delivery_send(*, delivery_id: int, last_attempt: bool = False) -> str
         message_id=message_id,
     )
     later = State.FAILED if last_attempt else State.PENDING
+
+    def error_text(error: Exception) -> str:
+        return _error_text(error, subscription.email)
+
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as error:
-        _record(delivery_id, state=later, attempts=F("attempts") + 1, error=repr(error))
+        _record(delivery_id, state=later, attempts=F("attempts") + 1, error=error_text(error))
         if last_attempt:
             return State.FAILED
-        raise DigestNotSent(repr(error)) from error
+        raise MailNotSent(error_text(error)) from None
     try:
         claimed = _record(
             delivery_id,
@@ -203,14 +223,19 @@ def digest_delivery_send(*, delivery_id: int, last_attempt: bool = False) -> str
         try:
             connection.send_messages([message])
         except Exception as error:
-            code = _refusal_code(error) if isinstance(error, smtplib.SMTPException) else None
+            code = _refusal_code(error)
             if code is None:  # no answer (lost connection, timeout): the server may have it
-                _record(delivery_id, state=State.SENDING, expected=State.SENDING, error=repr(error))
+                _record(
+                    delivery_id,
+                    state=State.SENDING,
+                    expected=State.SENDING,
+                    error=error_text(error),
+                )
                 raise
             state = State.FAILED if code >= 500 else later
-            _record(delivery_id, state=state, expected=State.SENDING, error=repr(error))
+            _record(delivery_id, state=state, expected=State.SENDING, error=error_text(error))
             if state == State.PENDING:
-                raise DigestNotSent(repr(error)) from error
+                raise MailNotSent(error_text(error)) from None
             return state
         _record(
             delivery_id, state=State.SENT, expected=State.SENDING, sent_at=timezone.now(), error=""

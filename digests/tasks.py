@@ -1,7 +1,6 @@
 """Celery tasks of the e-mail digests, all on the `mail` queue (settings.CELERY_TASK_ROUTES)."""
 
 import datetime as dt
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -69,7 +68,7 @@ def digest_send(self, delivery_id: int) -> str:
         return services.digest_delivery_send(
             delivery_id=delivery_id, last_attempt=self.request.retries >= self.max_retries
         )
-    except services.DigestNotSent as error:
+    except services.MailNotSent as error:
         wait = settings.DIGEST_RETRY_SECONDS * 2**self.request.retries
         raise self.retry(exc=error, countdown=wait) from error
 
@@ -79,11 +78,11 @@ def digest_send(self, delivery_id: int) -> str:
     acks_late=True,
     time_limit=2 * 60,
     soft_time_limit=100,
-    autoretry_for=(smtplib.SMTPException, OSError),
+    autoretry_for=(services.MailNotSent,),
     retry_backoff=60,
     max_retries=5,
 )
 def subscription_confirm_send(subscription_id: int) -> None:
-    """Mail a subscribe request's confirmation; retried while the server is out of reach
-    (a confirmation sent twice only repeats the same link)."""
+    """Mail a subscribe request's confirmation; retried while the server is out of reach or
+    refuses for now (a confirmation sent twice only repeats the same link)."""
     services.subscription_confirmation_send(subscription_id=subscription_id)

@@ -252,3 +252,39 @@ def test_the_sweep_leaves_days_younger_than_the_delay(smtp, reader, settings):
     digests_sweep.delay()
 
     assert not _digests(smtp, subscription.email)
+
+
+def test_a_refusal_naming_the_address_is_stored_without_it(smtp, reader, publish):
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    reader(topic)
+    smtp.refuse(1, "550 5.1.1 <reader@example.org>: no such mailbox")
+
+    publish()
+
+    error = DigestDelivery.objects.get().error
+    assert "550" in error
+    assert "reader@example.org" not in error
+
+
+def test_a_send_queued_twice_is_sent_once(smtp, reader):
+    from digests.tasks import digest_send
+
+    topic = TopicFactory(slug="llm")
+    listed_paper(topic)
+    page = page_draft(topic)
+    subscription = reader(topic)
+    daily_page_publish(page=page, user=None)  # outside a commit hook: no fan-out yet
+    [delivery_id] = services.digests_plan(announce_date=DAY)
+
+    outcomes = [digest_send.delay(delivery_id).get() for _ in range(2)]
+
+    assert outcomes == ["sent", "sent"]
+    assert len(_digests(smtp, subscription.email)) == 1
+    assert DigestDelivery.objects.get().attempts == 1
+
+
+def test_sending_is_paced_by_the_setting(settings):
+    from digests.tasks import digest_send
+
+    assert digest_send.rate_limit == settings.DIGEST_SEND_RATE

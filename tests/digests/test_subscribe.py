@@ -167,3 +167,31 @@ def test_an_old_confirmation_link_does_not_undo_an_unsubscribe(
     client.post(f"/subscribe/confirm/{subscription.token}/")
 
     assert Subscription.objects.active().count() == 0
+
+
+def test_a_confirmation_refused_for_now_is_retried(
+    client, smtp, topic, django_capture_on_commit_callbacks
+):
+    smtp.refuse(1)
+
+    response = subscribe(
+        client, django_capture_on_commit_callbacks, email="a@example.org", topics=[topic]
+    )
+
+    assert response.status_code == 302
+    assert len(smtp.to("a@example.org")) == 1
+
+
+def test_a_confirmation_refused_for_good_is_dropped_with_the_same_answer(
+    client, smtp, topic, django_capture_on_commit_callbacks, caplog
+):
+    smtp.refuse(1, "550 5.1.1 <a@example.org>: no such mailbox")
+
+    response = subscribe(
+        client, django_capture_on_commit_callbacks, email="a@example.org", topics=[topic]
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/subscribe/requested/")
+    assert not smtp.messages
+    assert "550" in caplog.text
+    assert "a@example.org" not in caplog.text
