@@ -173,6 +173,35 @@ def _record(delivery_id: int, *, state: str, expected: str = State.PENDING, **fi
     )
 
 
+def _exchange(*, delivery_id: int, connection, message, later: str, email: str) -> str:
+    """Claim the row and hand `message` over on the open `connection`; the row's state
+    afterwards (see digest_delivery_send)."""
+    claimed = _record(
+        delivery_id,
+        state=State.SENDING,
+        message_id=message.extra_headers["Message-ID"],
+        attempts=F("attempts") + 1,
+        claimed_at=timezone.now(),
+    )
+    if not claimed:
+        return DigestDelivery.objects.get(pk=delivery_id).state
+    try:
+        connection.send_messages([message])
+    except Exception as error:
+        code = _refusal_code(error)
+        text = _error_text(error, email)
+        if code is None:  # no answer (lost connection, timeout): the server may have it
+            _record(delivery_id, state=State.SENDING, expected=State.SENDING, error=text)
+            raise
+        state = State.FAILED if code >= 500 else later
+        _record(delivery_id, state=state, expected=State.SENDING, error=text)
+        if state == State.PENDING:
+            raise MailNotSent(text) from None
+        return state
+    _record(delivery_id, state=State.SENT, expected=State.SENDING, sent_at=timezone.now(), error="")
+    return State.SENT
+
+
 def digest_delivery_send(*, delivery_id: int, last_attempt: bool = False) -> str:
     """Mail the digest of this DigestDelivery unless it was claimed already; returns the
     row's state afterwards ("sent", "skipped", "failed", or the state another attempt left).
@@ -190,57 +219,31 @@ def digest_delivery_send(*, delivery_id: int, last_attempt: bool = False) -> str
     if not days or not Subscription.objects.active().filter(pk=subscription.pk).exists():
         _record(delivery_id, state=State.SKIPPED)
         return State.SKIPPED
-    message_id = message_id_new()
     message = digest_message_build(
         subscription=subscription,
         announce_date=delivery.announce_date,
         days=days,
-        message_id=message_id,
+        message_id=message_id_new(),
     )
     later = State.FAILED if last_attempt else State.PENDING
-
-    def error_text(error: Exception) -> str:
-        return _error_text(error, subscription.email)
-
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as error:
-        _record(delivery_id, state=later, attempts=F("attempts") + 1, error=error_text(error))
+        text = _error_text(error, subscription.email)
+        _record(delivery_id, state=later, attempts=F("attempts") + 1, error=text)
         if last_attempt:
             return State.FAILED
-        raise MailNotSent(error_text(error)) from None
+        raise MailNotSent(text) from None
     try:
-        claimed = _record(
-            delivery_id,
-            state=State.SENDING,
-            message_id=message_id,
-            attempts=F("attempts") + 1,
-            claimed_at=timezone.now(),
+        state = _exchange(
+            delivery_id=delivery_id,
+            connection=connection,
+            message=message,
+            later=later,
+            email=subscription.email,
         )
-        if not claimed:
-            return DigestDelivery.objects.get(pk=delivery_id).state
-        try:
-            connection.send_messages([message])
-        except Exception as error:
-            code = _refusal_code(error)
-            if code is None:  # no answer (lost connection, timeout): the server may have it
-                _record(
-                    delivery_id,
-                    state=State.SENDING,
-                    expected=State.SENDING,
-                    error=error_text(error),
-                )
-                raise
-            state = State.FAILED if code >= 500 else later
-            _record(delivery_id, state=state, expected=State.SENDING, error=error_text(error))
-            if state == State.PENDING:
-                raise MailNotSent(error_text(error)) from None
-            return state
-        _record(
-            delivery_id, state=State.SENT, expected=State.SENDING, sent_at=timezone.now(), error=""
-        )
-        logger.info("digest %s sent as %s", delivery_id, message_id)
-        return State.SENT
     finally:
         connection.close()
+    logger.info("digest %s: %s", delivery_id, state)
+    return state
