@@ -1,26 +1,51 @@
-"""A loopback SMTP server for the e-mail tests: real SMTP over TCP on 127.0.0.1.
+"""A loopback SMTP server for the e-mail tests: aiosmtpd on 127.0.0.1, real SMTP over TCP.
 
-It speaks the part of RFC 5321 that smtplib (Django's SMTP backend) uses: EHLO/HELO, MAIL,
-RCPT, DATA (dot-unstuffed), RSET, NOOP, QUIT; no TLS, no AUTH. Every message it accepts is kept
-in `messages`, parsed (email.policy.default), with its envelope recipients in `rcpt`.
+Every message it accepts is kept in `received`, parsed (email.policy.default), with its envelope
+recipients. Faults, decided when a message's DATA has arrived: `refuse(n, reply)` answers the
+next n with `reply` (default a 451, "try again later") and keeps nothing of them; `drop(n)`
+keeps the next n but hangs up instead of answering (the client cannot know they arrived);
+`hold(after=n)` makes the message that follows n more accepted ones wait, received but not
+answered, until `release()`: a test can kill the client meanwhile. A held message is kept once
+released, as a real server would that got the message but could not answer.
 
-Faults: `refuse(n, reply)` answers the next n DATA commands with `reply` (default a 451, "try
-again later") and keeps nothing of them; `drop(n)` keeps the next n messages but hangs up
-instead of answering (the client cannot know it arrived); `hold(after=n)` makes the DATA
-that follows n more accepted messages wait, once the whole message has arrived, until
-`release()`: a test can kill the client meanwhile. A held message is kept once released, as
-a real server would that got the message but could not answer.
-
-aiosmtpd is not used: its dependency atpublic installs a top-level module named `public`,
-which this project's `public` app shadows (aiosmtpd cannot be imported here).
+aiosmtpd imports the decorator module `public` of its dependency atpublic, a name this
+project's own `public` app takes; `_aiosmtpd_controller` imports aiosmtpd with atpublic's
+module in that place for the moment of the import, and puts the app back.
 """
 
+import asyncio
 import email
 import email.policy
-import socketserver
+import importlib.metadata
+import importlib.util
+import logging
+import socket
+import sys
 import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+
+
+def _aiosmtpd_controller():
+    """aiosmtpd.controller.Controller, imported while `public` names atpublic's package."""
+    if "aiosmtpd.controller" in sys.modules:
+        return sys.modules["aiosmtpd.controller"].Controller
+    init = importlib.metadata.distribution("atpublic").locate_file("public/__init__.py")
+    spec = importlib.util.spec_from_file_location(
+        "public", init, submodule_search_locations=[str(init.parent)]
+    )
+    atpublic = importlib.util.module_from_spec(spec)
+    ours = sys.modules.get("public")
+    sys.modules["public"] = atpublic
+    try:
+        spec.loader.exec_module(atpublic)
+        from aiosmtpd.controller import Controller
+    finally:
+        if ours is None:
+            sys.modules.pop("public", None)
+        else:
+            sys.modules["public"] = ours
+    return Controller
 
 
 @dataclass
@@ -38,64 +63,21 @@ class _Faults:
     released: threading.Event = field(default_factory=threading.Event)
 
 
-def _parsed(data: bytes) -> EmailMessage:
-    return email.message_from_bytes(data, policy=email.policy.default)
+class _Handler:
+    """aiosmtpd's handler: the fake decides each message's answer (in a thread, as a held one
+    waits for the test)."""
 
+    def __init__(self, fake: "FakeSMTP") -> None:
+        self.fake = fake
 
-class _Session(socketserver.StreamRequestHandler):
-    server: "_Server"
-
-    def _reply(self, line: str) -> None:
-        self.wfile.write(f"{line}\r\n".encode())
-
-    def _data(self) -> bytes:
-        lines = []
-        while (line := self.rfile.readline()) not in (b".\r\n", b".\n", b""):
-            lines.append(line[1:] if line.startswith(b"..") else line)
-        return b"".join(lines)
-
-    def handle(self) -> None:
-        fake = self.server.fake
-        try:
-            self._reply("220 127.0.0.1 fake ESMTP")
-            rcpt: list[str] = []
-            while line := self.rfile.readline():
-                command = line.decode("utf-8", "replace").strip()
-                verb = command[:4].upper()
-                if verb == "EHLO":
-                    self._reply("250-127.0.0.1")
-                    self._reply("250 8BITMIME")
-                elif verb in ("HELO", "NOOP"):
-                    self._reply("250 OK")
-                elif verb == "MAIL":
-                    rcpt = []
-                    self._reply("250 OK")
-                elif verb == "RCPT":
-                    rcpt.append(command.split(":", 1)[1].split()[0].strip("<>"))
-                    self._reply("250 OK")
-                elif verb == "RSET":
-                    rcpt = []
-                    self._reply("250 OK")
-                elif verb == "DATA":
-                    self._reply("354 end data with <CR><LF>.<CR><LF>")
-                    reply = fake._accept(rcpt, self._data())
-                    if reply is None:  # dropped: the message is kept, the line hung up
-                        return
-                    self._reply(reply)
-                    rcpt = []
-                elif verb == "QUIT":
-                    self._reply("221 bye")
-                    return
-                else:
-                    self._reply("502 command not implemented")
-        except OSError:  # the client went away (a killed worker)
-            return
-
-
-class _Server(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    fake: "FakeSMTP"
+    async def handle_DATA(self, server, session, envelope) -> str:
+        data = envelope.original_content or envelope.content
+        loop = asyncio.get_running_loop()
+        reply = await loop.run_in_executor(None, self.fake._accept, list(envelope.rcpt_tos), data)
+        if reply is None:  # dropped: the message is kept, the line hung up before the answer
+            server.transport.abort()
+            return "250 2.0.0 OK (never sent: the connection is gone)"
+        return reply
 
 
 class FakeSMTP:
@@ -103,24 +85,30 @@ class FakeSMTP:
         self.received: list[Received] = []
         self._faults = _Faults()
         self._lock = threading.Lock()
-        self._server: _Server | None = None
+        self._controller = None
 
     # --- control ---------------------------------------------------------------------------
 
     def start(self) -> "FakeSMTP":
-        self._server = _Server(("127.0.0.1", 0), _Session)
-        self._server.fake = self
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # aiosmtpd's controller connects to its own port once started, so it needs a number.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller_class = _aiosmtpd_controller()
+        # The server's own session log (every envelope address, at INFO) is not the app's:
+        # tests that no address reaches the app's logs read what is captured.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
+        self._controller = controller_class(_Handler(self), hostname="127.0.0.1", port=port)
+        self._controller.start()
         return self
 
     def stop(self) -> None:
         self.release()
-        self._server.shutdown()
-        self._server.server_close()
+        self._controller.stop()
 
     @property
     def port(self) -> int:
-        return self._server.server_address[1]
+        return self._controller.port
 
     def refuse(self, times: int = 1, reply: str = "451 4.3.0 try again later") -> None:
         self._faults.refusals.extend([reply] * times)
@@ -153,12 +141,13 @@ class FakeSMTP:
     def _accept(self, rcpt: list[str], data: bytes) -> str | None:
         """The reply to a message's DATA; None: hang up without one."""
         faults = self._faults
+        message = email.message_from_bytes(data, policy=email.policy.default)
         with self._lock:
             if faults.refusals:
                 return faults.refusals.pop(0)
             if faults.drops:
                 faults.drops -= 1
-                self.received.append(Received(rcpt=rcpt, message=_parsed(data)))
+                self.received.append(Received(rcpt=rcpt, message=message))
                 return None
             hold = faults.hold_after == 0
             if faults.hold_after is not None:
@@ -167,5 +156,5 @@ class FakeSMTP:
             faults.holding.set()
             faults.released.wait(timeout=120)
         with self._lock:
-            self.received.append(Received(rcpt=rcpt, message=_parsed(data)))
+            self.received.append(Received(rcpt=rcpt, message=message))
         return "250 2.0.0 OK queued"
