@@ -184,6 +184,7 @@ def production_env(*, database: str, redis_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DATABASE_URL": f"postgres://root@127.0.0.1:5432/{database}",
         "REDIS_URL": redis_url,
+        "ARXDAILY_SITE_URL": "http://127.0.0.1",  # required in production; unused here
         "SECURE_SSL_REDIRECT": "False",
         "LOG_LEVEL": "WARNING",
     }
