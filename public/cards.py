@@ -64,6 +64,19 @@ def institution_card(institution: Institution, *, url=None) -> dict:
     }
 
 
+def _hit_names(hit, known: dict[tuple, dict], topic_url) -> dict[str, str]:
+    """The card's link and names of the hit's topic and subtopic, built once per pair."""
+    pair = (hit.topic_id, hit.subtopic_id)
+    names = known.get(pair)
+    if names is None:
+        names = known[pair] = {
+            "topic_url": topic_url(hit.topic.slug),
+            "topic_name": hit.topic.name,
+            "subtopic_name": hit.subtopic.name if hit.subtopic else "",
+        }
+    return names
+
+
 def paper_cards_attach(
     papers: list[Paper], *, paper_ids: QuerySet | None = None, authors: bool = True
 ) -> list[Paper]:
@@ -128,6 +141,9 @@ def paper_cards_attach(
     paper_url = _url_builder("papers:paper")
     bibtex_url = _url_builder("papers:bibtex", placeholder="0.0")
     topic_url = _url_builder("topics:detail")
+    # A day's hits share a topic and a few subtopics: their names (a language lookup each)
+    # and links once per pair, not once per card.
+    hit_names: dict[tuple, dict] = {}
     for paper in papers:
         listing, hit = paper.announcement, paper.hit
         version = (listing.version if listing else None) or paper.version
@@ -159,9 +175,7 @@ def paper_cards_attach(
             and {
                 # As {% widthratio confidence 1 100 %} rounds it.
                 "percent": str(round(hit.confidence * 100)),
-                "topic_url": topic_url(hit.topic.slug),
-                "topic_name": hit.topic.name,
-                "subtopic_name": hit.subtopic.name if hit.subtopic else "",
+                **_hit_names(hit, hit_names, topic_url),
                 "reason": hit.reason,
                 "reason_by_machine": hit.origin == hit.Origin.MACHINE,
             },
