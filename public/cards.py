@@ -7,7 +7,14 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from papers.models import Announcement, Institution, Paper, PaperAuthor, PaperInstitution
+from papers.models import (
+    Announcement,
+    Institution,
+    Paper,
+    PaperAuthor,
+    PaperInstitution,
+    TopicHit,
+)
 from public.previews import (
     AUTHORS_MATCHED,
     COMMENTS_CHARS,
@@ -66,7 +73,7 @@ def institution_card(institution: Institution, *, url=None) -> dict:
 
 def _hit_names(hit, known: dict[tuple, dict], topic_url) -> dict[str, str]:
     """The card's link and names of the hit's topic and subtopic, built once per pair."""
-    pair = (hit.topic_id, hit.subtopic_id)
+    pair = (hit.topic.pk, hit.subtopic.pk if hit.subtopic else None)
     names = known.get(pair)
     if names is None:
         names = known[pair] = {
@@ -85,7 +92,8 @@ def paper_cards_attach(
     A topic day shows hundreds of cards. Plain values (authors and institutions fetched with
     values_list, URLs built once, dates and percentages formatted here) render several times
     faster than model lookups, prefetch managers and per-card {% url %}; two queries in all.
-    Each paper must carry `hit` (TopicHit with topic and subtopic, or None) and
+    Each paper must carry `hit` (TopicHit, or public.selectors.DayHit, with topic and
+    subtopic; or None) and
     `announcement` (the listing shown, or None). Escaping stays with the template.
     `paper_ids`, a subquery selecting the same papers, spares the driver hundreds of literal
     ids to quote. Besides what the template shows, a card holds what the API's paper detail
@@ -177,7 +185,7 @@ def paper_cards_attach(
                 "percent": str(round(hit.confidence * 100)),
                 **_hit_names(hit, hit_names, topic_url),
                 "reason": hit.reason,
-                "reason_by_machine": hit.origin == hit.Origin.MACHINE,
+                "reason_by_machine": hit.origin == TopicHit.Origin.MACHINE,
             },
             "summary_zh": paper.zh("summary").public,
             "summary_en": paper.summary_en,

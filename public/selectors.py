@@ -97,39 +97,71 @@ def _paper_columns() -> QuerySet[Paper]:
     return Paper.objects.defer("search_vector", "search_zh")
 
 
-# What a public topic day loads of each hit, its paper and its subtopic (see topic_day_get).
-_PUBLIC_HIT_COLUMNS = (
-    *("paper", "topic", "subtopic", "confidence", "reason", "origin", "review_state"),
+# What a public topic day loads of each paper (see topic_days_get); an editor's preview loads
+# every column but the search ones.
+_PUBLIC_PAPER_COLUMNS = {
+    "id",
+    "arxiv_id",
+    "version",
+    "title",
+    "abstract",
+    "authors_text",
+    "comments",
+    "primary_category",
+    "categories",
+    "summary_en",
+    "submitted_at",
+    "zh_reviewed_at",
     *(
-        f"paper__{name}"
-        for name in (
-            "arxiv_id",
-            "version",
-            "title",
-            "abstract",
-            "authors_text",
-            "comments",
-            "primary_category",
-            "categories",
-            "summary_en",
-            "submitted_at",
-            "zh_reviewed_at",
-            *(
-                f"{field}_zh_{kind}"
-                for field in ZH_FIELDS
-                for kind in ("machine", "human", "source_changed")
-            ),
-        )
+        f"{field}_zh_{kind}"
+        for field in ZH_FIELDS
+        for kind in ("machine", "human", "source_changed")
     ),
-    *("subtopic__topic", "subtopic__slug", "subtopic__name_zh", "subtopic__name_en"),
-)
+}
+_HIT_COLUMNS = ("topic_id", "confidence", "reason", "origin", "position", "entry_count")
+
+
+def _attnames(model, wanted) -> list[str]:
+    """`wanted` columns of `model` in the model's order, as Model.from_db reads values."""
+    return [field.attname for field in model._meta.concrete_fields if field.attname in wanted]
+
+
+_SUBTOPIC_COLUMNS = _attnames(Subtopic, {"id", "topic_id", "slug", "name_zh", "name_en"})
+
+
+def _paper_attnames(*, include_drafts: bool) -> list[str]:
+    """The paper columns a topic day reads: an editor's preview all but the search ones."""
+    if include_drafts:
+        wanted = {field.attname for field in Paper._meta.concrete_fields}
+    else:
+        wanted = _PUBLIC_PAPER_COLUMNS
+    return _attnames(Paper, wanted - {"search_vector", "search_zh"})
+
+
+@dataclass(slots=True)
+class DayHit:
+    """A paper's accepted hit on a topic day: what its card, the API and the preview show.
+
+    Plain values, not a TopicHit: building hundreds of model instances was a fifth of an
+    uncached topic day. `subtopic` (or None) is one shared Subtopic per subtopic, with its
+    slug and names loaded; `position` is the paper's place in the editors' order (None when
+    unordered), `entry_count` how many entries the page has (None when none).
+    """
+
+    topic: Topic
+    subtopic: Subtopic | None
+    confidence: float
+    reason: str
+    origin: str
+    position: int | None
+    entry_count: int | None
 
 
 @dataclass
 class TopicDay:
     """One topic's papers for one announce date, as readers (or a previewing editor) see them.
 
-    Each paper carries `hit` (its best accepted hit for this topic), `announcement` (its
+    Each paper carries `hit` (a DayHit: its best accepted hit for this topic), `announcement` (its
     listing on that date, which tells a replacement from a new paper) and `card` (see
     paper_cards_attach; the card's `author_names` serve the API and the admin preview too).
     `paper_ids`: every paper the day shows, also those a limit left out of `papers`.
@@ -190,9 +222,12 @@ def topic_days_get(
     shown = TopicHit.objects.filter(topic__in=shown_ids).listed_on(announce_date)
     # The days' papers as a subquery for the queries that follow (not 200 literal ids).
     paper_ids = shown.values("paper_id")
-    hits = (
-        shown.select_related("paper", "subtopic")
-        .annotate(
+    # Editors' previews read more of a paper than cards show (its Chinese as stored, links to
+    # edit it): every column but the search ones. Readers' reads only what cards, feeds and
+    # the API show (a third less time to fetch and build 200 papers).
+    paper_columns = _paper_attnames(include_drafts=include_drafts)
+    rows = (
+        shown.annotate(
             # The editors' order: a paper without an entry comes after the entries' count.
             position=Subquery(entries.filter(paper=OuterRef("paper_id")).values("position")),
             entry_count=Subquery(
@@ -200,19 +235,38 @@ def topic_days_get(
             ),
         )
         .order_by("-confidence")
+        .values_list(
+            *_HIT_COLUMNS,
+            *(f"subtopic__{name}" for name in _SUBTOPIC_COLUMNS),
+            *(f"paper__{name}" for name in paper_columns),
+        )
     )
-    if include_drafts:
-        # Editors' previews read more of a paper than cards show (its Chinese as stored, links
-        # to edit it): every column.
-        hits = hits.defer("paper__search_vector", "paper__search_zh")
-    else:
-        # Readers' reads never save: only what cards, feeds and the API show (a third less
-        # time to fetch and build 200 papers).
-        hits = hits.only(*_PUBLIC_HIT_COLUMNS)
-    best: dict[tuple[int, int], TopicHit] = {}
-    for hit in hits:
-        hit.topic = days[hit.topic_id].topic
-        best.setdefault((hit.topic_id, hit.paper_id), hit)  # strongest first
+    db = rows.db
+    subtopics: dict[int, Subtopic] = {}
+    best: dict[tuple[int, int], Paper] = {}
+    paper_at = len(_HIT_COLUMNS) + len(_SUBTOPIC_COLUMNS)
+    subtopic_id_at = len(_HIT_COLUMNS) + _SUBTOPIC_COLUMNS.index("id")
+    paper_id_at = paper_at + paper_columns.index("id")
+    for row in rows:
+        topic_id, confidence, reason, origin, position, entry_count = row[: len(_HIT_COLUMNS)]
+        paper_id, subtopic_id = row[paper_id_at], row[subtopic_id_at]
+        if (topic_id, paper_id) in best:
+            continue  # strongest first
+        subtopic = subtopics.get(subtopic_id)
+        if subtopic is None and subtopic_id is not None:
+            subtopic = Subtopic.from_db(db, _SUBTOPIC_COLUMNS, row[len(_HIT_COLUMNS) : paper_at])
+            subtopics[subtopic_id] = subtopic
+        paper = Paper.from_db(db, paper_columns, row[paper_at:])
+        paper.hit = DayHit(
+            topic=days[topic_id].topic,
+            subtopic=subtopic,
+            confidence=confidence,
+            reason=reason,
+            origin=origin,
+            position=position,
+            entry_count=entry_count,
+        )
+        best[topic_id, paper_id] = paper
     listings: dict[int, Announcement] = {}
     for listing in (
         Announcement.objects.filter(announce_date=announce_date, paper_id__in=paper_ids)
@@ -220,10 +274,9 @@ def topic_days_get(
         .only("paper", "announce_date", "category", "announce_type", "version")
     ):
         listings.setdefault(listing.paper_id, listing)
-    for hit in best.values():
-        paper = hit.paper
-        paper.hit, paper.announcement = hit, listings[paper.pk]
-        days[hit.topic_id].papers.append(paper)
+    for (topic_id, paper_id), paper in best.items():
+        paper.announcement = listings[paper_id]
+        days[topic_id].papers.append(paper)
     carded = []
     for day in days.values():
         day.papers.sort(
