@@ -127,6 +127,9 @@ def _attnames(model, wanted) -> list[str]:
 
 
 _SUBTOPIC_COLUMNS = _attnames(Subtopic, {"id", "topic_id", "slug", "name_zh", "name_en"})
+_LISTING_COLUMNS = _attnames(
+    Announcement, {"id", "paper_id", "announce_date", "category", "announce_type", "version"}
+)
 
 
 def _paper_attnames(*, include_drafts: bool) -> list[str]:
@@ -267,15 +270,17 @@ def topic_days_get(
             entry_count=entry_count,
         )
         best[topic_id, paper_id] = paper
-    listings: dict[int, Announcement] = {}
+    # Each paper's strongest listing that day, as a row: only those shown become instances.
+    listings: dict[int, tuple] = {}
+    listing_paper_at = _LISTING_COLUMNS.index("paper_id")
     for listing in (
         Announcement.objects.filter(announce_date=announce_date, paper_id__in=paper_ids)
         .order_by(ANNOUNCE_TYPE_RANK, "category")
-        .only("paper", "announce_date", "category", "announce_type", "version")
+        .values_list(*_LISTING_COLUMNS)
     ):
-        listings.setdefault(listing.paper_id, listing)
+        listings.setdefault(listing[listing_paper_at], listing)
     for (topic_id, paper_id), paper in best.items():
-        paper.announcement = listings[paper_id]
+        paper.announcement = Announcement.from_db(db, _LISTING_COLUMNS, listings[paper_id])
         days[topic_id].papers.append(paper)
     carded = []
     for day in days.values():
