@@ -22,6 +22,7 @@ from public.previews import (
     authors_preview,
     text_preview,
 )
+from public.rows import attnames
 
 
 def _url_builder(name: str, placeholder: str = "x"):
@@ -39,11 +40,9 @@ def _institution_url_builder():
 
 
 # What institution_card reads, in the model's order.
-_INSTITUTION_COLUMNS = [
-    field.attname
-    for field in Institution._meta.concrete_fields
-    if field.attname in {"id", "name", "name_zh", "name_zh_source", "country", "ror_id", "source"}
-]
+_INSTITUTION_COLUMNS = attnames(
+    Institution, {"id", "name", "name_zh", "name_zh_source", "country", "ror_id", "source"}
+)
 
 
 def institution_card(institution: Institution, *, url=None) -> dict:

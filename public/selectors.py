@@ -5,7 +5,7 @@ That rule is `TopicHit.objects.published()` (papers/models.py) and what derives 
 Every read here goes through them; the site, the feeds and the API call the same functions,
 so they give the same answers. Beside this module: public.dates (which dates and pages
 readers can open, a date's digest), public.cards (what a paper card shows),
-public.matching (how words and names match).
+public.matching (how words and names match), public.rows (a topic day's rows).
 """
 
 import datetime as dt
@@ -27,7 +27,6 @@ from django.db.models import (
 from django.http import Http404
 
 from papers.models import (
-    ZH_FIELDS,
     Announcement,
     DailyPage,
     DailyPageEntry,
@@ -41,6 +40,13 @@ from papers.publication import papers_published_where
 from public.cards import paper_cards_attach
 from public.matching import institutions_named, paper_text_q
 from public.ranking import papers_titled_first
+from public.rows import (
+    HIT_COLUMNS,
+    LISTING_COLUMNS,
+    SUBTOPIC_COLUMNS,
+    DayHit,
+    paper_columns_get,
+)
 from topics.models import Subtopic, Topic
 
 
@@ -95,69 +101,6 @@ ANNOUNCE_TYPE_RANK = Case(
 def _paper_columns() -> QuerySet[Paper]:
     """Papers without the stored search columns, which no page or API answer shows."""
     return Paper.objects.defer("search_vector", "search_zh")
-
-
-# What a public topic day loads of each paper (see topic_days_get); an editor's preview loads
-# every column but the search ones.
-_PUBLIC_PAPER_COLUMNS = {
-    "id",
-    "arxiv_id",
-    "version",
-    "title",
-    "abstract",
-    "authors_text",
-    "comments",
-    "primary_category",
-    "categories",
-    "summary_en",
-    "submitted_at",
-    "zh_reviewed_at",
-    *(
-        f"{field}_zh_{kind}"
-        for field in ZH_FIELDS
-        for kind in ("machine", "human", "source_changed")
-    ),
-}
-_HIT_COLUMNS = ("topic_id", "confidence", "reason", "origin", "position", "entry_count")
-
-
-def _attnames(model, wanted) -> list[str]:
-    """`wanted` columns of `model` in the model's order, as Model.from_db reads values."""
-    return [field.attname for field in model._meta.concrete_fields if field.attname in wanted]
-
-
-_SUBTOPIC_COLUMNS = _attnames(Subtopic, {"id", "topic_id", "slug", "name_zh", "name_en"})
-_LISTING_COLUMNS = _attnames(
-    Announcement, {"id", "paper_id", "announce_date", "category", "announce_type", "version"}
-)
-
-
-def _paper_attnames(*, include_drafts: bool) -> list[str]:
-    """The paper columns a topic day reads: an editor's preview all but the search ones."""
-    if include_drafts:
-        wanted = {field.attname for field in Paper._meta.concrete_fields}
-    else:
-        wanted = _PUBLIC_PAPER_COLUMNS
-    return _attnames(Paper, wanted - {"search_vector", "search_zh"})
-
-
-@dataclass(slots=True)
-class DayHit:
-    """A paper's accepted hit on a topic day: what its card, the API and the preview show.
-
-    Plain values, not a TopicHit: building hundreds of model instances was a fifth of an
-    uncached topic day. `subtopic` (or None) is one shared Subtopic per subtopic, with its
-    slug and names loaded; `position` is the paper's place in the editors' order (None when
-    unordered), `entry_count` how many entries the page has (None when none).
-    """
-
-    topic: Topic
-    subtopic: Subtopic | None
-    confidence: float
-    reason: str
-    origin: str
-    position: int | None
-    entry_count: int | None
 
 
 @dataclass
@@ -228,7 +171,7 @@ def topic_days_get(
     # Editors' previews read more of a paper than cards show (its Chinese as stored, links to
     # edit it): every column but the search ones. Readers' reads only what cards, feeds and
     # the API show (a third less time to fetch and build 200 papers).
-    paper_columns = _paper_attnames(include_drafts=include_drafts)
+    paper_columns = paper_columns_get(include_drafts=include_drafts)
     rows = (
         shown.annotate(
             # The editors' order: a paper without an entry comes after the entries' count.
@@ -239,25 +182,25 @@ def topic_days_get(
         )
         .order_by("-confidence")
         .values_list(
-            *_HIT_COLUMNS,
-            *(f"subtopic__{name}" for name in _SUBTOPIC_COLUMNS),
+            *HIT_COLUMNS,
+            *(f"subtopic__{name}" for name in SUBTOPIC_COLUMNS),
             *(f"paper__{name}" for name in paper_columns),
         )
     )
     db = rows.db
     subtopics: dict[int, Subtopic] = {}
     best: dict[tuple[int, int], Paper] = {}
-    paper_at = len(_HIT_COLUMNS) + len(_SUBTOPIC_COLUMNS)
-    subtopic_id_at = len(_HIT_COLUMNS) + _SUBTOPIC_COLUMNS.index("id")
+    paper_at = len(HIT_COLUMNS) + len(SUBTOPIC_COLUMNS)
+    subtopic_id_at = len(HIT_COLUMNS) + SUBTOPIC_COLUMNS.index("id")
     paper_id_at = paper_at + paper_columns.index("id")
     for row in rows:
-        topic_id, confidence, reason, origin, position, entry_count = row[: len(_HIT_COLUMNS)]
+        topic_id, confidence, reason, origin, position, entry_count = row[: len(HIT_COLUMNS)]
         paper_id, subtopic_id = row[paper_id_at], row[subtopic_id_at]
         if (topic_id, paper_id) in best:
             continue  # strongest first
         subtopic = subtopics.get(subtopic_id)
         if subtopic is None and subtopic_id is not None:
-            subtopic = Subtopic.from_db(db, _SUBTOPIC_COLUMNS, row[len(_HIT_COLUMNS) : paper_at])
+            subtopic = Subtopic.from_db(db, SUBTOPIC_COLUMNS, row[len(HIT_COLUMNS) : paper_at])
             subtopics[subtopic_id] = subtopic
         paper = Paper.from_db(db, paper_columns, row[paper_at:])
         paper.hit = DayHit(
@@ -272,15 +215,15 @@ def topic_days_get(
         best[topic_id, paper_id] = paper
     # Each paper's strongest listing that day, as a row: only those shown become instances.
     listings: dict[int, tuple] = {}
-    listing_paper_at = _LISTING_COLUMNS.index("paper_id")
+    listing_paper_at = LISTING_COLUMNS.index("paper_id")
     for listing in (
         Announcement.objects.filter(announce_date=announce_date, paper_id__in=paper_ids)
         .order_by(ANNOUNCE_TYPE_RANK, "category")
-        .values_list(*_LISTING_COLUMNS)
+        .values_list(*LISTING_COLUMNS)
     ):
         listings.setdefault(listing[listing_paper_at], listing)
     for (topic_id, paper_id), paper in best.items():
-        paper.announcement = Announcement.from_db(db, _LISTING_COLUMNS, listings[paper_id])
+        paper.announcement = Announcement.from_db(db, LISTING_COLUMNS, listings[paper_id])
         days[topic_id].papers.append(paper)
     carded = []
     for day in days.values():

@@ -1,0 +1,74 @@
+"""Model instances from plain rows, and the rows a topic day reads (see topic_days_get).
+
+Building hundreds of model instances through the ORM (select_related, one instance per row and
+relation) was a fifth of an uncached topic day: rows are read with values_list, and only what
+pages, the API and the preview need becomes an instance, by Model.from_db.
+"""
+
+from dataclasses import dataclass
+
+from papers.models import ZH_FIELDS, Announcement, Paper
+from topics.models import Subtopic, Topic
+
+# What a public topic day loads of each paper (see topic_days_get); an editor's preview loads
+# every column but the search ones.
+PUBLIC_PAPER_COLUMNS = {
+    "id",
+    "arxiv_id",
+    "version",
+    "title",
+    "abstract",
+    "authors_text",
+    "comments",
+    "primary_category",
+    "categories",
+    "summary_en",
+    "submitted_at",
+    "zh_reviewed_at",
+    *(
+        f"{field}_zh_{kind}"
+        for field in ZH_FIELDS
+        for kind in ("machine", "human", "source_changed")
+    ),
+}
+# A hit row, then its subtopic (SUBTOPIC_COLUMNS), then its paper (paper_columns_get).
+HIT_COLUMNS = ("topic_id", "confidence", "reason", "origin", "position", "entry_count")
+
+
+def attnames(model, wanted) -> list[str]:
+    """`wanted` columns of `model` in the model's order, as Model.from_db reads values."""
+    return [field.attname for field in model._meta.concrete_fields if field.attname in wanted]
+
+
+SUBTOPIC_COLUMNS = attnames(Subtopic, {"id", "topic_id", "slug", "name_zh", "name_en"})
+LISTING_COLUMNS = attnames(
+    Announcement, {"id", "paper_id", "announce_date", "category", "announce_type", "version"}
+)
+
+
+def paper_columns_get(*, include_drafts: bool) -> list[str]:
+    """The paper columns a topic day reads: an editor's preview all but the search ones."""
+    if include_drafts:
+        wanted = {field.attname for field in Paper._meta.concrete_fields}
+    else:
+        wanted = PUBLIC_PAPER_COLUMNS
+    return attnames(Paper, wanted - {"search_vector", "search_zh"})
+
+
+@dataclass(slots=True)
+class DayHit:
+    """A paper's accepted hit on a topic day: what its card, the API and the preview show.
+
+    Plain values, not a TopicHit: building hundreds of model instances was a fifth of an
+    uncached topic day. `subtopic` (or None) is one shared Subtopic per subtopic, with its
+    slug and names loaded; `position` is the paper's place in the editors' order (None when
+    unordered), `entry_count` how many entries the page has (None when none).
+    """
+
+    topic: Topic
+    subtopic: Subtopic | None
+    confidence: float
+    reason: str
+    origin: str
+    position: int | None
+    entry_count: int | None
