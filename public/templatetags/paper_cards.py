@@ -9,6 +9,7 @@ import hashlib
 import pickle
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from django import template
 from django.core.cache import cache
@@ -17,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from public import tex as tex_module
 from public.tex import tex_html
 
 register = template.Library()
@@ -60,14 +62,31 @@ def tex(text: str) -> SafeString:
     return tex_html(text or "")
 
 
-# A card's HTML depends on nothing but its dict and the language: a changed paper, hit or
-# institution is a new dict, hence a new key; nothing needs invalidating, old keys expire.
+# A card's HTML depends on its dict, the language, and how cards are drawn: a changed paper,
+# hit or institution is a new dict, a deploy that changes the card template, the formula
+# markup (public.tex) or a label's translation is a new drawing; either way a new key, so
+# nothing needs invalidating and old keys expire.
 CARD_HTML_SECONDS = 7 * 24 * 3600
 # Each process also keeps the HTML of its most recent cards (about 3 kB each): reading a
 # topic day's 200 cards (0.6 MB) back from Redis cost more than the rest of the lookup.
 LOCAL_CARDS_MAX = 2000
 _local_cards: OrderedDict[str, str] = OrderedDict()
 _local_lock = threading.Lock()
+
+
+_drawings: dict[tuple[str, str], bytes] = {}
+
+
+def _drawing(card, language: str) -> bytes:
+    """A digest of what draws a card in `language` besides its dict: the template's source,
+    public.tex's source and the labels; computed once per process, template and language."""
+    key = (card.origin.name, language)
+    if key not in _drawings:
+        tex_source = Path(tex_module.__file__).read_bytes()
+        labels = sorted(card_labels().items())
+        parts = pickle.dumps((card.template.source, tex_source, labels), 5)
+        _drawings[key] = hashlib.sha256(parts).digest()
+    return _drawings[key]
 
 
 def _cards_cached(keys: list[str]) -> dict[str, str]:
@@ -98,8 +117,10 @@ def paper_cards(papers, detail: bool = False) -> str:
     write for the page. The template escapes; the cached HTML is its output."""
     card = get_template("includes/paper_card.html")
     language = get_language()
+    drawing = _drawing(card, language)
     keys = [
-        "card:" + hashlib.sha256(pickle.dumps((language, detail, paper.card), 5)).hexdigest()
+        "card:"
+        + hashlib.sha256(pickle.dumps((drawing, language, detail, paper.card), 5)).hexdigest()
         for paper in papers
     ]
     found = _cards_cached(keys)

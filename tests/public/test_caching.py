@@ -107,3 +107,24 @@ def test_with_the_listener_a_publish_still_shows_at_once(
         services.daily_page_publish(page=page, user=chief_editor)
 
     assert paper.title in client.get("/topics/llm/").content.decode()
+
+
+def test_a_card_drawn_differently_after_a_deploy_is_not_read_from_the_cache(client, monkeypatch):
+    """Card HTML is cached under its data and its drawing (template, formula markup, labels):
+    a deploy that changes only how cards look must not serve the old HTML."""
+    from public.templatetags import paper_cards as cards_tag
+
+    url = _published_topic_day()
+    assert "paper-card" in client.get(url).content.decode()
+    cache.clear()
+    cards_tag._local_cards.clear()
+    client.get(url)  # the card's HTML is cached again, the page too
+    public_cache_invalidate()
+    cards_tag._local_cards.clear()
+    drawn = {}
+    monkeypatch.setattr(cards_tag, "_drawings", drawn, raising=False)
+    monkeypatch.setattr(cards_tag, "CARD_LABELS", {**cards_tag.CARD_LABELS, "details": "REDRAWN"})
+    monkeypatch.setattr(cards_tag, "_by_language", {})
+
+    assert "REDRAWN" in client.get(url).content.decode()
+    assert drawn  # the new drawing's digest was computed for this language
