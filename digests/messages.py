@@ -1,5 +1,5 @@
 """The mails themselves: a digest and a confirmation, each with a plain-text and an HTML part
-rendered from templates/digests/ in the subscriber's language.
+rendered from templates/digests/mail/ in the subscriber's language.
 
 The HTML templates autoescape everything from arXiv, the LLM and editors; the plain-text
 templates render it as it is (plain text interprets no markup). Headers hold only our own
@@ -38,8 +38,8 @@ def message_id_new() -> str:
 def _message(*, subscription, subject: str, template: str, context: dict, headers: dict):
     with translation.override(subscription.language):
         context = {**context, "language": subscription.language, "site_url": settings.SITE_URL}
-        text = render_to_string(f"digests/{template}.txt", context)
-        html = render_to_string(f"digests/{template}.html", context)
+        text = render_to_string(f"digests/mail/{template}.txt", context)
+        html = render_to_string(f"digests/mail/{template}.html", context)
     message = EmailMultiAlternatives(
         subject=subject, body=text, to=[subscription.email], headers=headers
     )

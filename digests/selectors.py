@@ -18,6 +18,9 @@ def digest_days_get(*, subscription: Subscription, announce_date: dt.date) -> li
 
 
 def subscription_token_get(*, token: str) -> Subscription:
-    """The subscription a confirm or unsubscribe link names (its pk only: nothing of it is
-    shown). Subscription.DoesNotExist for an unknown token."""
-    return Subscription.objects.only("pk").get(token=token)
+    """The subscription a confirm or unsubscribe link names, with its state and language only
+    (not its address: nothing else of it is shown). Subscription.DoesNotExist for an unknown
+    token."""
+    return Subscription.objects.only("pk", "language", "confirmed_at", "unsubscribed_at").get(
+        token=token
+    )

@@ -66,22 +66,22 @@ def requested(request):
 
 def _token_action(request, token: str, *, action, template: str):
     """GET: the page with its one button; POST: `action(token=…)`, then the page saying so.
-    An unknown token is a 404, like any other unknown page."""
+    The template gets `done` and the token's `subscription` (its state, topics and language:
+    never render its address). An unknown token is a 404, like any other unknown page."""
     done = request.method == "POST"
     try:
-        if done:
-            action(token=token)
-        else:
-            subscription_token_get(token=token)
+        subscription = action(token=token) if done else subscription_token_get(token=token)
     except Subscription.DoesNotExist:
         raise Http404 from None
-    return render(request, template, {"done": done})
+    return render(request, template, {"done": done, "subscription": subscription})
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token: str):
-    """The confirmation link: a button (GET), confirmed (POST, with the CSRF token)."""
+    """The confirmation link: a page with a button (GET); its POST (with the CSRF token)
+    confirms and shows the topics and language subscribed to. The mail holding this link is
+    digests/mail/confirm.*, not this page."""
     return _token_action(
         request, token, action=services.subscription_confirm, template="digests/confirm.html"
     )
