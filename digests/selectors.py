@@ -3,8 +3,10 @@ subscriber's topics on one date, through the site's one read path)."""
 
 import datetime as dt
 
+from django.db.models import Count
+
 from public.selectors import TopicDay, topic_days_get
-from topics.models import Subscription
+from topics.models import DigestDelivery, Subscription
 
 
 def digest_days_get(*, subscription: Subscription, announce_date: dt.date) -> list[TopicDay]:
@@ -15,6 +17,18 @@ def digest_days_get(*, subscription: Subscription, announce_date: dt.date) -> li
     topics = subscription.topics.active().select_related("area")
     days = topic_days_get(topics=list(topics), announce_date=announce_date)
     return [day for day in days if day.is_published and day.papers]
+
+
+def digest_states_count(*, announce_date: dt.date) -> dict[str, int]:
+    """How many digests of `announce_date` are in each DigestDelivery state ("sent": 3, …),
+    states without any left out."""
+    rows = (
+        DigestDelivery.objects.filter(announce_date=announce_date)
+        .values_list("state")
+        .annotate(count=Count("pk"))
+        .order_by("state")
+    )
+    return dict(rows)
 
 
 def subscription_token_get(*, token: str) -> Subscription:

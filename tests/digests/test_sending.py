@@ -7,29 +7,12 @@ import pytest
 
 from digests import services
 from editorial.services import daily_page_publish, daily_pages_publish_for_date
-from tests.digests.helpers import html_of, subscribe_confirmed, text_of
+from tests.digests.helpers import html_of, text_of
 from tests.factories import TopicFactory
 from tests.site_data import DAY, listed_paper, page_draft
 from topics.models import DigestDelivery
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reader(client, smtp, django_capture_on_commit_callbacks):
-    """Subscribe `email` to `topics`, confirmed; the Subscription."""
-
-    def make(*topics, email="reader@example.org", language="en"):
-        return subscribe_confirmed(
-            client,
-            django_capture_on_commit_callbacks,
-            smtp,
-            email=email,
-            topics=topics,
-            language=language,
-        )
-
-    return make
 
 
 @pytest.fixture
