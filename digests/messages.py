@@ -55,13 +55,24 @@ def digest_message_build(
     message_id: str,
 ) -> EmailMultiAlternatives:
     """The digest of `announce_date` for `subscription`: `days` (digests.selectors
-    .digest_days_get) grouped by topic, with its Message-ID, List-Unsubscribe and
-    List-Unsubscribe-Post (one click) headers."""
+    .digest_days_get) grouped by topic, each section with the papers its day holds and, when
+    the day has more (`paper_ids`), how many more with a link to the topic-day page; the
+    unsubscribe link at the top and the bottom (a clipped mail keeps the top one); its
+    Message-ID, List-Unsubscribe and List-Unsubscribe-Post (one click) headers."""
     unsubscribe = unsubscribe_link(subscription)
+    sections = [
+        {
+            "day": day,
+            "total": len(day.paper_ids),
+            "more": len(day.paper_ids) - len(day.papers),
+            "url": site_link(reverse("topics:day", args=[day.topic.slug, announce_date])),
+        }
+        for day in days
+    ]
     with translation.override(subscription.language):
         subject = gettext("arxdaily digest of %(date)s: %(count)d papers") % {
             "date": announce_date.isoformat(),
-            "count": len({paper.pk for day in days for paper in day.papers}),
+            "count": len(set().union(*(day.paper_ids for day in days))),
         }
     return _message(
         subscription=subscription,
@@ -69,7 +80,7 @@ def digest_message_build(
         template="digest",
         context={
             "announce_date": announce_date,
-            "days": days,
+            "sections": sections,
             "day_url": site_link(reverse("papers:day", args=[announce_date])),
             "unsubscribe_url": unsubscribe,
         },

@@ -3,6 +3,7 @@ subscriber's topics on one date, through the site's one read path)."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Count
 
 from public.selectors import TopicDay, topic_days_get
@@ -13,9 +14,15 @@ def digest_days_get(*, subscription: Subscription, announce_date: dt.date) -> li
     """The subscription's active topics that readers can see on `announce_date` with at least
     one paper, in the site's topic order: the TopicDays of public.selectors.topic_days_get
     (published pages only, accepted hits, cards attached), the same the topic-day pages
-    show. Empty when nothing of the reader's is published that day."""
+    show, each with its first settings.DIGEST_PAPERS_PER_TOPIC papers in the page's order
+    (0: all) and `paper_ids` all of them. Empty when nothing of the reader's is published
+    that day."""
     topics = subscription.topics.active().select_related("area")
-    days = topic_days_get(topics=list(topics), announce_date=announce_date)
+    days = topic_days_get(
+        topics=list(topics),
+        announce_date=announce_date,
+        limit=settings.DIGEST_PAPERS_PER_TOPIC or None,
+    )
     return [day for day in days if day.is_published and day.papers]
 
 

@@ -284,6 +284,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="arxdaily <digest@localho
 # editor publishes one after another land in one mail; a page published after a reader's
 # digest has gone is not mailed again that day (one digest per reader and day).
 DIGEST_DELAY_MINUTES = env.int("DIGEST_DELAY_MINUTES", default=30)
+# Papers per topic in a digest, the first in the topic page's order (the editors' order,
+# then strongest confidence); a topic with more ends with "N more on the topic page" and
+# its link. Keeps a mail under Gmail's ~102 KB clipping (0: every paper).
+DIGEST_PAPERS_PER_TOPIC = env.int("DIGEST_PAPERS_PER_TOPIC", default=15)
 # Digests each mail worker process sends at most (Celery rate limit: N/s, N/m, N/h).
 DIGEST_SEND_RATE = env("DIGEST_SEND_RATE", default="60/m")
 # Retries of a digest the SMTP server refused for now (4xx) or could not be reached for;

@@ -257,3 +257,48 @@ def test_sending_is_paced_by_the_setting(settings):
     from digests.tasks import digest_send
 
     assert digest_send.rate_limit == settings.DIGEST_SEND_RATE
+
+
+def test_a_topic_with_more_papers_than_the_cap_links_to_the_rest(smtp, reader, publish, settings):
+    settings.DIGEST_PAPERS_PER_TOPIC = 3
+    topic = TopicFactory(slug="llm", name_en="Language models")
+    papers = [listed_paper(topic, title=f"Paper {n}", confidence=0.9 - n / 100) for n in range(5)]
+    reader(topic)
+
+    publish()
+
+    [digest] = _digests(smtp)
+    assert "5 papers" in digest["Subject"]
+    more = f"https://arxdaily.example.org/topics/llm/{DAY}/"
+    for part in (text_of(digest), html_of(digest)):
+        assert [p.title in part for p in papers] == [True, True, True, False, False]
+        assert "Language models (5)" in part or ">Language models</a> (5)" in part
+        assert "2 more on the topic page →" in part
+        assert more in part
+
+
+def test_a_big_chinese_digest_stays_under_gmails_clipping_with_unsubscribe_at_both_ends(
+    smtp, reader, publish
+):
+    topics = [TopicFactory(slug=f"t{n}", name_zh=f"专题{n}", position=n) for n in range(3)]
+    for topic in topics:
+        for n in range(200):
+            listed_paper(
+                topic,
+                title=f"{topic.slug} paper {n}: " + "a long title about language models " * 4,
+                title_zh_machine="关于大语言模型的长标题" * 8,
+                summary_zh_machine="这篇论文研究了大语言模型在各种任务上的表现和局限。" * 8,
+                summary_en="This paper studies large language models on many tasks. " * 8,
+            )
+    subscription = reader(*topics, language="zh-hans")
+
+    publish()
+
+    [digest] = _digests(smtp)
+    unsubscribe = f"https://arxdaily.example.org/subscribe/unsubscribe/{subscription.token}/"
+    for part in (text_of(digest), html_of(digest)):
+        assert len(part.encode()) < 100_000
+        assert part.count(unsubscribe) == 2
+        assert part.index(unsubscribe) < part.index("专题0") < part.rindex(unsubscribe)
+        assert part.count("关于大语言模型的长标题" * 8) == 3 * 15
+        assert "专题0 (200)" in part or "专题0</a> (200)" in part
