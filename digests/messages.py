@@ -14,7 +14,7 @@ from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from public.selectors import TopicDay
 from topics.models import Subscription
@@ -69,11 +69,13 @@ def digest_message_build(
         }
         for day in days
     ]
+    count = len(set().union(*(day.paper_ids for day in days)))
     with translation.override(subscription.language):
-        subject = gettext("arxdaily digest of %(date)s: %(count)d papers") % {
-            "date": announce_date.isoformat(),
-            "count": len(set().union(*(day.paper_ids for day in days))),
-        }
+        subject = ngettext(
+            "arxdaily digest of %(date)s: %(count)d paper",
+            "arxdaily digest of %(date)s: %(count)d papers",
+            count,
+        ) % {"date": announce_date.isoformat(), "count": count}
     return _message(
         subscription=subscription,
         subject=subject,

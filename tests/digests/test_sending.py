@@ -302,3 +302,18 @@ def test_a_big_chinese_digest_stays_under_gmails_clipping_with_unsubscribe_at_bo
         assert part.index(unsubscribe) < part.index("专题0") < part.rindex(unsubscribe)
         assert part.count("关于大语言模型的长标题" * 8) == 3 * 15
         assert "专题0 (200)" in part or "专题0</a> (200)" in part
+
+
+@pytest.mark.parametrize("count, subject_end", [(1, ": 1 paper"), (2, ": 2 papers")])
+def test_the_subject_counts_papers_in_the_singular_or_plural(
+    smtp, reader, publish, count, subject_end
+):
+    topic = TopicFactory(slug="llm")
+    for n in range(count):
+        listed_paper(topic, title=f"Paper {n}")
+    reader(topic)
+
+    publish()
+
+    [digest] = _digests(smtp)
+    assert digest["Subject"] == f"arxdaily digest of {DAY}{subject_end}"
