@@ -17,7 +17,7 @@ def email_mask(email: str) -> str:
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
-        "pk",
+        "number",
         "masked_email",
         "language",
         "created_at",
@@ -29,19 +29,23 @@ class SubscriptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = ["masked_email", "language", "topics", "created_at", "confirmed_at", "unsubscribed_at"]
     readonly_fields = fields
 
-    @admin.display(description="e-mail")
+    @admin.display(description="编号 / id", ordering="pk")
+    def number(self, subscription):
+        return subscription.pk
+
+    @admin.display(description="电子邮件（已遮蔽）/ e-mail (masked)")
     def masked_email(self, subscription):
         return email_mask(subscription.email)
 
 
 @admin.register(DigestDelivery)
 class DigestDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["announce_date", "subscription_id", "state", "attempts", "sent_at", "error"]
+    list_display = ["announce_date", "subscription", "state", "attempts", "sent_at", "error"]
     list_filter = ["state", "announce_date"]
     search_fields = ["message_id"]
     date_hierarchy = "announce_date"
     fields = [
-        "subscription_id",
+        "subscription",
         "announce_date",
         "state",
         "message_id",

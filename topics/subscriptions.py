@@ -28,16 +28,22 @@ class Subscription(models.Model):
         ZH_HANS = "zh-hans", "简体中文"
         EN = "en", "English"
 
-    email = models.EmailField(unique=True, help_text="Stored in lower case.")
-    language = models.CharField(max_length=7, choices=Language.choices, default=Language.ZH_HANS)
-    topics = models.ManyToManyField("topics.Topic", related_name="subscriptions")
-    token = models.CharField(
-        max_length=64, unique=True, default=subscription_token_new, editable=False
+    email = models.EmailField("电子邮件 / e-mail", unique=True, help_text="Stored in lower case.")
+    language = models.CharField(
+        "语言 / language", max_length=7, choices=Language.choices, default=Language.ZH_HANS
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    topics = models.ManyToManyField(
+        "topics.Topic", related_name="subscriptions", verbose_name="专题 / topics"
+    )
+    token = models.CharField(
+        "令牌 / token", max_length=64, unique=True, default=subscription_token_new, editable=False
+    )
+    created_at = models.DateTimeField("创建时间 / created at", auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(
+        "确认邮件发送时间 / confirmation mailed at", null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField("确认时间 / confirmed at", null=True, blank=True)
+    unsubscribed_at = models.DateTimeField("退订时间 / unsubscribed at", null=True, blank=True)
 
     objects = SubscriptionQuerySet.as_manager()
 
@@ -66,16 +72,21 @@ class DigestDelivery(models.Model):
         FAILED = "failed", "失败 / failed"
 
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+        Subscription,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name="订阅 / subscription",
     )
-    announce_date = models.DateField()
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    message_id = models.CharField(max_length=255, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    announce_date = models.DateField("公告日期 / announce date")
+    state = models.CharField(
+        "状态 / state", max_length=10, choices=State.choices, default=State.PENDING
+    )
+    message_id = models.CharField("邮件 ID / Message-ID", max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数 / attempts", default=0)
+    error = models.TextField("错误 / error", blank=True)
+    created_at = models.DateTimeField("创建时间 / created at", auto_now_add=True)
+    claimed_at = models.DateTimeField("开始发送时间 / claimed at", null=True, blank=True)
+    sent_at = models.DateTimeField("发送时间 / sent at", null=True, blank=True)
 
     class Meta:
         constraints = [
