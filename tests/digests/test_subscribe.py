@@ -4,9 +4,9 @@ address shown, GETs change nothing."""
 import pytest
 from django.test import Client
 
-from tests.digests.helpers import mailed_path, subscribe, subscribe_confirmed, text_of
+from tests.digests.helpers import html_of, mailed_path, subscribe, subscribe_confirmed, text_of
 from tests.factories import TopicFactory
-from topics.models import Subscription
+from topics.models import Subscription, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +195,24 @@ def test_a_confirmation_refused_for_good_is_dropped_with_the_same_answer(
     assert not smtp.messages
     assert "550" in caplog.text
     assert "a@example.org" not in caplog.text
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_confirmation_mail_labels_the_topics_with_the_languages_colon(
+    client, smtp, topic, django_capture_on_commit_callbacks, language
+):
+    TopicFactory(slug="vision", name_en="Vision", name_zh="视觉")
+    subscribe(
+        client,
+        django_capture_on_commit_callbacks,
+        email="a@example.org",
+        topics=Topic.objects.all(),
+        language=language,
+    )
+
+    [mail] = smtp.to("a@example.org")
+    for part in (text_of(mail), html_of(mail)):
+        if language == "en":
+            assert "Topics: Language models, Vision" in part
+        else:  # the label and its colon are one string, "专题：" (never "专题: ")
+            assert "专题:" not in part
