@@ -91,8 +91,9 @@ def confirm(request, token: str):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token: str):
-    """The List-Unsubscribe link: a button (GET), unsubscribed (POST: the button, or a mail
-    client's RFC 8058 one-click `List-Unsubscribe=One-Click`, without a CSRF token)."""
+    """The List-Unsubscribe link: a button (GET; "already unsubscribed" once it is),
+    unsubscribed (POST: the button, or a mail client's RFC 8058 one-click
+    `List-Unsubscribe=One-Click`, without a CSRF token)."""
     return _token_action(
         request,
         token,

@@ -99,3 +99,22 @@ def test_an_old_confirmation_link_after_unsubscribing_does_not_claim_a_subscript
     assert page.status_code == 200
     assert b"Subscription confirmed" not in page.content
     assert b"unsubscribed" in page.content
+
+
+def test_the_unsubscribe_link_opened_again_says_already_unsubscribed(
+    client, smtp, topic, django_capture_on_commit_callbacks
+):
+    path = _confirm_path(
+        client, django_capture_on_commit_callbacks, smtp, email="a@example.org", topics=[topic]
+    )
+    client.post(path)
+    unsubscribe = f"/subscribe/unsubscribe/{Subscription.objects.get().token}/"
+    client.post(unsubscribe)
+
+    page = client.get(unsubscribe, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert page.status_code == 200
+    assert b"Already unsubscribed" in page.content
+    main = page.content.split(b"<main", 1)[1].split(b"</main>", 1)[0]
+    assert b"<form" not in main
+    assert b"a@example.org" not in page.content
