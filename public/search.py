@@ -22,6 +22,19 @@ def subtopic_choices() -> list[tuple[str, str]]:
     return [(sub.slug, str(sub)) for sub in subtopics]
 
 
+class PaperSearchForm(forms.Form):
+    """The search form's checks across fields (django-filter adds the fields)."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to", gettext("The end date is before the start date: no day is in between.")
+            )
+        return data
+
+
 class PaperSearchFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"), widget=forms.TextInput(attrs={"type": "search"})
@@ -51,6 +64,7 @@ class PaperSearchFilter(django_filters.FilterSet):
     class Meta:
         model = Paper  # the form alone: results come from paper_search_queryset, not `qs`
         fields = []
+        form = PaperSearchForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -141,6 +141,7 @@ def test_one_sided_dates_and_filters_alone_are_named(client, topic):
         ({"subtopic": "nope"}, "subtopic"),
         ({"min_confidence": "2"}, "min_confidence"),
         ({"q": "a\x00b"}, "q"),
+        ({"q": "diffusion", "date_from": "2026-06-16", "date_to": "2026-06-01"}, "date_to"),
     ],
 )
 def test_invalid_parameters_answer_400_naming_the_parameter(client, topic, params, field):
