@@ -22,6 +22,19 @@ def subtopic_choices() -> list[tuple[str, str]]:
     return [(sub.slug, str(sub)) for sub in subtopics]
 
 
+class SwitchInput(forms.CheckboxInput):
+    """A checkbox whose hand-written values read as people mean them: "off", "0", "false",
+    "no" and "" are unticked (Django's CheckboxInput takes all but "false" for ticked)."""
+
+    OFF = frozenset({"", "0", "false", "off", "no"})
+
+    def value_from_datadict(self, data, files, name) -> bool:
+        value = data.get(name)
+        if isinstance(value, str) and value.strip().lower() in self.OFF:
+            return False
+        return super().value_from_datadict(data, files, name)
+
+
 class PaperSearchForm(forms.Form):
     """The search form's checks across fields (django-filter adds the fields)."""
 
@@ -58,7 +71,7 @@ class PaperSearchFilter(django_filters.FilterSet):
     )
     institution = django_filters.CharFilter(label=_("Institution"))
     version_update = django_filters.BooleanFilter(
-        label=_("Version updates only"), widget=forms.CheckboxInput
+        label=_("Version updates only"), widget=SwitchInput
     )
 
     class Meta:

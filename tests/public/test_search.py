@@ -93,6 +93,19 @@ def test_filters_by_category_topic_institution_dates_and_version_update(client, 
     assert _titles(client, version_update="on") == {update.title}
 
 
+@pytest.mark.parametrize("value", ["off", "0", "false", "False", "no", ""])
+def test_version_update_off_in_any_spelling_is_unticked(client, topic, value):
+    first = listed_paper(topic, title="Paper CL")
+    later_day = DAY + dt.timedelta(days=3)
+    update = listed_paper(
+        topic, day=later_day, title="Paper v2", announce_type=Announcement.Type.REPLACE, version=2
+    )
+    page_publish(topic, later_day)
+
+    assert _titles(client, topic="llm", version_update=value) == {first.title, update.title}
+    assert _titles(client, topic="llm", version_update="on") == {update.title}
+
+
 def _titles(client, **params) -> set[str]:
     body = _found(client, **params)
     return {title for title in ("Paper CL", "Paper CV", "Paper v2") if title in body}

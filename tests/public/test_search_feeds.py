@@ -126,6 +126,15 @@ def test_feed_title_names_the_query(client, topic):
     assert "语言大模型 › 推理" in chinese.feed.title and "diffusion" in chinese.feed.title
 
 
+def test_version_update_off_is_not_a_filter_of_the_feed(client, topic):
+    params = {"topic": "llm", "version_update": "off"}
+
+    feed = feedparser.parse(client.get("/search/rss.xml", params, headers=EN).content)
+
+    assert feed.feed.title == "arxdaily · search · topic Large language models"
+    assert len(feed.entries) == 2
+
+
 def test_one_sided_dates_and_filters_alone_are_named(client, topic):
     feed = feedparser.parse(client.get("/search/rss.xml", {"date_from": DAY}, headers=EN).content)
     assert feed.feed.title == "arxdaily · search · listed from 2026-04-27"
