@@ -122,7 +122,9 @@ class PublishedPapersFeed(Feed):
 
 class AllPapersFeed(PublishedPapersFeed):
     title = "arxdaily · arXiv 每日专题速递"
-    description = "All topics: papers editors accepted on published daily pages."
+
+    def description(self) -> str:
+        return gettext("All topics: papers editors accepted on published daily pages.")
 
     def link(self) -> str:
         return reverse("papers:home")
