@@ -4,6 +4,7 @@ Papers are referred to as "papers.Paper": papers.models imports this module, not
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PaperVersion(models.Model):
@@ -34,10 +35,11 @@ class Announcement(models.Model):
     """A paper in arXiv's listing of one category on one announce date."""
 
     class Type(models.TextChoices):
-        NEW = "new", "new"
-        CROSS = "cross", "cross-list"
-        REPLACE = "replace", "replacement"
-        REPLACE_CROSS = "replace-cross", "replacement of cross-list"
+        # The labels are shown to readers (the paper page's listings) in their language.
+        NEW = "new", _("new")
+        CROSS = "cross", _("cross-list")
+        REPLACE = "replace", _("replacement")
+        REPLACE_CROSS = "replace-cross", _("replacement of cross-list")
 
     paper = models.ForeignKey(
         "papers.Paper", on_delete=models.CASCADE, related_name="announcements"

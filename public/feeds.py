@@ -10,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext
 
 from papers.models import Institution
 from papers.text import unprintable_strip
@@ -121,7 +122,9 @@ class PublishedPapersFeed(Feed):
 
 class AllPapersFeed(PublishedPapersFeed):
     title = "arxdaily · arXiv 每日专题速递"
-    description = "All topics: papers editors accepted on published daily pages."
+
+    def description(self) -> str:
+        return gettext("All topics: papers editors accepted on published daily pages.")
 
     def link(self) -> str:
         return reverse("papers:home")
@@ -212,11 +215,15 @@ class SearchRssFeed(PublishedPapersFeed):
     def get_object(self, request) -> SearchFeedSubject:
         filterset = PaperSearchFilter(request.GET)
         if not filterset.is_valid():
-            raise SearchInvalid(f"Invalid search parameters:\n{filterset.form.errors.as_text()}\n")
+            heading = gettext("Invalid search parameters:")
+            raise SearchInvalid(f"{heading}\n{filterset.form.errors.as_text()}\n")
         if not filterset.has_criteria:
             raise SearchInvalid(
-                "A search feed needs words or a filter, as /search/ takes them; "
-                "/feeds/all.xml has every topic.\n"
+                gettext(
+                    "A search feed needs words or a filter, as /search/ takes them; "
+                    "/feeds/all.xml has every topic."
+                )
+                + "\n"
             )
         return SearchFeedSubject(
             query=filterset.paper_query(),
@@ -237,7 +244,7 @@ class SearchRssFeed(PublishedPapersFeed):
         return f"{reverse(self.url_name)}?{obj.query_string}"
 
     def description(self, obj: SearchFeedSubject) -> str:
-        return "Published arxdaily papers matching this search, newest submission first."
+        return gettext("Published arxdaily papers matching this search, newest submission first.")
 
 
 class SearchAtomFeed(SearchRssFeed):

@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 
 from ninja import Field, FilterSchema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ValidationInfo, field_validator
 
 from public.selectors import PaperQuery, paper_query_taxonomy_check
 
@@ -31,7 +31,9 @@ class PaperFilter(FilterSchema):
         None, description="Published on a daily page dated on or after this (YYYY-MM-DD)."
     )
     date_to: IsoDate | None = Field(
-        None, description="Published on a daily page dated on or before this (YYYY-MM-DD)."
+        None,
+        description="Published on a daily page dated on or before this (YYYY-MM-DD); before "
+        "date_from: 422.",
     )
     category: str | None = Field(
         None,
@@ -73,6 +75,15 @@ class PaperFilter(FilterSchema):
     min_confidence: float | None = Field(
         None, ge=0.0, le=1.0, description="Published with at least this topic confidence."
     )
+
+    @field_validator("date_to")
+    @classmethod
+    def date_range_check(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        """A range ending before it starts is a mistake to report (422), not an empty list."""
+        start = info.data.get("date_from")
+        if value and start and value < start:
+            raise ValueError("must not be before date_from")
+        return value
 
     def paper_query(self) -> PaperQuery:
         """These parameters as the one query public.selectors understands (same names).

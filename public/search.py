@@ -22,6 +22,32 @@ def subtopic_choices() -> list[tuple[str, str]]:
     return [(sub.slug, str(sub)) for sub in subtopics]
 
 
+class SwitchInput(forms.CheckboxInput):
+    """A checkbox whose hand-written values read as people mean them: "off", "0", "false",
+    "no" and "" are unticked (Django's CheckboxInput takes all but "false" for ticked)."""
+
+    OFF = frozenset({"", "0", "false", "off", "no"})
+
+    def value_from_datadict(self, data, files, name) -> bool:
+        value = data.get(name)
+        if isinstance(value, str) and value.strip().lower() in self.OFF:
+            return False
+        return super().value_from_datadict(data, files, name)
+
+
+class PaperSearchForm(forms.Form):
+    """The search form's checks across fields (django-filter adds the fields)."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to", gettext("The end date is before the start date: no day is in between.")
+            )
+        return data
+
+
 class PaperSearchFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"), widget=forms.TextInput(attrs={"type": "search"})
@@ -45,12 +71,13 @@ class PaperSearchFilter(django_filters.FilterSet):
     )
     institution = django_filters.CharFilter(label=_("Institution"))
     version_update = django_filters.BooleanFilter(
-        label=_("Version updates only"), widget=forms.CheckboxInput
+        label=_("Version updates only"), widget=SwitchInput
     )
 
     class Meta:
         model = Paper  # the form alone: results come from paper_search_queryset, not `qs`
         fields = []
+        form = PaperSearchForm
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

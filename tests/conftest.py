@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils.translation import trans_real
 
 from arxdaily.celery import app
 from enrichment.backends.openai_backend import accepted_formats
@@ -28,6 +29,28 @@ def _clean_cache():
     cache.delete_pattern("*")
     yield
     cache.delete_pattern("*")
+
+
+@pytest.fixture
+def zh_translated():
+    """Marks msgids as translated into Chinese for one test, whatever the .po holds yet:
+    `zh_translated("Comments")` makes it "〔Comments〕" on Chinese pages. A test then sees
+    whether a string goes through translation, not which words the .po has."""
+    catalog = trans_real.translation("zh-hans")._catalog
+    added = []
+
+    def translate(*msgids: str) -> dict[str, str]:
+        for msgid in msgids:
+            added.append((msgid, catalog.get(msgid)))
+            catalog[msgid] = f"〔{msgid}〕"
+        return {msgid: f"〔{msgid}〕" for msgid in msgids}
+
+    yield translate
+    for msgid, before in reversed(added):
+        if before is None:
+            del catalog._catalogs[0][msgid]
+        else:
+            catalog[msgid] = before
 
 
 @pytest.fixture

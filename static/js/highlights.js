@@ -17,10 +17,15 @@
   ].join(", ");
   var WORD_CHAR = /[a-z0-9]/;
 
-  /* Case, accents, full-width forms and spacing do not count: "Émilie" finds "emilie". */
+  /* Punctuation joining two letters or digits: hyphens, dashes, slashes, dots... */
+  var JOINER = /([\p{L}\p{N}])[\p{P}\p{S}]+(?=[\p{L}\p{N}])/gu;
+
+  /* Case, accents, full-width forms and spacing do not count: "Émilie" finds "emilie"; nor
+     does punctuation between letters, as in search: "retrieval-augmented" finds "retrieval
+     augmented" and the other way round. */
   function fold(text) {
     return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
-      .replace(/\s+/g, " ").trim();
+      .replace(JOINER, "$1 ").replace(/\s+/g, " ").trim();
   }
 
   function folded(term) {

@@ -123,8 +123,13 @@ def test_unknown_topic_or_subtopic_filter_is_404_naming_it(client, newsroom, nam
     )
 
 
-def test_reversed_date_range_is_simply_empty(client, newsroom):
-    assert listed_ids(client, f"date_from={NEXT_DAY}&date_to={DAY}") == []
+def test_reversed_date_range_is_422_on_date_to(client, newsroom):
+    response = client.get(f"/api/v1/papers?date_from={NEXT_DAY}&date_to={DAY}")
+
+    assert response.status_code == 422
+    message = response.json()["error"]["message"]
+    assert message == "date_to (query): must not be before date_from"
+    assert listed_ids(client, f"date_from={DAY}&date_to={DAY}") != []
 
 
 def test_blank_text_filters_are_ignored(client, newsroom):

@@ -155,3 +155,36 @@ def test_without_storage_the_panel_says_so(page, topic_day):
     assert page.get_by_text("This browser does not let the page keep highlights").is_visible()
     assert page.get_by_label("Keyword or author name").is_disabled()
     assert page.console_errors == []
+
+
+JOINED = {
+    "hyphen": "Retrieval-augmented grasping",
+    "em dash": "Retrieval\u2014augmented folding",
+    "slash": "Retrieval/augmented planning",
+    "space": "Retrieval augmented search",
+    "inside a word": "Preretrieval augmented caches",
+}
+
+
+@pytest.fixture
+def joined_day(live_server):
+    """A published topic day whose titles join two words in different ways."""
+    topic = TopicFactory(slug="rag", name_en="Retrieval")
+    for title in JOINED.values():
+        listed_paper(topic, title=title)
+    page_publish(topic)
+    return f"{live_server.url}/topics/rag/{DAY}/"
+
+
+@pytest.mark.parametrize(
+    "keyword", ["retrieval augmented", "Retrieval-Augmented", "retrieval\u2013augmented"]
+)
+def test_punctuation_between_letters_counts_as_a_space(page, joined_day, keyword):
+    page.goto(joined_day)
+    panel_open(page)
+
+    highlight_add(page, keyword, "keyword")
+
+    expected = [JOINED[key] for key in ("hyphen", "em dash", "slash", "space")]
+    assert sorted(marked(page)) == sorted(expected)
+    assert page.console_errors == []

@@ -116,3 +116,14 @@ def test_rss_titles_never_carry_markup_and_atom_titles_stay_exact(client, db):
     )
     atom = feedparser.parse(client.get("/topics/llm/atom.xml").content, sanitize_html=False)
     assert atom.entries[0].title.endswith('Bounds for $x<y$ and <a href="javascript:x()">links</a>')
+
+
+def test_the_all_topics_feed_describes_itself_in_the_readers_language(client, zh_translated):
+    msgid = "All topics: papers editors accepted on published daily pages."
+    translated = zh_translated(msgid)[msgid]
+
+    assert _parse(client, "/feeds/all.xml")[1].feed.description == translated
+    english = feedparser.parse(
+        client.get("/feeds/all.xml", headers={"accept-language": "en"}).content
+    )
+    assert english.feed.description == msgid

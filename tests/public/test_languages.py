@@ -1,10 +1,12 @@
 """One language per page: the reader's language picks the taxonomy's names and descriptions;
 the machine's Chinese reasons are marked as such for readers of English."""
 
+import datetime as dt
+
 import pytest
 
-from papers.models import Paper
-from tests.factories import AreaFactory, SubtopicFactory, TopicFactory
+from papers.models import Announcement, Paper
+from tests.factories import AnnouncementFactory, AreaFactory, SubtopicFactory, TopicFactory
 from tests.site_data import DAY, listed_paper, page_publish
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,24 @@ def test_home_and_paper_pages_use_the_readers_language_for_topics(client, topic_
         chinese = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
         assert "Large language models" in english and "语言大模型" not in english
         assert "语言大模型" in chinese and "Large language models" not in chinese
+
+
+def test_paper_page_names_the_listing_kinds_in_the_readers_language(
+    client, topic_day, zh_translated
+):
+    paper = Paper.objects.filter(topic_hits__subtopic__topic=topic_day).first()
+    kinds = [kind for kind in Announcement.Type if kind != Announcement.Type.NEW]
+    for days, kind in enumerate(kinds, start=1):
+        AnnouncementFactory(
+            paper=paper, announce_date=DAY + dt.timedelta(days=days), announce_type=kind
+        )
+    url = f"/papers/{paper.arxiv_id}/"
+    labels = ("new", "cross-list", "replacement", "replacement of cross-list")
+    chinese = zh_translated(*labels)
+
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    zh_page = client.get(url, headers={"accept-language": "zh-hans"}).content.decode()
+
+    for label in labels:
+        assert f" · {label} · v" in english
+        assert f" · {chinese[label]} · v" in zh_page

@@ -11,8 +11,8 @@ from tests.site_data import DAY, listed_paper, page_draft, page_publish
 pytestmark = pytest.mark.django_db
 
 
-def _found(client, **params) -> str:
-    response = client.get("/search/", params)
+def _found(client, headers=None, **params) -> str:
+    response = client.get("/search/", params, headers=headers)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -93,6 +93,19 @@ def test_filters_by_category_topic_institution_dates_and_version_update(client, 
     assert _titles(client, version_update="on") == {update.title}
 
 
+@pytest.mark.parametrize("value", ["off", "0", "false", "False", "no", ""])
+def test_version_update_off_in_any_spelling_is_unticked(client, topic, value):
+    first = listed_paper(topic, title="Paper CL")
+    later_day = DAY + dt.timedelta(days=3)
+    update = listed_paper(
+        topic, day=later_day, title="Paper v2", announce_type=Announcement.Type.REPLACE, version=2
+    )
+    page_publish(topic, later_day)
+
+    assert _titles(client, topic="llm", version_update=value) == {first.title, update.title}
+    assert _titles(client, topic="llm", version_update="on") == {update.title}
+
+
 def _titles(client, **params) -> set[str]:
     body = _found(client, **params)
     return {title for title in ("Paper CL", "Paper CV", "Paper v2") if title in body}
@@ -124,6 +137,16 @@ def test_invalid_filters_show_errors_instead_of_results(client, topic):
     listed_paper(topic)
     body = _found(client, date_from="yesterday", page="x")
     assert 'class="error"' in body and "paper-card" not in body
+
+
+def test_an_end_date_before_the_start_date_is_an_error_of_the_end_date(client, topic):
+    listed_paper(topic)
+    later = DAY + dt.timedelta(days=1)
+
+    body = _found(client, date_from=later, date_to=DAY, headers={"accept-language": "en"})
+
+    assert "The end date is before the start date" in body and "paper-card" not in body
+    assert "paper-card" in _found(client, date_from=DAY, date_to=DAY)
 
 
 def test_counts_stop_at_the_cap(client, topic, monkeypatch):

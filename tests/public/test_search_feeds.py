@@ -57,8 +57,8 @@ def topic():
     return llm
 
 
-def _feed(client, url: str, params: dict):
-    response = client.get(url, params)
+def _feed(client, url: str, params: dict, **kwargs):
+    response = client.get(url, params, **kwargs)
     assert response.status_code == 200, response.content
     feed = feedparser.parse(response.content)
     assert not feed.bozo, feed.get("bozo_exception")
@@ -126,6 +126,15 @@ def test_feed_title_names_the_query(client, topic):
     assert "语言大模型 › 推理" in chinese.feed.title and "diffusion" in chinese.feed.title
 
 
+def test_version_update_off_is_not_a_filter_of_the_feed(client, topic):
+    params = {"topic": "llm", "version_update": "off"}
+
+    feed = feedparser.parse(client.get("/search/rss.xml", params, headers=EN).content)
+
+    assert feed.feed.title == "arxdaily · search · topic Large language models"
+    assert len(feed.entries) == 2
+
+
 def test_one_sided_dates_and_filters_alone_are_named(client, topic):
     feed = feedparser.parse(client.get("/search/rss.xml", {"date_from": DAY}, headers=EN).content)
     assert feed.feed.title == "arxdaily · search · listed from 2026-04-27"
@@ -141,11 +150,12 @@ def test_one_sided_dates_and_filters_alone_are_named(client, topic):
         ({"subtopic": "nope"}, "subtopic"),
         ({"min_confidence": "2"}, "min_confidence"),
         ({"q": "a\x00b"}, "q"),
+        ({"q": "diffusion", "date_from": "2026-06-16", "date_to": "2026-06-01"}, "date_to"),
     ],
 )
 def test_invalid_parameters_answer_400_naming_the_parameter(client, topic, params, field):
     for url in ("/search/rss.xml", "/search/atom.xml"):
-        response = client.get(url, params)
+        response = client.get(url, params, headers=EN)
 
         assert response.status_code == 400
         assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -159,6 +169,25 @@ def test_a_search_without_criteria_answers_400_pointing_to_the_all_topics_feed(c
 
         assert response.status_code == 400
         assert "/feeds/all.xml" in response.content.decode()
+
+
+SEARCH_FEED_TEXTS = (
+    "Invalid search parameters:",
+    "A search feed needs words or a filter, as /search/ takes them; "
+    "/feeds/all.xml has every topic.",
+    "Published arxdaily papers matching this search, newest submission first.",
+)
+
+
+def test_search_feed_texts_follow_the_readers_language(client, topic, zh_translated):
+    invalid, empty, description = zh_translated(*SEARCH_FEED_TEXTS).values()
+
+    assert client.get("/search/rss.xml", {"topic": "nope"}).content.decode().startswith(invalid)
+    assert client.get("/search/rss.xml").content.decode() == f"{empty}\n"
+    assert _feed(client, "/search/rss.xml", {"q": "diffusion"})[1].feed.description == description
+    assert _feed(client, "/search/atom.xml", {"q": "diffusion"})[1].feed.subtitle == description
+    english = _feed(client, "/search/rss.xml", {"q": "diffusion"}, headers=EN)[1]
+    assert english.feed.description == SEARCH_FEED_TEXTS[2]
 
 
 def test_drafts_rejected_and_inactive_topics_never_appear(client, topic):
