@@ -67,11 +67,21 @@ def publication_paper_ids(row) -> list[int]:
     return list(hits.order_by().values_list("paper_id", flat=True).distinct())
 
 
-def papers_publication_refresh_ids(paper_ids: Collection[int]) -> int:
-    """papers_publication_refresh for these paper pks (none: no query)."""
-    if not paper_ids:
-        return 0
-    return papers_publication_refresh(papers=Paper.objects.filter(pk__in=paper_ids))
+# Pks per refresh: a bounded IN list (SQLite allows 32,766 parameters; a big topic deactivated
+# touches every paper it ever had) and bounded memory for the rows read back.
+REFRESH_BATCH = 5_000
+
+
+def papers_publication_refresh_ids(
+    paper_ids: Collection[int], *, batch: int = REFRESH_BATCH
+) -> int:
+    """papers_publication_refresh for these paper pks, `batch` pks at a time (none: no
+    query); returns how many papers changed."""
+    ordered = sorted(set(paper_ids))
+    return sum(
+        papers_publication_refresh(papers=Paper.objects.filter(pk__in=ordered[at : at + batch]))
+        for at in range(0, len(ordered), batch)
+    )
 
 
 def papers_published_where(

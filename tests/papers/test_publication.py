@@ -8,8 +8,8 @@ import pytest
 from editorial import edits, services
 from ingest.sources.records import AnnouncementRecord, PaperRecord
 from ingest.upsert import papers_upsert
-from papers.models import Announcement, DailyPage, Paper
-from papers.publication import papers_published_where
+from papers.models import Announcement, DailyPage, Paper, TopicHit
+from papers.publication import papers_publication_refresh_ids, papers_published_where
 from tests.factories import DailyPageFactory, TopicFactory, TopicHitFactory
 from tests.site_data import DAY, listed_paper, page_publish
 
@@ -76,6 +76,113 @@ def test_deactivating_a_topic_withdraws_its_papers(chief_editor):
 
     topic.is_active = True
     edits.row_save(row=topic, user=chief_editor)
+    assert _columns(paper) == ([topic.pk], DAY, DAY)
+
+
+def test_unpublishing_one_of_two_days_narrows_the_dates(chief_editor):
+    topic = TopicFactory()
+    paper = listed_paper(topic)
+    paper.announcements.create(
+        announce_date=LATER, category="cs.CL", announce_type="replace", version=2
+    )
+    page_publish(topic)
+    later = page_publish(topic, LATER)
+    assert _columns(paper) == ([topic.pk], DAY, LATER)
+
+    services.daily_page_unpublish(page=later, user=chief_editor)
+
+    assert _columns(paper) == ([topic.pk], DAY, DAY)
+
+
+def test_accepting_a_hit_on_a_published_day_publishes_its_paper(chief_editor):
+    topic = TopicFactory()
+    paper = listed_paper(topic, state=TopicHit.ReviewState.SUGGESTED)
+    page_publish(topic)
+    assert _columns(paper) == ([], None, None)
+
+    services.topic_hit_accept(hits=paper.topic_hits.all(), user=chief_editor)
+
+    assert _columns(paper) == ([topic.pk], DAY, DAY)
+
+
+def test_a_hit_an_editor_adds_on_a_published_day_publishes_its_paper(chief_editor):
+    topic, added = TopicFactory(), TopicFactory()
+    paper = listed_paper(topic)
+    page_publish(topic)
+    page_publish(added)
+
+    services.topic_hit_editor_save(
+        hit=TopicHit(paper=paper, topic=added, confidence=1.0), user=chief_editor
+    )
+
+    assert _columns(paper) == (sorted([topic.pk, added.pk]), DAY, DAY)
+
+
+def test_deleting_a_published_hit_withdraws_its_paper(chief_editor):
+    topic = TopicFactory()
+    paper = listed_paper(topic)
+    page_publish(topic)
+
+    edits.row_delete(row=paper.topic_hits.get(), user=chief_editor)
+
+    assert _columns(paper) == ([], None, None)
+
+
+def test_deactivating_one_of_two_topics_keeps_the_other(chief_editor):
+    kept, dropped = TopicFactory(), TopicFactory()
+    paper = listed_paper(kept)
+    TopicHitFactory(paper=paper, topic=dropped, review_state="accepted")
+    page_publish(kept)
+    page_publish(dropped)
+
+    dropped.is_active = False
+    edits.row_save(row=dropped, user=chief_editor)
+
+    assert _columns(paper) == ([kept.pk], DAY, DAY)
+
+
+def test_the_refresh_in_batches_rewrites_every_stale_paper():
+    topic = TopicFactory()
+    papers = [listed_paper(topic) for _ in range(3)]
+    unlisted = listed_paper(topic, state=TopicHit.ReviewState.SUGGESTED)
+    page_publish(topic)
+    Paper.objects.filter(pk__in=[p.pk for p in papers]).update(
+        published_topics=[], published_first=None, published_last=None
+    )
+    Paper.objects.filter(pk=unlisted.pk).update(
+        published_topics=[topic.pk], published_first=LATER, published_last=LATER
+    )
+
+    changed = papers_publication_refresh_ids([p.pk for p in [*papers, unlisted]], batch=2)
+
+    assert changed == 4
+    assert [_columns(p) for p in papers] == [([topic.pk], DAY, DAY)] * 3
+    assert _columns(unlisted) == ([], None, None)
+    assert papers_publication_refresh_ids([p.pk for p in papers], batch=2) == 0
+
+
+def test_ingesting_new_metadata_for_a_published_paper_keeps_its_columns():
+    topic = TopicFactory()
+    paper = listed_paper(topic)
+    page_publish(topic)
+    record = _record(paper, 2)  # a new version's metadata, before its listing
+    record.title = "A corrected title"
+
+    papers_upsert(records=[record])
+
+    assert Paper.objects.get(pk=paper.pk).title == "A corrected title"
+    assert _columns(paper) == ([topic.pk], DAY, DAY)
+
+
+def test_a_paper_read_before_publishing_and_saved_after_keeps_its_columns(chief_editor):
+    topic = TopicFactory()
+    paper = listed_paper(topic)
+    stale = Paper.objects.get(pk=paper.pk)
+    page_publish(topic)
+
+    stale.title = "Edited"
+    edits.row_save(row=stale, user=chief_editor)
+
     assert _columns(paper) == ([topic.pk], DAY, DAY)
 
 
