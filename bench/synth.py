@@ -201,6 +201,7 @@ def synth_load(*, papers: int, seed: int = 7, batch: int = 20_000, progress=None
         PaperVersion,
         TopicHit,
     )
+    from papers.publication import listing_key
     from topics.models import Topic
 
     marker = synth_marker(papers, seed)
@@ -256,7 +257,7 @@ def synth_load(*, papers: int, seed: int = 7, batch: int = 20_000, progress=None
             "primary_category", "categories", "submitted_at", "updated_at", "metadata_state",
             "title_zh_machine", "summary_zh_machine", "abstract_zh_machine", "summary_en",
             "zh_reviewed_at", "enrichment_state",
-            "published_topics", "published_first", "published_last",
+            "published_topics", "published_first", "published_last", "published_listings",
         ]  # fmt: skip
         copiers = {
             "paper": Copier(cursor, Paper, paper_cols, now),
@@ -293,7 +294,11 @@ def synth_load(*, papers: int, seed: int = 7, batch: int = 20_000, progress=None
             submitted = dt.datetime.combine(day, dt.time(18), tzinfo=dt.UTC)
             topic_id, _ = topics[index % len(topics)]
             # Its one accepted hit, on its day's published page (papers.publication).
-            published = ([topic_id], day, day) if topic_id in active else ([], None, None)
+            published = (
+                ([topic_id], day, day, sorted([listing_key(day), listing_key(day, topic_id)]))
+                if topic_id in active
+                else ([], None, None, [])
+            )
             copiers["paper"].row(
                 f"{day:%y%m}.{month_seq[day.strftime('%y%m')]:05d}",
                 version, corpus.title(field), corpus.abstract(field), ", ".join(names),

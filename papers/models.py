@@ -59,7 +59,7 @@ ZH_FIELDS = ("title", "summary", "abstract")
 # Newest papers first; indexed as paper_newest_first. On PostgreSQL papers still waiting for
 # API metadata (no submission time yet) come first: they are the ones arXiv just listed.
 PAPER_NEWEST_FIRST = ("-submitted_at", "-arxiv_id")
-PUBLICATION_FIELDS = ("published_topics", "published_first", "published_last")
+PUBLICATION_FIELDS = ("published_topics", "published_first", "published_last", "published_listings")
 
 
 class PaperQuerySet(models.QuerySet):
@@ -186,11 +186,12 @@ class Paper(models.Model):
         db_persist=True,
     )
 
-    # TopicHit.objects.published() of this paper (topic ids, first and last date), kept by
-    # papers.publication so that search filters are index conditions on the paper itself.
+    # TopicHit.objects.published() of this paper, kept by papers.publication (which gives the
+    # shapes) so that search filters are index conditions on the paper itself.
     published_topics = models.JSONField(default=list, blank=True, editable=False)
     published_first = models.DateField(null=True, blank=True, editable=False)
     published_last = models.DateField(null=True, blank=True, editable=False)
+    published_listings = models.JSONField(default=list, blank=True, editable=False)
 
     objects = PaperQuerySet.as_manager()
 

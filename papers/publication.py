@@ -1,11 +1,13 @@
 """Where readers can see each paper, kept on the paper itself for search.
 
-`Paper.published_topics`, `published_first` and `published_last` copy what
-`TopicHit.objects.published()` says of the paper, so that search reads its topic and date
-filters off the paper row (GIN and btree indexes) instead of an EXISTS over hits, pages and
-listings for every candidate paper. Every write that can publish or withdraw a paper calls
-papers_publication_refresh: the ingest (a listing added), editorial.edits.audited_save (a
-hit, page or topic saved: accepting, rejecting, publishing, unpublishing, deactivating) and
+`Paper.published_topics` (topic ids, ascending), `published_first` and `published_last`
+(dates) and `published_listings` (listing keys, see listing_key: one per published date and
+one per published topic and date) copy what `TopicHit.objects.published()` says of the
+paper, so that search reads its topic and date filters off the paper row (GIN and btree
+indexes) instead of an EXISTS over hits, pages and listings for every candidate paper.
+Every write that can publish or withdraw a paper calls papers_publication_refresh: the
+ingest (a listing added), editorial.edits.audited_save (a hit, page or topic saved:
+accepting, rejecting, publishing, unpublishing, deactivating) and
 editorial.edits.row_delete.
 """
 
@@ -14,9 +16,9 @@ from collections import defaultdict
 from collections.abc import Collection
 
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 
-from papers.models import Announcement, DailyPage, Paper, TopicHit
+from papers.models import PUBLICATION_FIELDS, Announcement, DailyPage, Paper, TopicHit
 from topics.models import Topic
 
 
@@ -25,10 +27,8 @@ def papers_publication_refresh(*, papers: QuerySet[Paper]) -> int:
     now; returns how many papers changed. Papers already right are not written (a re-ingest
     writes nothing); papers with the same new values share one UPDATE."""
     stored = {
-        pk: (topics, first, last)
-        for pk, *(topics, first, last) in papers.order_by().values_list(
-            "pk", "published_topics", "published_first", "published_last"
-        )
+        pk: tuple(tuple(v) if isinstance(v, list) else v for v in columns)
+        for pk, *columns in papers.order_by().values_list("pk", *PUBLICATION_FIELDS)
     }
     listings: dict[int, set[tuple[int, dt.date]]] = defaultdict(set)
     published = TopicHit.objects.published().filter(paper__in=papers.order_by().values("pk"))
@@ -36,19 +36,30 @@ def papers_publication_refresh(*, papers: QuerySet[Paper]) -> int:
         listings[paper_id].add((topic_id, day))
     changed: dict[tuple, list[int]] = defaultdict(list)
     for pk, old in stored.items():
-        rows = listings.get(pk)
-        new = (
-            (sorted({t for t, _ in rows}), min(d for _, d in rows), max(d for _, d in rows))
-            if rows
-            else ([], None, None)
-        )
+        new = _columns(listings.get(pk, set()))
         if new != old:
-            changed[(tuple(new[0]), new[1], new[2])].append(pk)
-    for (topics, first, last), pks in changed.items():
+            changed[new].append(pk)
+    for columns, pks in changed.items():
+        values = dict(zip(PUBLICATION_FIELDS, columns, strict=True))
         Paper.objects.filter(pk__in=pks).update(
-            published_topics=list(topics), published_first=first, published_last=last
+            **{name: list(v) if isinstance(v, tuple) else v for name, v in values.items()}
         )
     return sum(len(pks) for pks in changed.values())
+
+
+def listing_key(day: dt.date, topic_id: int | None = None) -> str:
+    """A key of `Paper.published_listings`: "2026-04-27" (published that day) or
+    "3/2026-04-27" (published that day under topic 3)."""
+    return day.isoformat() if topic_id is None else f"{topic_id}/{day.isoformat()}"
+
+
+def _columns(rows: set[tuple[int, dt.date]]) -> tuple:
+    """PUBLICATION_FIELDS' values (lists as tuples) for these (topic id, date) listings."""
+    if not rows:
+        return ((), None, None, ())
+    days = {day for _, day in rows}
+    keys = {listing_key(day) for day in days} | {listing_key(day, t) for t, day in rows}
+    return (tuple(sorted({t for t, _ in rows})), min(days), max(days), tuple(sorted(keys)))
 
 
 def publication_paper_ids(row) -> list[int]:
@@ -95,10 +106,10 @@ def papers_published_where(
     """`papers.published(topic_id=…, published_on__gte=…, …)`, read off the publication
     columns: the same papers, found through indexes on the paper.
 
-    A topic, or dates for a paper published on one date only, are decided by the columns
-    alone. Only a paper published on several dates needs the EXISTS, when dates are asked
-    (its first and last date may both lie outside the range with none between them), as do
-    `listing`'s other conditions (subtopic, confidence), which no column holds. SQLite
+    A topic is `published_topics` containing it; dates are `published_listings` holding one
+    of the keys (listing_key) of the published pages in the range (of the topic, if one is
+    asked): a few hundred dates a year, read first from the pages. Only `listing`'s other
+    conditions (subtopic, confidence), which no column holds, need the EXISTS. SQLite
     (`make run`) has no JSON containment and always takes the EXISTS.
     """
     exact = dict(listing)
@@ -124,9 +135,19 @@ def papers_published_where(
         if not unknown.exists():
             before = dt.datetime.combine(date_to + dt.timedelta(days=2), dt.time(), dt.UTC)
             papers = papers.filter(submitted_at__lt=before)
+    if (date_from and date_to) or (topic_id is not None and (date_from or date_to)):
+        # A range on both sides, or a topic's dates: the first and last date alone could
+        # straddle it (or be another topic's). One side alone is exact on them.
+        pages = DailyPage.objects.published().filter(
+            announce_date__gte=date_from or dt.date.min,
+            announce_date__lte=date_to or dt.date.max,
+            **({} if topic_id is None else {"topic_id": topic_id}),
+        )
+        days = pages.order_by().values_list("announce_date", flat=True).distinct()
+        keys = [listing_key(day, topic_id) for day in days]
+        if not keys:
+            return papers.none()
+        papers = papers.filter(published_listings__has_any_keys=keys)
     if listing:
         return papers.published(**exact)
-    if date_from or date_to:
-        hits = TopicHit.objects.published().filter(paper=OuterRef("pk"), **exact)
-        return papers.filter(Q(published_first=F("published_last")) | Exists(hits))
     return papers

@@ -14,7 +14,6 @@ INDEXES = [
         "(btrim(lower(regexp_replace(title, '[^[:alnum:]]+', ' ', 'g'))))",
     ),
 ]
-BACKFILL_CHUNK = 50_000
 
 
 def indexes(*, create: bool):
@@ -31,18 +30,6 @@ def indexes(*, create: bool):
             )
 
     return run
-
-
-def publication_backfill(apps, schema_editor):
-    """Fill the new columns from the hits, pages and listings, by the one function that keeps
-    them (imported, not copied: it reads and writes only pks and these three columns)."""
-    from papers.models import Paper
-    from papers.publication import papers_publication_refresh
-
-    last = Paper.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    for start in range(0, last + 1, BACKFILL_CHUNK):
-        papers = Paper.objects.filter(pk__gte=start, pk__lt=start + BACKFILL_CHUNK)
-        papers_publication_refresh(papers=papers)
 
 
 class Migration(migrations.Migration):
@@ -67,6 +54,6 @@ class Migration(migrations.Migration):
             name='published_topics',
             field=models.JSONField(blank=True, default=list, editable=False),
         ),
-        migrations.RunPython(publication_backfill, migrations.RunPython.noop),
+        # Filled by 0018's backfill (it reads and writes 0018's column too).
         migrations.RunPython(indexes(create=True), indexes(create=False)),
     ]

@@ -9,7 +9,11 @@ from editorial import edits, services
 from ingest.sources.records import AnnouncementRecord, PaperRecord
 from ingest.upsert import papers_upsert
 from papers.models import Announcement, DailyPage, Paper, TopicHit
-from papers.publication import papers_publication_refresh_ids, papers_published_where
+from papers.publication import (
+    listing_key,
+    papers_publication_refresh_ids,
+    papers_published_where,
+)
 from tests.factories import DailyPageFactory, TopicFactory, TopicHitFactory
 from tests.site_data import DAY, listed_paper, page_publish
 
@@ -47,9 +51,11 @@ def test_publishing_and_unpublishing_a_page_set_and_clear_its_papers(chief_edito
 
     services.daily_page_publish(page=page, user=chief_editor)
     assert _columns(paper) == ([topic.pk], DAY, DAY)
+    assert paper.published_listings == sorted(["2026-04-27", f"{topic.pk}/2026-04-27"])
 
     services.daily_page_unpublish(page=page, user=chief_editor)
     assert _columns(paper) == ([], None, None)
+    assert paper.published_listings == []
 
 
 def test_a_rejected_hit_leaves_the_topic(chief_editor):
@@ -92,6 +98,7 @@ def test_unpublishing_one_of_two_days_narrows_the_dates(chief_editor):
     services.daily_page_unpublish(page=later, user=chief_editor)
 
     assert _columns(paper) == ([topic.pk], DAY, DAY)
+    assert paper.published_listings == sorted([listing_key(DAY), listing_key(DAY, topic.pk)])
 
 
 def test_accepting_a_hit_on_a_published_day_publishes_its_paper(chief_editor):
@@ -139,6 +146,7 @@ def test_deactivating_one_of_two_topics_keeps_the_other(chief_editor):
     edits.row_save(row=dropped, user=chief_editor)
 
     assert _columns(paper) == ([kept.pk], DAY, DAY)
+    assert paper.published_listings == sorted([listing_key(DAY), listing_key(DAY, kept.pk)])
 
 
 def test_the_refresh_in_batches_rewrites_every_stale_paper():
@@ -205,6 +213,14 @@ def test_ingesting_a_replacement_onto_a_published_day_extends_the_dates():
 
     result = papers_upsert(records=[_record(paper, 2)], announcements=[_replacement(paper, LATER)])
     assert _columns(paper) == ([topic.pk], DAY, LATER)
+    assert paper.published_listings == sorted(
+        [
+            listing_key(DAY),
+            listing_key(LATER),
+            listing_key(DAY, topic.pk),
+            listing_key(LATER, topic.pk),
+        ]
+    )
     assert result.rows_written > 0
 
     again = papers_upsert(records=[_record(paper, 2)], announcements=[_replacement(paper, LATER)])
@@ -248,6 +264,17 @@ def test_new_papers_from_the_ingest_are_unpublished():
         ({"topic": "main", "date_from": LATER}, {"gap"}),
         ({"topic": "main", "date_from": DAY + dt.timedelta(days=1)}, {"gap"}),
         ({"topic": "other", "date_to": LATER - dt.timedelta(days=1)}, {"gap"}),
+        ({"date_from": DAY, "date_to": DAY}, {"gap", "first"}),
+        ({"topic": "other", "date_from": DAY, "date_to": DAY}, {"gap"}),
+        ({"topic": "main", "date_from": LATER, "date_to": LATER}, {"gap"}),
+        (
+            {
+                "topic": "main",
+                "date_from": DAY + dt.timedelta(days=1),
+                "date_to": LATER - dt.timedelta(days=1),
+            },
+            set(),
+        ),
     ],
 )
 def test_the_columns_find_what_the_published_listings_find(conditions, found):
