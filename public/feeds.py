@@ -65,7 +65,9 @@ def _authors_line(item: FeedItem) -> str:
     """A bounded author line (the paper page lists them all)."""
     names = author_names_split(item.paper.authors_text)
     line, hidden = authors_preview(names)
-    return f"{line} et al. ({len(names)} authors)" if hidden else line
+    if not hidden:
+        return line
+    return gettext("%(names)s et al. (%(count)s authors)") % {"names": line, "count": len(names)}
 
 
 class PublishedPapersFeed(Feed):

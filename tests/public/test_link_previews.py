@@ -40,13 +40,14 @@ def _preview(client, url: str, language: str) -> tuple[dict[str, str], str]:
 def test_paper_preview_is_chinese_on_a_chinese_page(client, topic):
     paper = listed_paper(topic, summary_en="We distil large language models.")
     page_publish(topic)
-    tags, _ = _preview(client, f"/papers/{paper.arxiv_id}/", "zh-hans")
+    tags, body = _preview(client, f"/papers/{paper.arxiv_id}/", "zh-hans")
     assert tags["og:type"] == "article"
     assert tags["og:title"] == tags["twitter:title"] == "大语言模型研究"
     assert tags["og:description"] == tags["twitter:description"] == "本文研究大语言模型的蒸馏。"
     assert tags["og:locale"] == "zh_CN"
     assert tags["og:url"] == f"{SITE}/papers/{paper.arxiv_id}/"
     assert tags["og:site_name"] == "arxdaily" and tags["twitter:card"] == "summary"
+    assert lxml.html.fromstring(body).findtext(".//title").startswith("大语言模型研究")
 
 
 def test_paper_preview_is_english_on_an_english_page(client, topic):

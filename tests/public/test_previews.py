@@ -68,11 +68,15 @@ def test_paper_page_shows_every_author_and_the_whole_comment(client, collaborati
 def test_feed_item_names_ten_authors_and_how_many_there_are(client, collaboration, url):
     _paper, names = collaboration
 
-    entry = feedparser.parse(client.get(url).content).entries[0]
+    entry = feedparser.parse(client.get(url, headers={"accept-language": "en"}).content).entries[0]
+    chinese = feedparser.parse(client.get(url, headers={"accept-language": "zh-hans"}).content)
 
     line = f"{', '.join(names[:AUTHORS_SHOWN])} et al. ({AUTHORS} authors)"
     assert entry.author == line
     assert line in entry.summary
+    assert (
+        chinese.entries[0].author == f"{', '.join(names[:AUTHORS_SHOWN])} 等（共 {AUTHORS} 位作者）"
+    )
 
 
 def test_api_lists_give_ten_authors_and_the_count_and_the_detail_gives_all(client, collaboration):
