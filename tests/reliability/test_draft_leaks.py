@@ -75,22 +75,27 @@ def _urls(topics) -> list[str]:
     from papers.models import Paper
 
     days = [DAY, DRAFT_DAY, WITHDRAWN_DAY]
-    urls = ["/", "/feeds/all.xml", "/search/", "/search/?q=language"]
-    urls += [f"/{day}/" for day in days]
+    urls = ["/", "/feeds/all.xml", "/feeds/topics.opml", "/search/", "/search/?q=language"]
+    urls += ["/search/rss.xml?q=language", "/search/atom.xml?q=language"]
+    urls += [f"/{day}/" for day in days] + [f"/{day}/bibtex" for day in days]
     for topic in topics:
         urls += [f"/topics/{topic.slug}/", f"/topics/{topic.slug}/rss.xml"]
         urls += [f"/topics/{topic.slug}/atom.xml"]
         urls += [f"/topics/{topic.slug}/{day}/" for day in days]
         urls += [f"/topics/{topic.slug}/{day}/?preview=1" for day in days]
+        urls += [f"/topics/{topic.slug}/{day}/bibtex" for day in days]
         urls += [f"/api/v1/topics/{topic.slug}/days"]
         urls += [f"/api/v1/topics/{topic.slug}/days/{day}" for day in days]
-        urls += [f"/search/?topic={topic.pk}", f"/api/v1/papers?topic={topic.slug}"]
+        urls += [f"/search/?topic={topic.slug}", f"/api/v1/papers?topic={topic.slug}"]
+        urls += [f"/search/rss.xml?topic={topic.slug}", f"/search/atom.xml?topic={topic.slug}"]
     urls += ["/api/v1/topics", "/api/v1/days", "/api/v1/days/latest", "/api/v1/papers"]
     urls += [f"/api/v1/days/{day}" for day in days]
     for arxiv_id in Paper.objects.values_list("arxiv_id", flat=True):
         urls += [f"/papers/{arxiv_id}/", f"/api/v1/papers/{arxiv_id}"]
+        urls += [f"/papers/{arxiv_id}/bibtex"]
     for word in SENTINELS.values():
         urls += [f"/search/?q={word}", f"/api/v1/papers?q={word}"]
+        urls += [f"/search/rss.xml?q={word}", f"/search/atom.xml?q={word}"]
         urls += [f"/search/?institution={word}", f"/api/v1/papers?institution={word}"]
     return urls
 
@@ -101,6 +106,10 @@ def _results(url: str, body: str) -> int:
         return 0
     if url.startswith("/api/"):
         return len(json.loads(body).get("items", []))
+    if url.startswith("/search/rss.xml"):
+        return body.count("<item>")
+    if url.startswith("/search/atom.xml"):
+        return body.count("<entry>")
     return body.count('class="paper-card')
 
 
