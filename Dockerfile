@@ -4,7 +4,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN SECRET_KEY=build ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.db \
+RUN SECRET_KEY=build ALLOWED_HOSTS=build ARXDAILY_SITE_URL=http://build DATABASE_URL=sqlite:////tmp/build.db \
     python manage.py collectstatic --noinput
 RUN useradd --system arxdaily
 USER arxdaily

@@ -172,7 +172,7 @@ def test_production_settings_are_locked_down(figure, monkeypatch):
     figure(area=AREA, measure="`check --deploy` warnings", measured=warnings)
 
     started = []
-    for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "ARXDAILY_SITE_URL"):
         for value in (None, "", " "):
             try:
                 _production_settings_load(monkeypatch, **{name: value})

@@ -32,6 +32,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "arxdaily.settings.production",
     "SECRET_KEY": "reliability-load-test-only-" + "x" * 40,
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "ARXDAILY_SITE_URL": "http://127.0.0.1",
     "SECURE_SSL_REDIRECT": "False",
     "LOG_LEVEL": "WARNING",
 }
