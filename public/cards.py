@@ -43,6 +43,7 @@ def _institution_url_builder():
 _INSTITUTION_COLUMNS = attnames(
     Institution, {"id", "name", "name_zh", "name_zh_source", "country", "ror_id", "source"}
 )
+_INSTITUTION_ID_AT = _INSTITUTION_COLUMNS.index("id")
 
 
 def institution_card(institution: Institution, *, url=None) -> dict:
@@ -132,7 +133,7 @@ def paper_cards_attach(
     for paper_id, *row in rows.values_list(
         "paper_id", *(f"institution__{name}" for name in _INSTITUTION_COLUMNS)
     ):
-        pk = row[_INSTITUTION_COLUMNS.index("id")]
+        pk = row[_INSTITUTION_ID_AT]
         if pk not in known:
             institution = Institution.from_db(rows.db, _INSTITUTION_COLUMNS, row)
             known[pk] = institution_card(institution, url=institution_url)
