@@ -16,13 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from public.links import site_link
 from public.selectors import TopicDay
 from topics.models import Subscription
-
-
-def site_link(path: str) -> str:
-    """An absolute link to `path` (a site path from reverse() or a card) on settings.SITE_URL."""
-    return f"{settings.SITE_URL}{path}"
 
 
 def unsubscribe_link(subscription: Subscription) -> str:
@@ -37,7 +33,7 @@ def message_id_new() -> str:
 
 def _message(*, subscription, subject: str, template: str, context: dict, headers: dict):
     with translation.override(subscription.language):
-        context = {**context, "language": subscription.language, "site_url": settings.SITE_URL}
+        context = {**context, "language": subscription.language}
         text = render_to_string(f"digests/mail/{template}.txt", context)
         html = render_to_string(f"digests/mail/{template}.html", context)
     message = EmailMultiAlternatives(
@@ -99,7 +95,7 @@ def digest_message_build(
 def confirmation_message_build(*, subscription: Subscription) -> EmailMultiAlternatives:
     """The mail a subscribe request sends: the confirmation link while the subscription waits
     for it, or, to an address already subscribed, a notice with its unsubscribe link."""
-    active = subscription.confirmed_at is not None and subscription.unsubscribed_at is None
+    active = subscription.is_active
     with translation.override(subscription.language):
         subject = (
             gettext("You are subscribed to the arxdaily digest")

@@ -57,7 +57,7 @@ def subscription_request(*, email: str, topics: Iterable[Topic], language: str) 
     subscription, _ = Subscription.objects.select_for_update().get_or_create(
         email=email_normalize(email), defaults={"language": language}
     )
-    if subscription.confirmed_at is None or subscription.unsubscribed_at is not None:
+    if not subscription.is_active:
         subscription.language = language
         subscription.confirmed_at = subscription.unsubscribed_at = None
         subscription.save(update_fields=["language", "confirmed_at", "unsubscribed_at"])
@@ -216,7 +216,7 @@ def digest_delivery_send(*, delivery_id: int, last_attempt: bool = False) -> str
     if delivery.state != State.PENDING:
         return delivery.state
     days = digest_days_get(subscription=subscription, announce_date=delivery.announce_date)
-    if not days or not Subscription.objects.active().filter(pk=subscription.pk).exists():
+    if not days or not subscription.is_active:
         _record(delivery_id, state=State.SKIPPED)
         return State.SKIPPED
     message = digest_message_build(

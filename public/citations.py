@@ -10,9 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from papers.models import Paper
+from public.links import site_link
 from public.previews import author_names_split
 
 # arXiv's ids carry the month of the first version: YYMM.NNNNN, or archive/YYMMNNN before 2007
@@ -84,5 +83,5 @@ def citation_meta_tags(paper: Paper) -> list[tuple[str, str]]:
     tags += [("citation_pdf_url", citation.pdf_url), ("citation_arxiv_id", citation.arxiv_id)]
     if paper.abstract:
         tags.append(("citation_abstract", paper.abstract))
-    tags.append(("citation_abstract_html_url", settings.SITE_URL + paper.card["url"]))
+    tags.append(("citation_abstract_html_url", site_link(paper.card["url"])))
     return tags

@@ -54,6 +54,11 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return f"subscription {self.pk}"
 
+    @property
+    def is_active(self) -> bool:
+        """Confirmed and not unsubscribed (SubscriptionQuerySet.active, of this row)."""
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
 
 class DigestDelivery(models.Model):
     """A subscription's digest of one announce date: at most one row, hence at most one mail.

@@ -2,13 +2,13 @@
 citation tags, which chat apps and Zotero fetch outside any request of ours."""
 
 from django import template
-from django.conf import settings
-from django.utils.encoding import iri_to_uri
+
+from public.links import site_link
 
 register = template.Library()
 
 
 @register.simple_tag
 def absolute_url(path: str) -> str:
-    """`path` ("/papers/2604.00001/") on the public address, settings.SITE_URL."""
-    return settings.SITE_URL + iri_to_uri(path)
+    """`path` ("/papers/2604.00001/") on the public address (public.links.site_link)."""
+    return site_link(path)
