@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
-from django.utils.functional import cached_property
 
 from ingest.schedule import is_listing_date
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
@@ -45,14 +44,22 @@ DIGEST_PAPERS_PER_TOPIC = 5  # on the home and date pages; the topic day lists t
 
 
 class CappedPaginator(Paginator):
-    """Counts matches only up to `cap`: counting every paper a common word matches among a
-    million costs more than the search itself. Past the cap the page says "more than 100"."""
+    """Pages over the ids of the first `cap + 1` matches, read in one query in the results'
+    order; a page then reads its own papers by id. Counting every paper a common word matches
+    among a million costs more than the search itself, and a page read as a slice of the
+    search would run the search a second time. Past the cap the page says "more than 100"."""
 
     cap = 100
 
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+    def __init__(self, papers, per_page: int):
+        self.papers = papers
+        super().__init__(list(papers.values_list("pk", flat=True)[: self.cap + 1]), per_page)
+
+    def page(self, number):
+        """The page `number`, its object_list the page's papers in the results' order."""
+        found = super().page(number)
+        found.object_list = list(self.papers.filter(pk__in=found.object_list))
+        return found
 
     @property
     def is_capped(self) -> bool:
