@@ -7,19 +7,37 @@ the search view reads public.selectors.paper_search_queryset(query=filterset.pap
 
 import django_filters
 from django import forms
-from django.utils.translation import gettext
+from django.conf import settings
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from papers.models import Paper
+from public.caching import public_cache_version_get
 from public.selectors import PaperQuery
 from topics.models import Subtopic, Topic
 
+# (public cache version, language) -> the form's (topic choices, subtopic choices).
+_choices_memo: dict[tuple[int, str], tuple[list, list]] = {}
 
-def subtopic_choices() -> list[tuple[str, str]]:
-    """The active topics' subtopics as (slug, "topic › subtopic"), in taxonomy order, named in
-    the reader's language."""
-    subtopics = Subtopic.objects.filter(topic__in=Topic.objects.active()).select_related("topic")
-    return [(sub.slug, str(sub)) for sub in subtopics]
+
+def search_choices_get() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The active topics as (slug, name) and their subtopics as (slug, "topic › subtopic"),
+    in taxonomy order, named in the reader's language.
+
+    Read once per process and language until the next change readers can see (a taxonomy
+    edit bumps the public cache version, public.caching): two queries a search saved.
+    """
+    key = (public_cache_version_get(), get_language() or settings.LANGUAGE_CODE)
+    choices = _choices_memo.get(key)
+    if choices is None:
+        subtopics = Subtopic.objects.filter(topic__in=Topic.objects.active())
+        choices = (
+            [(topic.slug, topic.name) for topic in Topic.objects.active()],
+            [(sub.slug, str(sub)) for sub in subtopics.select_related("topic")],
+        )
+        _choices_memo.clear()  # older versions are unreachable
+        _choices_memo[key] = choices
+    return choices
 
 
 class SwitchInput(forms.CheckboxInput):
@@ -59,12 +77,7 @@ class PaperSearchFilter(django_filters.FilterSet):
         label=_("Listed until"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     category = django_filters.CharFilter(label=_("arXiv category"), max_length=40)
-    topic = django_filters.ModelChoiceFilter(
-        queryset=Topic.objects.active(),
-        to_field_name="slug",
-        label=_("Topic"),
-        empty_label=_("All topics"),
-    )
+    topic = django_filters.ChoiceFilter(label=_("Topic"), empty_label=_("All topics"))
     subtopic = django_filters.ChoiceFilter(label=_("Subtopic"), empty_label=_("All subtopics"))
     min_confidence = django_filters.NumberFilter(
         label=_("Minimum confidence"), min_value=0, max_value=1
@@ -81,8 +94,9 @@ class PaperSearchFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # A list, not a callable: validating and rendering the form read it with one query.
-        self.filters["subtopic"].extra["choices"] = subtopic_choices()
+        topics, subtopics = search_choices_get()
+        self.filters["topic"].extra["choices"] = topics
+        self.filters["subtopic"].extra["choices"] = subtopics
 
     @property
     def has_criteria(self) -> bool:
@@ -103,7 +117,8 @@ class PaperSearchFilter(django_filters.FilterSet):
         words = (data.get("q") or "").strip()
         parts = [gettext("search: %(words)s") % {"words": words} if words else gettext("search")]
         if data.get("topic"):
-            parts.append(gettext("topic %(name)s") % {"name": data["topic"].name})
+            name = dict(self.filters["topic"].extra["choices"])[data["topic"]]
+            parts.append(gettext("topic %(name)s") % {"name": name})
         if data.get("subtopic"):
             name = dict(self.filters["subtopic"].extra["choices"])[data["subtopic"]]
             parts.append(gettext("subtopic %(name)s") % {"name": name})
@@ -138,7 +153,7 @@ class PaperSearchFilter(django_filters.FilterSet):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
             category=data.get("category"),
-            topic=data["topic"].slug if data.get("topic") else None,
+            topic=data.get("topic") or None,
             subtopic=data.get("subtopic"),
             institution=data.get("institution"),
             # An unticked box means "all papers", not "first versions only".
