@@ -16,6 +16,7 @@ import random
 import sys
 import time
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 
 GENERATOR_VERSION = 2
 
@@ -160,11 +161,21 @@ class Copier:
         line = "\t".join(_copy_text(v) for v in values)
         self.buffer.write(f"{line}\t{self.tail}\n" if self.tail else f"{line}\n")
 
-    def flush(self) -> None:
+    def flush(self, sender: ThreadPoolExecutor | None = None) -> Future | None:
+        """Send the rows so far; with `sender` (one thread), in the background, so the next
+        rows are made while PostgreSQL takes these (the caller waits on the returned future
+        before touching the cursor again)."""
         columns = ", ".join(f'"{c}"' for c in [*self.columns, *self.defaults])
-        with self.cursor.copy(f'COPY "{self.table}" ({columns}) FROM STDIN') as copy:
-            copy.write(self.buffer.getvalue())
-        self.buffer = io.StringIO()
+        data, self.buffer = self.buffer.getvalue(), io.StringIO()
+
+        def send() -> None:
+            with self.cursor.copy(f'COPY "{self.table}" ({columns}) FROM STDIN') as copy:
+                copy.write(data)
+
+        if sender is None:
+            send()
+            return None
+        return sender.submit(send)
 
 
 def _announce_days(count: int) -> list[dt.date]:
@@ -280,55 +291,61 @@ def synth_load(*, papers: int, seed: int = 7, batch: int = 20_000, progress=None
             ),
         }
         month_seq = Counter()
-        for index in range(papers):
-            paper_id = index + 1
-            day = days[index // PER_DAY]
-            month_seq[day.strftime("%y%m")] += 1
-            version = 2 if rng.random() < 0.1 else 1
-            primary = rng.choice(CATEGORIES)
-            categories = [primary] + ([rng.choice(CATEGORIES)] if rng.random() < 0.3 else [])
-            categories = list(dict.fromkeys(categories))
-            field = corpus.field()
-            names = [f"{rng.choice(EN_WORDS).capitalize()} {rng.choice(EN_WORDS).capitalize()}"]
-            names += [f"Author{rng.randrange(200_000)}" for _ in range(rng.randint(0, 7))]
-            submitted = dt.datetime.combine(day, dt.time(18), tzinfo=dt.UTC)
-            topic_id, _ = topics[index % len(topics)]
-            # Its one accepted hit, on its day's published page (papers.publication).
-            published = (
-                ([topic_id], day, day, sorted([listing_key(day), listing_key(day, topic_id)]))
-                if topic_id in active
-                else ([], None, None, [])
-            )
-            copiers["paper"].row(
-                f"{day:%y%m}.{month_seq[day.strftime('%y%m')]:05d}",
-                version, corpus.title(field), corpus.abstract(field), ", ".join(names),
-                f"{rng.randint(6, 40)} pages, {rng.randint(1, 12)} figures",
-                primary, categories, submitted, submitted, Paper.MetadataState.COMPLETE,
-                corpus.zh(field, 2), corpus.zh(field, 4), corpus.zh(field, 12),
-                corpus.abstract(field)[:400],
-                now, Paper.EnrichmentState.DONE, *published,
-            )  # fmt: skip
-            for position, name in enumerate(names):
-                copiers["author"].row(paper_id, position, name)
-            for position, inst in enumerate(rng.sample(range(1, 3_001), rng.randint(1, 3))):
-                copiers["institution"].row(paper_id, inst, position)
-            for v in range(1, version + 1):
-                copiers["version"].row(paper_id, v, submitted)
-            for category in categories:
-                kind = ANNOUNCE_TYPE[version] if category == primary else "cross"
-                copiers["announcement"].row(paper_id, day, category, kind, version)
-            copiers["hit"].row(
-                paper_id,
-                topic_id,
-                round(rng.uniform(0.55, 0.99), 2),
-                corpus.zh(field, 1),
-                "accepted",
-            )
-            if (index + 1) % batch == 0:
-                for copier in copiers.values():
-                    copier.flush()
-                if progress:
-                    progress(index + 1)
+        in_flight = []
+        # Exiting waits for the last rows sent, also on an error (before the rollback).
+        with ThreadPoolExecutor(max_workers=1) as sender:
+            for index in range(papers):
+                paper_id = index + 1
+                day = days[index // PER_DAY]
+                month_seq[day.strftime("%y%m")] += 1
+                version = 2 if rng.random() < 0.1 else 1
+                primary = rng.choice(CATEGORIES)
+                categories = [primary] + ([rng.choice(CATEGORIES)] if rng.random() < 0.3 else [])
+                categories = list(dict.fromkeys(categories))
+                field = corpus.field()
+                names = [f"{rng.choice(EN_WORDS).capitalize()} {rng.choice(EN_WORDS).capitalize()}"]
+                names += [f"Author{rng.randrange(200_000)}" for _ in range(rng.randint(0, 7))]
+                submitted = dt.datetime.combine(day, dt.time(18), tzinfo=dt.UTC)
+                topic_id, _ = topics[index % len(topics)]
+                # Its one accepted hit, on its day's published page (papers.publication).
+                published = (
+                    ([topic_id], day, day, sorted([listing_key(day), listing_key(day, topic_id)]))
+                    if topic_id in active
+                    else ([], None, None, [])
+                )
+                copiers["paper"].row(
+                    f"{day:%y%m}.{month_seq[day.strftime('%y%m')]:05d}",
+                    version, corpus.title(field), corpus.abstract(field), ", ".join(names),
+                    f"{rng.randint(6, 40)} pages, {rng.randint(1, 12)} figures",
+                    primary, categories, submitted, submitted, Paper.MetadataState.COMPLETE,
+                    corpus.zh(field, 2), corpus.zh(field, 4), corpus.zh(field, 12),
+                    corpus.abstract(field)[:400],
+                    now, Paper.EnrichmentState.DONE, *published,
+                )  # fmt: skip
+                for position, name in enumerate(names):
+                    copiers["author"].row(paper_id, position, name)
+                for position, inst in enumerate(rng.sample(range(1, 3_001), rng.randint(1, 3))):
+                    copiers["institution"].row(paper_id, inst, position)
+                for v in range(1, version + 1):
+                    copiers["version"].row(paper_id, v, submitted)
+                for category in categories:
+                    kind = ANNOUNCE_TYPE[version] if category == primary else "cross"
+                    copiers["announcement"].row(paper_id, day, category, kind, version)
+                copiers["hit"].row(
+                    paper_id,
+                    topic_id,
+                    round(rng.uniform(0.55, 0.99), 2),
+                    corpus.zh(field, 1),
+                    "accepted",
+                )
+                if (index + 1) % batch == 0:
+                    for sent in in_flight:  # one batch in flight at a time: bounded memory
+                        sent.result()
+                    in_flight = [copier.flush(sender) for copier in copiers.values()]
+                    if progress:
+                        progress(index + 1)
+            for sent in in_flight:
+                sent.result()
         for copier in copiers.values():
             copier.flush()
         for model in (Paper, Institution, DailyPage, TopicHit, Announcement, PaperAuthor):
