@@ -2,13 +2,14 @@
 
 Features: TF-IDF of word 1–2-grams over the title (counted twice), the abstract, the arXiv
 categories (as `cat_cs_cl` tokens) and the topic's keywords found (as marker tokens);
-character n-grams were measured too and did not help (see the README). A logistic
-regression, its C chosen by stratified cross-validation (average precision of the
-out-of-fold scores), is the mean of its fold models; a calibrator
-maps its score to a probability: Platt's sigmoid fitted on the out-of-fold scores, isotonic
-from ISOTONIC_MIN examples on. A held-out paper is scored without the terms no paper of its
-fold's training part has, as a new paper's unseen words are not in the vocabulary: else the
-out-of-fold scores are milder than a new paper's and the top scores over-confident. The nearest subtopic centroid picks a paper's subtopic.
+character n-grams, class weights and isotonic calibration were measured too and did not help
+(nested CV on the train split: bench/notes.md). A logistic regression, its C chosen by
+stratified cross-validation (average precision of the out-of-fold scores), is the mean of its
+fold models; a calibrator maps its score to a probability: Platt's sigmoid fitted on the
+out-of-fold scores, isotonic from ISOTONIC_MIN examples on. A held-out paper is scored without
+the terms no paper of its fold's training part has, as a new paper's unseen words are not in
+the vocabulary: else the out-of-fold scores are milder than a new paper's and the top scores
+over-confident. The nearest subtopic centroid picks a paper's subtopic.
 
 The examples are the taxonomy's own words (`taxonomy_examples`, pseudo-documents that count
 in training but never in the metrics), labelled papers and editors' decisions, which
