@@ -2,11 +2,14 @@
 
 Features: TF-IDF of word 1–2-grams over the title (counted twice), the abstract, the arXiv
 categories (as `cat_cs_cl` tokens) and the topic's keywords found (as marker tokens);
-character n-grams were measured too and did not help (see the README). A logistic
-regression, its C chosen by stratified cross-validation (average precision of the
-out-of-fold scores), is the mean of its fold models; a calibrator
-maps its score to a probability: Platt's sigmoid fitted on the out-of-fold scores, isotonic
-from ISOTONIC_MIN examples on. The nearest subtopic centroid picks a paper's subtopic.
+character n-grams, class weights and isotonic calibration were measured too and did not help
+(nested CV on the train split: bench/notes.md). A logistic regression, its C chosen by
+stratified cross-validation (average precision of the out-of-fold scores), is the mean of its
+fold models; a calibrator maps its score to a probability: Platt's sigmoid fitted on the
+out-of-fold scores, isotonic from ISOTONIC_MIN examples on. A held-out paper is scored without
+the terms no paper of its fold's training part has, as a new paper's unseen words are not in
+the vocabulary: else the out-of-fold scores are milder than a new paper's and the top scores
+over-confident. The nearest subtopic centroid picks a paper's subtopic.
 
 The examples are the taxonomy's own words (`taxonomy_examples`, pseudo-documents that count
 in training but never in the metrics), labelled papers and editors' decisions, which
@@ -25,6 +28,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
+from sklearn.preprocessing import normalize
 
 from enrichment.backends.base import PaperSource
 from enrichment.backends.keywords import terms_found
@@ -237,10 +241,19 @@ def _folds_fit(features, y, weight, c: float, folds) -> tuple[np.ndarray, np.nda
         model = LogisticRegression(C=c, solver="liblinear", dual=True).fit(
             features[fit_rows], y[fit_rows], sample_weight=weight[fit_rows]
         )
-        decision[held_rows] = model.decision_function(features[held_rows])
+        decision[held_rows] = model.decision_function(
+            _unseen_dropped(features, fit_rows, held_rows)
+        )
         coefs.append(model.coef_.ravel())
         intercepts.append(float(model.intercept_[0]))
     return decision, np.mean(coefs, axis=0), float(np.mean(intercepts))
+
+
+def _unseen_dropped(features: sparse.csr_matrix, fit_rows, held_rows) -> sparse.csr_matrix:
+    """The held-out rows as a vectorizer fitted on the fit rows alone would see them: terms
+    no fit row has are dropped, and the rows made unit length again."""
+    seen = np.asarray((features[fit_rows] != 0).sum(axis=0)).ravel() > 0
+    return normalize(features[held_rows] @ sparse.diags(seen.astype(float)))
 
 
 def _subtopic_model(examples: list[Example], features: sparse.csr_matrix):
