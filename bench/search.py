@@ -69,11 +69,11 @@ def explain(params: dict) -> str:
     import re
 
     from public.search import PaperSearchFilter
-    from public.selectors import paper_search_queryset
+    from public.selectors import paper_search_results
 
     form = PaperSearchFilter({k: v for k, v in params.items() if k != "page"})
     assert form.is_valid(), form.errors
-    papers = paper_search_queryset(query=form.paper_query())
+    papers = paper_search_results(query=form.paper_query()).papers
     start = 20 * (min(int(params.get("page", 1)), 6) - 1)  # the count stops at 101: page ≤ 6
     plan = papers[start : start + 20].explain(analyze=True, buffers=True)
     buffers = re.search(r"Buffers: ([^\n]+)", plan)

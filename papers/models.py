@@ -201,6 +201,13 @@ class Paper(models.Model):
             models.Index(fields=["metadata_state"], name="paper_metadata_state"),
             models.Index(fields=["enrichment_state"], name="paper_enrichment_state"),
             models.Index(fields=PAPER_NEWEST_FIRST, name="paper_newest_first"),
+            # Published papers still waiting for their submission time: usually none, and
+            # search asks on every date-bounded query (papers.publication).
+            models.Index(
+                fields=["id"],
+                condition=models.Q(submitted_at__isnull=True, published_last__isnull=False),
+                name="paper_published_unsubmitted",
+            ),
         ]
         verbose_name = "论文 / Paper"
         verbose_name_plural = "论文 / Papers"

@@ -95,6 +95,17 @@ def papers_publication_refresh_ids(
     )
 
 
+def submitted_before(date_to: dt.date) -> dt.datetime:
+    """A bound on the submission time of every paper listed by `date_to` (UTC, exclusive)."""
+    return dt.datetime.combine(date_to + dt.timedelta(days=2), dt.time(), dt.UTC)
+
+
+def published_unsubmitted_exist() -> bool:
+    """Whether some published paper still lacks its submission time (API metadata pending):
+    such papers sort first in PAPER_NEWEST_FIRST and no submission bound holds for them."""
+    return Paper.objects.filter(submitted_at__isnull=True, published_last__isnull=False).exists()
+
+
 def papers_published_where(
     papers: QuerySet[Paper],
     *,
@@ -131,10 +142,8 @@ def papers_published_where(
         # Listed by then, so submitted before: a bound on the newest-first index, where a
         # search in the past starts reading instead of at today's papers. Exact unless some
         # published paper still lacks its submission time (API metadata pending).
-        unknown = Paper.objects.filter(submitted_at__isnull=True, published_last__isnull=False)
-        if not unknown.exists():
-            before = dt.datetime.combine(date_to + dt.timedelta(days=2), dt.time(), dt.UTC)
-            papers = papers.filter(submitted_at__lt=before)
+        if not published_unsubmitted_exist():
+            papers = papers.filter(submitted_at__lt=submitted_before(date_to))
     if (date_from and date_to) or (topic_id is not None and (date_from or date_to)):
         # A range on both sides, or a topic's dates: the first and last date alone could
         # straddle it (or be another topic's). One side alone is exact on them.

@@ -198,7 +198,7 @@ class SearchFeedSubject:
 
 class SearchRssFeed(PublishedPapersFeed):
     """Any search of /search/ as a feed: the same GET parameters, validated by the same form
-    (PaperSearchFilter), answered by the same selector (paper_search_queryset).
+    (PaperSearchFilter), answered by the same selector (paper_search_results).
 
     Items: the first SEARCH_FEED_SIZE (50) results in the result pages' order (newest
     submission first, papers titled exactly as the words first of all), i.e. result pages 1

@@ -5,11 +5,19 @@ import re
 import unicodedata
 from functools import reduce
 
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchVectorExact, SearchVectorField
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import IRegex
 
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
-from papers.models import Institution, InstitutionAlias, institution_name_normalize, ror_id_parse
+from papers.models import (
+    Institution,
+    InstitutionAlias,
+    PaperInstitution,
+    institution_name_normalize,
+    ror_id_parse,
+)
 
 # Han characters: such a query is matched against the Chinese text, anything else as English.
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -49,7 +57,7 @@ def websearch_hyphens_spaced(text: str) -> str:
     return '"'.join(parts)
 
 
-def paper_text_q(*, text: str, vendor: str) -> Q:
+def paper_text_q(*, text: str, vendor: str, indexed: bool = True) -> Q:
     """The one text-matching rule, for the site's search and the API's `q`: an arXiv id in
     any written form finds that paper; Han characters match the public Chinese text
     (`Paper.search_zh`, what pages show), every term (split at spaces and punctuation,
@@ -61,6 +69,9 @@ def paper_text_q(*, text: str, vendor: str) -> Q:
     whatever phrases the query holds (positions are checked on the rows it finds), and each
     `search_zh ~* 'term'` by the pg_trgm GIN index (a regular expression of a literal is
     trigram-indexable; Django's icontains would wrap the column in UPPER() and scan).
+    `indexed=False` (PostgreSQL): the same match, written so that no text index can answer
+    it, for when another condition already names a few papers (one institution's) and
+    checking each of them costs less than the text index's every match.
     SQLite (`make run`) has neither index and falls back to case-insensitive substrings.
     """
     text = search_text_normalize(text)
@@ -70,10 +81,18 @@ def paper_text_q(*, text: str, vendor: str) -> Q:
         pass
     if HAN.search(text):
         terms = [term for term in _ZH_TERM_SEPARATOR.split(text) if term]
+        if not indexed and vendor == "postgresql":
+            zh = Coalesce(F("search_zh"), Value(""))
+            return Q(*(IRegex(zh, re.escape(term)) for term in terms))
         return Q(*(Q(search_zh__iregex=re.escape(term)) for term in terms))
     if vendor == "postgresql":
-        query = websearch_hyphens_spaced(text)
-        return Q(search_vector=SearchQuery(query, config="english", search_type="websearch"))
+        query = SearchQuery(
+            websearch_hyphens_spaced(text), config="english", search_type="websearch"
+        )
+        if not indexed:
+            empty = Value("", output_field=SearchVectorField())
+            return Q(SearchVectorExact(Coalesce(F("search_vector"), empty), query))
+        return Q(search_vector=query)
     spellings = dict.fromkeys((text, text.replace("-", " "), text.replace(" ", "-")))
     return reduce(
         operator.or_,
@@ -84,6 +103,25 @@ def paper_text_q(*, text: str, vendor: str) -> Q:
             for words in spellings
         ),
     )
+
+
+# An institution with at most this many paper links: its papers' ids go into the query.
+INSTITUTION_PAPERS_LISTED = 2_000
+
+
+def institution_papers_q(text: str) -> tuple[Q, bool]:
+    """The papers linked to the institutions named `text` (institutions_named), and whether
+    they are few: at most INSTITUTION_PAPERS_LISTED links. Few, the Q lists their ids, and a
+    text condition costs less checked on each of them (paper_text_q(indexed=False)) than
+    looked up among every paper its words match; else it is an EXISTS on their links. The
+    institutions' ids are read first (one query): with literal ids the planner sees how few
+    papers they have."""
+    named = list(institutions_named(text).values_list("pk", flat=True))
+    linked = PaperInstitution.objects.filter(institution_id__in=named).order_by()
+    ids = list(linked.values_list("paper_id", flat=True)[: INSTITUTION_PAPERS_LISTED + 1])
+    if len(ids) <= INSTITUTION_PAPERS_LISTED:
+        return Q(pk__in=ids), True
+    return Q(Exists(linked.filter(paper=OuterRef("pk")))), False
 
 
 def institutions_named(text: str) -> QuerySet[Institution]:

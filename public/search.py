@@ -2,7 +2,7 @@
 
 The form's fields only map onto PaperQuery (the URL parameter names stay the site's own);
 what a filter means is decided once, by papers_query_apply, for the site and the API alike:
-the search view reads public.selectors.paper_search_queryset(query=filterset.paper_query()).
+the search view reads public.selectors.paper_search_results(query=filterset.paper_query()).
 """
 
 import django_filters
@@ -88,7 +88,7 @@ class PaperSearchFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = Paper  # the form alone: results come from paper_search_queryset, not `qs`
+        model = Paper  # the form alone: results come from paper_search_results, not `qs`
         fields = []
         form = PaperSearchForm
 

@@ -26,12 +26,13 @@ from public.dates import (
 )
 from public.opml import topics_opml_build
 from public.previews import paper_link_preview
+from public.ranking import SearchResults
 from public.search import PaperSearchFilter
 from public.selectors import (
     PaperQuery,
     institution_public_get,
     paper_detail_get,
-    paper_search_queryset,
+    paper_search_results,
     public_cards_attach,
     topic_active_get,
     topic_day_get,
@@ -51,14 +52,14 @@ class CappedPaginator(Paginator):
 
     cap = 100
 
-    def __init__(self, papers, per_page: int):
-        self.papers = papers
-        super().__init__(list(papers.values_list("pk", flat=True)[: self.cap + 1]), per_page)
+    def __init__(self, results: SearchResults, per_page: int):
+        self.results = results
+        super().__init__(results.ids(self.cap + 1), per_page)
 
     def page(self, number):
         """The page `number`, its object_list the page's papers in the results' order."""
         found = super().page(number)
-        found.object_list = list(self.papers.filter(pk__in=found.object_list))
+        found.object_list = self.results.read(found.object_list)
         return found
 
     @property
@@ -171,8 +172,8 @@ def search(request):
     filterset = PaperSearchFilter(request.GET or None)
     context = {"filterset": filterset, "page_obj": None, "papers": []}
     if filterset.is_bound and filterset.is_valid() and filterset.has_criteria:
-        papers = paper_search_queryset(query=filterset.paper_query())
-        paginator = CappedPaginator(papers, SEARCH_PAGE_SIZE)
+        results = paper_search_results(query=filterset.paper_query())
+        paginator = CappedPaginator(results, SEARCH_PAGE_SIZE)
         page_obj = paginator.get_page(request.GET.get("page"))
         context.update(page_obj=page_obj, papers=public_cards_attach(page_obj.object_list))
         context.update(query_string=filterset.query_string(), query_title=filterset.query_title())
@@ -183,7 +184,7 @@ def search(request):
 def institution(request, pk: int):
     """A matched institution and its published papers, newest first, 20 a page."""
     found = institution_public_get(pk=pk)
-    papers = paper_search_queryset(query=PaperQuery(institution_id=found.pk))
+    papers = paper_search_results(query=PaperQuery(institution_id=found.pk)).papers
     page_obj = Paginator(papers, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "institution": found,
