@@ -6,7 +6,7 @@ import unicodedata
 from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorExact, SearchVectorField
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IRegex
 
@@ -82,7 +82,7 @@ def paper_text_q(*, text: str, vendor: str, indexed: bool = True) -> Q:
     if HAN.search(text):
         terms = [term for term in _ZH_TERM_SEPARATOR.split(text) if term]
         if not indexed and vendor == "postgresql":
-            zh = Coalesce(F("search_zh"), Value(""))
+            zh = Coalesce(F("search_zh"), Value(""), output_field=TextField())
             return Q(*(IRegex(zh, re.escape(term)) for term in terms))
         return Q(*(Q(search_zh__iregex=re.escape(term)) for term in terms))
     if vendor == "postgresql":
