@@ -132,21 +132,24 @@ def papers_published_where(
         exact["published_on__lte"] = date_to
     if connections[papers.db].vendor != "postgresql":
         return papers.published(**exact)
+    # A range on both sides, or a topic's dates: the first and last date alone could straddle
+    # it (or be another topic's), so the listings' keys decide, and alone: with the first and
+    # last dates too, PostgreSQL may combine their btree indexes, every paper on one side.
+    keyed = bool((date_from and date_to) or (topic_id is not None and (date_from or date_to)))
     papers = papers.filter(published_last__isnull=False)
     if topic_id is not None:
         papers = papers.filter(published_topics__contains=[topic_id])
-    if date_from:
+    if date_from and not keyed:
         papers = papers.filter(published_last__gte=date_from)
     if date_to:
-        papers = papers.filter(published_first__lte=date_to)
+        if not keyed:
+            papers = papers.filter(published_first__lte=date_to)
         # Listed by then, so submitted before: a bound on the newest-first index, where a
         # search in the past starts reading instead of at today's papers. Exact unless some
         # published paper still lacks its submission time (API metadata pending).
         if not published_unsubmitted_exist():
             papers = papers.filter(submitted_at__lt=submitted_before(date_to))
-    if (date_from and date_to) or (topic_id is not None and (date_from or date_to)):
-        # A range on both sides, or a topic's dates: the first and last date alone could
-        # straddle it (or be another topic's). One side alone is exact on them.
+    if keyed:
         pages = DailyPage.objects.published().filter(
             announce_date__gte=date_from or dt.date.min,
             announce_date__lte=date_to or dt.date.max,
