@@ -51,6 +51,8 @@ class SearchResults:
 
     papers: QuerySet[Paper]
     first: QuerySet[Paper] | None = None
+    # What `read` fetches the found papers with (columns, prefetches), None: `papers` itself.
+    shown: QuerySet[Paper] | None = None
 
     def ids(self, limit: int) -> list[int]:
         """The pks of the first `limit` results, in order. From `first` when it holds that
@@ -66,8 +68,12 @@ class SearchResults:
         return list(self.papers.values_list("pk", flat=True)[:limit])
 
     def read(self, ids: list[int]) -> list[Paper]:
-        """The results among `ids` (as `ids` gave them), in the results' order."""
-        return list(self.papers.filter(pk__in=ids))
+        """The papers of `ids` (as `ids` gave them: results already), in that order, read by
+        pk alone through `shown`: the search's conditions are not checked a second time."""
+        if self.shown is None:
+            return list(self.papers.filter(pk__in=ids))
+        found = self.shown.in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
 
 
 def papers_titled_first(

@@ -9,7 +9,7 @@ public.matching (how words and names match), public.rows (a topic day's rows).
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db import connections
 from django.db.models import (
@@ -365,10 +365,11 @@ def paper_search_results(*, query: PaperQuery) -> SearchResults:
     """The site's search results: the published papers meeting `query` (see
     papers_query_apply), newest first after any titled exactly as the query's words (see
     public.ranking); what SearchResults.read gives is ready for public_cards_attach."""
-    papers = _paper_columns().prefetch_related(_published_listings(), _arxiv_listings())
-    papers = papers_query_apply(query=query, papers=papers)
+    shown = _paper_columns().prefetch_related(_published_listings(), _arxiv_listings())
+    papers = papers_query_apply(query=query, papers=shown)
     before = submitted_before(query.date_to) if query.date_to else None
-    return papers_titled_first(papers=papers, text=(query.q or "").strip(), before=before)
+    results = papers_titled_first(papers=papers, text=(query.q or "").strip(), before=before)
+    return replace(results, shown=shown)
 
 
 def public_hits_attach(papers) -> list[Paper]:
