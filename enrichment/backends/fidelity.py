@@ -37,6 +37,10 @@ TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9+._-]*[A-Za-z0-9+])?")
 # "2x", "10k", "1st": a number with a unit, not a name.
 NUMBER_WITH_UNIT = re.compile(r"\d+(?:\.\d+)?[a-z]{1,2}")
 WORD = re.compile(r"[a-z]{3,}")
+# A word written in lower case. Capitalised words and acronyms kept in a translation (Claude,
+# Mamba, LLM, OOD) are names that Chinese technical writing keeps as written, no sign of the
+# English copied back.
+LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])")
 
 
 @dataclass
@@ -121,7 +125,7 @@ def _language_check(report: FidelityReport, name: str, text: str, source: str, n
     share = cjk / (cjk + latin) if cjk + latin else 0.0
     if share < MIN_CJK_SHARE:
         report.add(name, f"not Chinese ({share:.0%} CJK characters)", blocking=True)
-    words = WORD.findall(rest.lower())
+    words = LOWER_CASE_WORD.findall(rest)
     source_words = set(WORD.findall(source.lower()))
     if len(words) >= 5 and sum(word in source_words for word in words) >= 0.8 * len(words):
         report.add(name, "copies the English text back", blocking=True)

@@ -77,6 +77,32 @@ def test_the_english_abstract_copied_back_blocks():
     assert "abstract: copies the English text back" in report.blocking
 
 
+def test_acronyms_and_capitalised_names_kept_in_chinese_are_no_copy():
+    # As real models write (DeepSeek's summaries of the 2026-06-16 listing keep CAD, CAE, KKT,
+    # Claude Opus …): before, five such words found in the English blocked the reply.
+    abstract = (
+        "We detect OOD inputs with VLM features: our OOD detector beats MIL baselines on WSI "
+        "benchmarks, with Claude Opus and Gemini Pro as judges."
+    )
+    summary = (
+        "本文提出一种利用VLM特征检测分布外（OOD）输入的方法，所提出的OOD检测器在多个WSI"
+        "基准上优于基于MIL的基线方法，并由Claude Opus和Gemini Pro担任评判模型进行评估。"
+    )
+    report = fidelity_check(
+        title=TITLE, abstract=abstract, translations={**GOOD, "summary": summary}, unknown_slugs=[]
+    )
+    assert report.blocking == []
+
+
+def test_lower_case_english_words_copied_into_chinese_block():
+    summary = (
+        "本文研究了一个很长的中文句子，用于说明问题所在。" * 3
+        + "we evaluate and accuracy rises time"
+    )
+    report = check(summary=summary)
+    assert report.blocking == ["summary: copies the English text back"]
+
+
 def test_a_traditional_title_is_flagged():
     report = check(title="GPT-4o 在 ImageNet 上的表現與評測")
     assert report.flags == {"title": ["Traditional characters: 測現與評"]}
