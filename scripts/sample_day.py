@@ -27,9 +27,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
 
-settings.configure(ARXIV_TIMEZONE="America/New_York", ARXIV_EXTRA_HOLIDAYS=[])
-
-from ingest.schedule import arxiv_tz, submission_window  # noqa: E402  (settings first)
+from ingest.schedule import arxiv_tz, submission_window
 
 # Crawled that day and watched by the default taxonomy.
 CATEGORIES = ("cs.AI", "cs.CL", "cs.CV", "cs.GR")
@@ -192,25 +190,37 @@ title="pdf"/>
 """
 
 
+def day_write(
+    *, papers: list[dict], listing: dt.date, categories: tuple[str, ...], out: Path
+) -> int:
+    """Write the listing's feeds (one per category) and API replies of `papers` (dicts as
+    papers_read gives) into `out`; returns how many API replies were written."""
+    times = dated(papers, listing)
+    stamp = listing.isoformat()
+    for category in categories:
+        (out / f"rss{stamp}_{category}.xml").write_text(
+            feed_xml(papers, category, listing), encoding="utf-8"
+        )
+    replies = 0
+    for replies, start in enumerate(range(0, len(papers), API_IDS_PER_REPLY), start=1):
+        chunk = papers[start : start + API_IDS_PER_REPLY]
+        (out / f"api{stamp}_id_list_{replies}.xml").write_text(
+            api_xml(chunk, listing, times), encoding="utf-8"
+        )
+    return replies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("day", type=Path, help="<YYYY-MM-DD>.jsonl of one listing date")
     parser.add_argument("out", type=Path, help="directory to write the replies into")
     args = parser.parse_args()
+    settings.configure(ARXIV_TIMEZONE="America/New_York", ARXIV_EXTRA_HOLIDAYS=[])
     listing = dt.date.fromisoformat(args.day.stem[:10])
     papers = [p for p in papers_read(args.day) if any(c in CATEGORIES for c in p["categories"])]
-    times = dated(papers, listing)
+    replies = day_write(papers=papers, listing=listing, categories=CATEGORIES, out=args.out)
     stamp = listing.isoformat()
-    for category in CATEGORIES:
-        (args.out / f"rss{stamp}_{category}.xml").write_text(
-            feed_xml(papers, category, listing), encoding="utf-8"
-        )
-    for n, start in enumerate(range(0, len(papers), API_IDS_PER_REPLY), start=1):
-        chunk = papers[start : start + API_IDS_PER_REPLY]
-        (args.out / f"api{stamp}_id_list_{n}.xml").write_text(
-            api_xml(chunk, listing, times), encoding="utf-8"
-        )
-    print(f"{len(papers)} papers of {stamp}: {len(CATEGORIES)} feeds, {n} API replies")
+    print(f"{len(papers)} papers of {stamp}: {len(CATEGORIES)} feeds, {replies} API replies")
 
 
 if __name__ == "__main__":

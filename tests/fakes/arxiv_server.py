@@ -5,8 +5,10 @@ queries from every <entry> found in the recorded API replies (unknown ids are si
 malformed ids get arXiv's recorded HTTP 400), replays recorded searches by their exact
 parameters, and pages through `search_ids` for any other search. Full texts
 (`/html/<id>v<n>`, `/pdf/<id>v<n>`) come from the shared recorded fixtures (FULLTEXT); a
-paper without a file gets a 404. `faults` injects, one per request, what a bad day at arXiv
-looks like (also the API's empty pages and error entries sent with HTTP 200);
+paper without a file gets a 404; `full_text_files` shows a paper with another paper's recorded
+files (a day of papers with no recording of their own). `listing_serve` serves a whole listing
+day written in arXiv's formats (scripts.sample_day). `faults` injects, one per request, what a
+bad day at arXiv looks like (also the API's empty pages and error entries sent with HTTP 200);
 `full_text_faults` makes one full-text path answer wrongly every time. Every
 request is logged with its arrival time.
 """
@@ -115,6 +117,8 @@ class FakeArxiv:
         self.faults: deque[str] = deque()
         # path -> "404", "no_html" (arXiv's "No HTML" page), "error_page" (200), "truncate"
         self.full_text_faults: dict[str, str] = {}
+        # arXiv id -> {"html": file name in FULLTEXT, "pdf": …}; a kind not named is a 404.
+        self.full_text_files: dict[str, dict[str, str]] = {}
         self.no_html_status = 404
         self.retry_after = "1"
         self.slow_seconds = 1.0
@@ -161,6 +165,20 @@ class FakeArxiv:
         for arxiv_id, like in zip(ids, ["2604.26951", "2604.26942", "2202.12139"], strict=False):
             self.alias(arxiv_id, like=like)
 
+    def listing_serve(self, directory: Path) -> int:
+        """Serve the listing day written in `directory` as scripts.sample_day writes one: the
+        feeds `rss<date>_<category>.xml` and the entries of the API replies `api*.xml`.
+        Returns how many papers the API knows from it."""
+        for path in sorted(directory.glob("rss*_*.xml")):
+            self.feeds[path.stem.partition("_")[2]] = path.read_bytes()
+        served = 0
+        for path in sorted(directory.glob("api*.xml")):
+            for entry in _ENTRY_RE.findall(path.read_bytes()):
+                versioned = _ID_RE.search(entry).group(1).decode()
+                self.entries[arxiv_id_parse(versioned).id] = entry
+                served += 1
+        return served
+
     def api_requests(self) -> list[LoggedRequest]:
         return [r for r in self.requests if r.path.startswith("/api/")]
 
@@ -174,8 +192,12 @@ class FakeArxiv:
         kind, _, versioned = path.removeprefix("/").partition("/")
         if fault == "no_html":
             return self.no_html_status, html, NO_HTML_PAGE.read_bytes()
-        file = FULLTEXT / f"{arxiv_id_parse(versioned).id.replace('/', '_')}.{kind}"
-        if not file.is_file():
+        arxiv_id = arxiv_id_parse(versioned).id
+        file = FULLTEXT / f"{arxiv_id.replace('/', '_')}.{kind}"
+        if arxiv_id in self.full_text_files:
+            name = self.full_text_files[arxiv_id].get(kind)
+            file = FULLTEXT / name if name else None
+        if file is None or not file.is_file():
             return 404, html, b"<html><title>Not Found</title></html>"
         body = file.read_bytes()
         if file == NO_HTML_PAGE:

@@ -105,9 +105,11 @@ def answer_json(arxiv_id: str = "", **overrides) -> str:
     return json.dumps(answer_dict(arxiv_id, **overrides), ensure_ascii=False)
 
 
-# What a faithful translation keeps of the English: math, URLs and tokens with a digit or an
-# inner capital (names, numbers).
-_KEPT = re.compile(r"\$[^$]+\$|https?://[^\s]+|[^\s$]*(?:\d|[A-Za-z0-9][A-Z])[^\s$]*")
+# What a faithful translation keeps of the English: math ($…$, \[…\], \(…\)), URLs and tokens
+# with a digit or an inner capital (names, numbers).
+_KEPT = re.compile(
+    r"\$[^$]+\$|\\\[.+?\\\]|\\\(.+?\\\)|https?://[^\s]+|[^\s$]*(?:\d|[A-Za-z0-9][A-Z])[^\s$]*", re.S
+)
 
 
 def _requested(request: dict, label: str) -> str:
@@ -117,7 +119,7 @@ def _requested(request: dict, label: str) -> str:
 
 def _kept(text: str) -> list[str]:
     return [
-        token if token.startswith("$") else token.strip(".,;:()[]\"'")
+        token if token.startswith(("$", "\\[", "\\(")) else token.strip(".,;:()[]\"'")
         for token in _KEPT.findall(text)
     ]
 
