@@ -2,10 +2,12 @@
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
+from kombu import Queue
 
-from arxdaily.celery import app
+from arxdaily.celery import app, institutions_registry_preload
 
 COMPOSE = Path(__file__).resolve().parent.parent / "docker-compose.yml"
 
@@ -32,3 +34,21 @@ def test_arxiv_requests_have_one_worker_process():
     arxiv = re.search(r"worker .*--concurrency=(\d+) -Q arxiv\b", COMPOSE.read_text())
 
     assert arxiv and arxiv.group(1) == "1"
+
+
+def _worker_of(*queues: str) -> SimpleNamespace:
+    """What celeryd_after_setup gives: a worker consuming these queues."""
+    consumed = {name: Queue(name) for name in queues}
+    return SimpleNamespace(
+        app=SimpleNamespace(amqp=SimpleNamespace(queues=SimpleNamespace(consume_from=consumed)))
+    )
+
+
+def test_llm_and_fulltext_workers_build_the_institutions_registry_before_forking(monkeypatch):
+    built = []
+    monkeypatch.setattr("papers.institutions.registry_get", lambda: built.append(1))
+
+    for queue in ("llm", "fulltext", "arxiv", "publish", "mail"):
+        institutions_registry_preload(sender="worker", instance=_worker_of(queue))
+
+    assert len(built) == 2
