@@ -21,6 +21,7 @@ BENCHMARKS = [
     "bench.institutions",
     "bench.desk",
     "bench.curation",
+    "bench.freshness",
 ]
 RESULTS = Path(__file__).with_name("results.md")
 # Before/after figures of past fixes, written by hand; appended to every results.md.
