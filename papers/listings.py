@@ -1,4 +1,5 @@
-"""What arXiv announced of a paper: its listings (date, category, kind) and its versions.
+"""What arXiv announced of a paper: its listings (date, category, kind) and its versions; and
+where editors placed a paper on a daily page.
 
 Papers are referred to as "papers.Paper": papers.models imports this module, not the reverse.
 """
@@ -69,3 +70,27 @@ class Announcement(models.Model):
     @property
     def is_replacement(self) -> bool:
         return self.announce_type in (self.Type.REPLACE, self.Type.REPLACE_CROSS)
+
+
+class DailyPageEntry(models.Model):
+    """An editor's manual position for a paper on a daily page (absent: by confidence)."""
+
+    page = models.ForeignKey("papers.DailyPage", on_delete=models.CASCADE, related_name="entries")
+    paper = models.ForeignKey(
+        "papers.Paper",
+        on_delete=models.CASCADE,
+        related_name="daily_entries",
+        verbose_name="论文 / paper",
+    )
+    position = models.PositiveSmallIntegerField("位置 / position", default=0)
+
+    class Meta:
+        ordering = ["page", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "paper"], name="dailypageentry_unique")
+        ]
+        verbose_name = "页面排序 / Page order"
+        verbose_name_plural = "页面排序 / Page order"
+
+    def __str__(self) -> str:
+        return f"{self.page} #{self.position} {self.paper.arxiv_id}"

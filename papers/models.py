@@ -20,6 +20,7 @@ from papers.affiliations import PaperAuthor as PaperAuthor
 from papers.affiliations import institution_name_normalize as institution_name_normalize
 from papers.affiliations import ror_id_parse as ror_id_parse
 from papers.listings import Announcement
+from papers.listings import DailyPageEntry as DailyPageEntry
 from papers.listings import PaperVersion as PaperVersion
 from papers.runs import EnrichmentRun as EnrichmentRun
 from papers.runs import IngestRun as IngestRun
@@ -456,27 +457,6 @@ class DailyPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic.slug} {self.announce_date}"
-
-
-class DailyPageEntry(models.Model):
-    """An editor's manual position for a paper on a daily page (absent: by confidence)."""
-
-    page = models.ForeignKey(DailyPage, on_delete=models.CASCADE, related_name="entries")
-    paper = models.ForeignKey(
-        Paper, on_delete=models.CASCADE, related_name="daily_entries", verbose_name="论文 / paper"
-    )
-    position = models.PositiveSmallIntegerField("位置 / position", default=0)
-
-    class Meta:
-        ordering = ["page", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["page", "paper"], name="dailypageentry_unique")
-        ]
-        verbose_name = "页面排序 / Page order"
-        verbose_name_plural = "页面排序 / Page order"
-
-    def __str__(self) -> str:
-        return f"{self.page} #{self.position} {self.paper.arxiv_id}"
 
 
 # ---- review queue and audit history ----
