@@ -209,16 +209,30 @@ def institutions_registry() -> Registry:
 
 
 def enrichment_institutions_apply(
-    *, paper: Paper, suggestions: list[InstitutionSuggestion] | None, registry: Registry
+    *,
+    paper: Paper,
+    suggestions: list[InstitutionSuggestion] | None,
+    registry: Registry,
+    known: dict[tuple[str, str], Institution | None] | None = None,
 ) -> bool:
     """arXiv's affiliations (each author's, split at ";", each part read like a front-matter
     line) and the backend's institutions, all through the registry matcher, as links of
     origin arxiv and machine; `suggestions` None (a cached run) keeps the machine's links.
 
     An author without an institution gets the first one its affiliation names. `registry`:
-    institutions_registry(), built once per run. Returns whether an author's institution or
-    a link was added or removed; the caller sends public_content_changed.
+    institutions_registry(), built once per run. `known`: the institutions already found in
+    this transaction, by what was matched (filled here), so a batch of papers looks each one
+    up once. Returns whether an author's institution or a link was added or removed; the
+    caller sends public_content_changed.
     """
+    known = {} if known is None else known
+
+    def institution_of(match: InstitutionMatch, name_zh: str = "") -> Institution | None:
+        key = (match.organisation.key if match.organisation else match.text, name_zh)
+        if key not in known:
+            known[key] = institution_from_match(match=match, name_zh=name_zh)
+        return known[key]
+
     changed = False
     from_arxiv: list[tuple[Institution, str]] = []
     for author in paper.authors.all():
@@ -229,7 +243,7 @@ def enrichment_institutions_apply(
                 InstitutionMatch(part, registry.match(part))
             ]
             for match in found:
-                institution = institution_from_match(match=match)
+                institution = institution_of(match)
                 if institution is None:
                     continue
                 from_arxiv.append((institution, part.strip()))
@@ -246,7 +260,7 @@ def enrichment_institutions_apply(
     proposed = []
     for suggestion in suggestions:
         match = InstitutionMatch(suggestion.name, registry.match(suggestion.name))
-        institution = institution_from_match(match=match, name_zh=suggestion.name_zh)
+        institution = institution_of(match, suggestion.name_zh)
         if institution is not None:
             proposed.append((institution, ""))
     changed |= paper_institutions_apply(

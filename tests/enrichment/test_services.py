@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from enrichment.backends.base import HitSuggestion
 from enrichment.backends.offline import OfflineBackend
 from enrichment.selectors import taxonomy_snapshot
 from enrichment.services import Outcome, paper_enrich, papers_enrich
@@ -259,11 +260,57 @@ def test_offline_run_costs_the_same_queries_for_every_paper(llm_taxonomy):
     one, two, three = (_offline_run_queries(count) for count in (1, 2, 3))
     per_paper = two - one
     assert three - two == per_paper
-    # Per paper, in its transaction: lock and store it (+ history); read its hits and store
-    # the new ones (+ history, one INSERT each); read its authors, the matched institution,
-    # its links; store the author's institution and the link (+ history each); the check
-    # whether it is published. Nothing the whole run shares is read per paper.
-    assert per_paper == 16
+    # Per paper: its UPDATE; its author's institution and its new link (+ history each).
+    # Locking and reading the papers again, their authors, links and hits, storing the new
+    # hits, every history row of the papers and hits, matching the institution they share
+    # and the check whether any is published: once for a batch of papers.
+    assert per_paper == 5
+
+
+class HitOutOfRangeFor(OfflineBackend):
+    """Suggests a hit the database refuses (confidence above 1) for one paper."""
+
+    def __init__(self, *, arxiv_id: str, **kwargs):
+        super().__init__(**kwargs)
+        self.arxiv_id = arxiv_id
+
+    def enrich(self, source):
+        enrichment = super().enrich(source)
+        if source.arxiv_id == self.arxiv_id:
+            enrichment.hits = [HitSuggestion("llm", None, 1.5, "越界")]
+        return enrichment
+
+
+def test_a_paper_that_cannot_be_stored_is_marked_failed_and_the_others_are_stored(
+    llm_taxonomy,
+):
+    papers = PaperFactory.create_batch(3, title="A large language model", abstract="An LLM.")
+    backend = HitOutOfRangeFor(arxiv_id=papers[1].arxiv_id, taxonomy=taxonomy_snapshot())
+    run = papers_enrich(papers=Paper.objects.order_by("pk"), backend=backend)
+    assert (run.papers_done, run.papers_failed, run.status) == (2, 1, RunStatus.PARTIAL)
+    bad = Paper.objects.get(pk=papers[1].pk)
+    assert bad.enrichment_state == Paper.EnrichmentState.FAILED
+    assert "IntegrityError" in bad.enrichment_error
+    assert bad.enrichment_retry_at is not None  # the sweep takes it up again
+    assert not bad.topic_hits.exists()
+    for good in (papers[0], papers[2]):
+        good = Paper.objects.get(pk=good.pk)
+        assert good.enrichment_state == Paper.EnrichmentState.DONE
+        assert good.topic_hits.filter(topic=llm_taxonomy).exists()
+
+
+def test_every_stored_change_is_audited_and_a_rerun_writes_nothing_new(llm_taxonomy):
+    papers = PaperFactory.create_batch(2, title="A large language model", abstract="An LLM.")
+    backend = OfflineBackend(taxonomy=taxonomy_snapshot())
+    papers_enrich(papers=Paper.objects.all(), backend=backend)
+    hits = TopicHit.objects.filter(paper__in=papers)
+    assert hits.count() == TopicHit.history.filter(history_type="+").count() > 0
+    for paper in papers:
+        record = Paper.history.filter(id=paper.pk).latest("history_date")
+        assert (record.history_type, record.enrichment_state) == ("~", "done")
+    audited = Paper.history.count(), TopicHit.history.count()
+    papers_enrich(papers=Paper.objects.all(), backend=backend)
+    assert (Paper.history.count(), TopicHit.history.count()) == audited
 
 
 class TimeUpOnSecondPaper(OfflineBackend):
