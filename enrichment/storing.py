@@ -36,10 +36,11 @@ log = logging.getLogger(__name__)
 ZH_SOURCES = {"title": ("title",), "summary": ("title", "abstract"), "abstract": ("abstract",)}
 # The cache key: a short hash per source field (to see later what changed) + the full hash.
 KEY_PART = 12
-# What storing a result writes on the paper (the rest is read under its lock, unchanged).
+# What storing a result writes on the paper (the rest was read under its lock, unchanged);
+# the reviewer by id: no user is read to write it.
 ENRICHMENT_FIELDS = [
     *(f"{name}_zh_{part}" for name in ZH_FIELDS for part in ("machine", "source_changed")),
-    *("zh_reviewed_at", "zh_reviewed_by", "summary_en", "enrichment_flags", "enriched_at"),
+    *("zh_reviewed_at", "zh_reviewed_by_id", "summary_en", "enrichment_flags", "enriched_at"),
     *("enrichment_state", "enrichment_error", "enrichment_failures", "enrichment_retry_at"),
     *("enrichment_key", "enrichment_attempts", "enrichment_prompt_tokens"),
     *("enrichment_completion_tokens", "enrichment_cache_hit_tokens", "enrichment_cost_usd"),
