@@ -223,23 +223,23 @@ def _jobs_run_here(jobs: list[EnrichJob], backend: Backend, run: EnrichmentRun) 
     """A local backend's calls (free: no budget), one after another in this thread, their
     results stored STORE_BATCH papers at a time (and at once when the time runs out)."""
     queue = list(reversed(jobs))
-    done: list[tuple[EnrichJob, Enrichment | EnrichmentFailed]] = []
     try:
         while queue:
+            done: list[tuple[EnrichJob, Enrichment | EnrichmentFailed]] = []
             try:
                 while queue and len(done) < STORE_BATCH:
                     done.append((queue[-1], _call(queue[-1], backend)))
                     queue.pop()
             finally:
                 # Also when the time ran out during a call: the results computed are kept.
+                # (Should storing them be interrupted, they stay as they were: pending or
+                # failed, for the sweep.)
                 for outcome in results_store(done=done, backend=backend):
                     _run_count(run, outcome)
-                done = []
     finally:
-        # Interrupted (time limit): whatever was not stored stays pending for the sweep.
-        leftover = [job for job, _ in done] + list(reversed(queue))
-        if leftover:
-            _defer(leftover, run)
+        # Interrupted (time limit): whatever was not called stays pending for the sweep.
+        if queue:
+            _defer(list(reversed(queue)), run)
 
 
 def _over_budget(run: EnrichmentRun, budget: Decimal, in_flight: int) -> bool:

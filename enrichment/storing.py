@@ -220,12 +220,17 @@ def _stored(
     the run instead (the task retries)."""
     if not jobs:
         return []
+    committed = []
     try:
         with transaction.atomic():
+            # Run first after the commit: a listener failing after it finds this set.
+            transaction.on_commit(lambda: committed.append(True))
             return store(jobs)
     except RUN_STOPPERS:
         raise
     except Exception as exc:
+        if committed:  # stored: storing again would count the same work twice
+            raise
         if len(jobs) > 1:
             log.exception("storing %d papers at once failed: one by one", len(jobs))
             return [outcome for job in jobs for outcome in _stored([job], store, backend)]

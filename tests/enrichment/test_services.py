@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from enrichment import storing
 from enrichment.backends.base import HitSuggestion
 from enrichment.backends.offline import OfflineBackend
 from enrichment.selectors import taxonomy_snapshot
@@ -366,3 +367,19 @@ def test_tasks_are_late_acked_time_limited_and_the_sweep_is_scheduled(settings):
     assert enrich_papers.name == "papers.enrich_papers"
     schedule = settings.CELERY_BEAT_SCHEDULE["papers.enrich_sweep"]
     assert schedule["task"] == enrich_sweep.name == "papers.enrich_sweep"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_listener_failing_after_the_commit_does_not_store_the_papers_again(
+    llm_taxonomy, monkeypatch
+):
+    def listener_fails_after_commit(**kwargs):
+        transaction.on_commit(lambda: 1 / 0)
+
+    monkeypatch.setattr(storing, "public_content_changed_if_published", listener_fails_after_commit)
+    PaperFactory.create_batch(2, title="A large language model", abstract="An LLM.")
+    backend = OfflineBackend(taxonomy=taxonomy_snapshot())
+    with pytest.raises(ZeroDivisionError):
+        papers_enrich(papers=Paper.objects.all(), backend=backend)
+    stored = Paper.objects.values_list("enrichment_state", "enrichment_attempts")
+    assert set(stored) == {("done", 1)}
