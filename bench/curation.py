@@ -9,7 +9,7 @@ kept labels (passed in, never stored). Retraining: `decisions` papers made by re
 real abstracts' sentences, each with an llm hit an editor accepted or rejected, then
 `scorer_train_topic` end to end (decisions read, trained, stored, waiting hits re-scored).
 The backend alone (no database) is timed on the same 600 papers, to tell the scorers' cost
-from the enrichment services' per-paper transaction. The institution registry, which a worker
+from what storing the results costs. The institution registry, which a worker
 loads once per process, is loaded before the timing and its load time noted. Targets: ≥ 50
 papers/s, ≤ 60 s. Its papers and scorer rows are deleted afterwards.
 """

@@ -1,7 +1,7 @@
 """Storing what a backend found, a batch of papers per transaction, letting human edits win.
 
-A batch's papers are locked and read again in one query, saved with their history rows in
-one UPDATE and one INSERT, their hits in a few queries for all (enrichment.hits), their
+A batch's papers are locked and read again in one query, saved with an UPDATE each and their
+history rows in one INSERT, their hits in a few queries for all (enrichment.hits), their
 institutions matched once per batch. A fault while storing one paper costs the others nothing:
 the batch is stored again paper by paper, and the faulty one stored as failed, for the sweep.
 """
@@ -137,8 +137,8 @@ def _results_store(
     jobs: list[EnrichJob], results: dict[int, Enrichment | EnrichmentFailed], backend: Backend
 ) -> list[EnrichOutcome]:
     """Store the backend's results (by paper pk) of these jobs, in the caller's transaction:
-    the papers are locked and read again in one query, saved with their history rows in one
-    UPDATE and one INSERT, their hits in a few queries for all (see papers_hits_apply)."""
+    the papers are locked and read again in one query, saved with an UPDATE each and their
+    history rows in one INSERT, their hits in a few queries for all (see papers_hits_apply)."""
     papers = Paper.objects.select_for_update().filter(pk__in=[job.paper.pk for job in jobs])
     locked = {paper.pk: paper for paper in papers.order_by("pk")}
     prefetch_related_objects(list(locked.values()), "authors", "paper_institutions")
