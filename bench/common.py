@@ -2,6 +2,7 @@
 for benchmarks of the real stack their child steps, databases and gunicorn."""
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -197,14 +198,18 @@ def steps_main(*, doc: str, steps: dict, measure, results, options: dict[str, in
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--step", choices=steps)
     parser.add_argument("--args", default="{}")
+    parser.add_argument("--json", action="store_true", help="print only the rows, as JSON")
     for name, default in options.items():
         parser.add_argument(f"--{name}", type=int, default=default)
     given = vars(parser.parse_args())
-    step, args = given.pop("step"), given.pop("args")
+    step, args, rows_only = given.pop("step"), given.pop("args"), given.pop("json")
     if step:
         print(json.dumps(steps[step](**json.loads(args))))
         return
     figures = measure(**given)
+    if rows_only:
+        print(json.dumps([dataclasses.asdict(result) for result in results(figures)]))
+        return
     print(json.dumps({k: v for k, v in figures.items() if k != "path"}, indent=2))
     for result in results(figures):
         print(

@@ -5,14 +5,16 @@ Each benchmark module has `run() -> list[Result]`; all load is bounded and stays
 
 import datetime as dt
 import importlib
+import json
 import os
 import platform
+import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-from bench.common import Result, django_setup
+from bench.common import ROOT, Result, django_setup
 
 BENCHMARKS = [
     "bench.ingest",
@@ -69,13 +71,18 @@ def table(results: list[Result]) -> str:
 
 
 def _beside(name: str, into: list) -> threading.Thread:
-    """Run benchmark `name` on a thread; its results, or the error it raised, go to `into`."""
+    """Run benchmark `name` (one with child steps: bench.common.steps_main) in its own
+    process, watched from a thread; its rows, or the error it ended with, go to `into`."""
 
     def target() -> None:
-        try:
-            into.extend(importlib.import_module(name).run())
-        except BaseException as error:  # re-raised by main() after the others
-            into.append(error)
+        out = subprocess.run(
+            [sys.executable, "-m", name, "--json"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        if out.returncode != 0:
+            into.append(RuntimeError(f"{name} exited with {out.returncode}"))
+            return
+        rows = json.loads(out.stdout.strip().splitlines()[-1])
+        into.extend(Result(**row) for row in rows)
 
     thread = threading.Thread(target=target, name=name, daemon=True)
     thread.start()
@@ -107,9 +114,10 @@ def main(names: list[str]) -> int:
     if thread is not None:
         thread.join()
         for item in beside:
-            if isinstance(item, BaseException):
-                raise item
-        results.extend(beside)
+            if isinstance(item, Exception):  # the table still gets written, with this row
+                print(f"{BESIDE}: {item}", file=sys.stderr, flush=True)
+                item = Result(f"{BESIDE} ran to the end", 1, 0, "runs", True, note=str(item))
+            results.append(item)
     took = time.perf_counter() - started
     if set(names) == set(BENCHMARKS):
         results.append(
