@@ -52,6 +52,8 @@ def day_create(count: int) -> None:
 def decisions_create(count: int, topic) -> None:
     """Papers whose sentences come from several real abstracts; accepted when the first one
     came from a paper labelled in the topic, else rejected (plus 10 % flipped: editors differ)."""
+    from django.contrib.auth import get_user_model
+
     from enrichment.backends.offline import abstract_sentences
     from enrichment.curation.labels import labels_read
     from papers.models import Paper, TopicHit
@@ -77,9 +79,16 @@ def decisions_create(count: int, topic) -> None:
         verdicts.append(label.label != (rng.random() < 0.1))
     Paper.objects.bulk_create(papers, batch_size=1000)
     state = {True: TopicHit.ReviewState.ACCEPTED, False: TopicHit.ReviewState.REJECTED}
+    editor, _ = get_user_model().objects.get_or_create(username="bench-editor")
     TopicHit.objects.bulk_create(
         (
-            TopicHit(paper=paper, topic=topic, confidence=0.5, review_state=state[accepted])
+            TopicHit(
+                paper=paper,
+                topic=topic,
+                confidence=0.5,
+                review_state=state[accepted],
+                reviewed_by=editor,  # a person's verdict: only those train (decisions_list)
+            )
             for paper, accepted in zip(papers, verdicts, strict=True)
         ),
         batch_size=1000,

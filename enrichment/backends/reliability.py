@@ -14,6 +14,7 @@ BAND_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 # above it were at least this often right, with at least THRESHOLD_MIN_HITS of them.
 THRESHOLD_PRECISION = 0.9
 THRESHOLD_MIN_HITS = 10
+THRESHOLD_MIN_BAND_HITS = 5
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,23 @@ def bands_tally(verdicts: Iterable[tuple[float, bool]]) -> list[Band]:
 def threshold_from_bands(bands: list[Band]) -> float | None:
     """The lowest band edge from which every hit scored at or above it was right at least
     THRESHOLD_PRECISION of the time (over ≥ THRESHOLD_MIN_HITS hits); None when no edge
-    qualifies or there are too few hits to tell."""
+    qualifies or there are too few hits to tell.
+
+    The threshold only moves down into a band with its own evidence, at least
+    THRESHOLD_MIN_BAND_HITS hits, and stops above a band right less often than
+    THRESHOLD_PRECISION: an empty band says nothing (twelve right hits at 0.9 give 0.8, not
+    0.2), and a few hits far below cannot carry the ones above down with them.
+    """
     best = None
     hits = right = 0
     for band in reversed(bands):
         hits, right = hits + band.hits, right + band.right
         if band.low == 0.0:
             break
+        if band.right < THRESHOLD_PRECISION * band.hits:
+            break  # a band itself wrong too often: no lower edge either
+        if band.hits < THRESHOLD_MIN_BAND_HITS:
+            continue  # too little of its own evidence to go down into (empty: none at all)
         if hits >= THRESHOLD_MIN_HITS and right >= THRESHOLD_PRECISION * hits:
             best = band.low
-        elif hits >= THRESHOLD_MIN_HITS:
-            break
     return best

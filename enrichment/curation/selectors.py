@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 
 import sklearn
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Abs
 
 from enrichment.backends.base import PaperSource
@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 # Loaded scorers by (row pk, digest): a row never changes, so one unpickling per process.
 _LOADED: dict[tuple[int, str], TopicScorer] = {}
 DECIDED = (TopicHit.ReviewState.ACCEPTED, TopicHit.ReviewState.REJECTED)
+# A verdict a person gave: reviewed by an editor, or a hit an editor made.
+EDITORS_DECIDED = Q(reviewed_by__isnull=False) | Q(origin=TopicHit.Origin.EDITOR)
 # The LLM's proposal and the learned scorer disagree strongly on a waiting hit (the LLM said
 # 0.9 and the scorer 0.2, or the scorer ≥ 0.8 on a topic the LLM left out): people look first.
 DISAGREEMENT = 0.5
@@ -95,9 +97,10 @@ def paper_sources_by_id(*, paper_ids: list[int]) -> dict[int, PaperSource]:
 
 def decisions_list(*, topic: Topic) -> list[Decision]:
     """Every paper an editor accepted or rejected for `topic` (editors' own hits count as
-    accepted), in paper order."""
+    accepted), in paper order. Only a person's verdicts (see EDITORS_DECIDED): an accept no
+    one made (`publish --accept-at-threshold`) would teach the scorer its own output."""
     rows = (
-        TopicHit.objects.filter(topic=topic, review_state__in=DECIDED)
+        TopicHit.objects.filter(EDITORS_DECIDED, topic=topic, review_state__in=DECIDED)
         .order_by("paper_id", "pk")
         .values_list("paper_id", "review_state", "subtopic__slug")
     )
@@ -117,7 +120,7 @@ def topic_reliability(*, topic: Topic) -> list[Band]:
     """Per score band, the machine's hits on `topic` that editors decided, and how many they
     accepted (the right ones): whether confidences mean what they say."""
     decided = TopicHit.objects.filter(
-        topic=topic, origin=TopicHit.Origin.MACHINE, review_state__in=DECIDED
+        EDITORS_DECIDED, topic=topic, origin=TopicHit.Origin.MACHINE, review_state__in=DECIDED
     ).values_list("confidence", "review_state")
     return bands_tally(
         (confidence, state == TopicHit.ReviewState.ACCEPTED) for confidence, state in decided
