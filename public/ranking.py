@@ -50,9 +50,9 @@ class SearchResults:
     """
 
     papers: QuerySet[Paper]
+    # What `read` fetches the found papers with (columns, prefetches), by pk alone.
+    shown: QuerySet[Paper]
     first: QuerySet[Paper] | None = None
-    # What `read` fetches the found papers with (columns, prefetches), None: `papers` itself.
-    shown: QuerySet[Paper] | None = None
 
     def ids(self, limit: int) -> list[int]:
         """The pks of the first `limit` results, in order. From `first` when it holds that
@@ -70,16 +70,19 @@ class SearchResults:
     def read(self, ids: list[int]) -> list[Paper]:
         """The papers of `ids` (as `ids` gave them: results already), in that order, read by
         pk alone through `shown`: the search's conditions are not checked a second time."""
-        if self.shown is None:
-            return list(self.papers.filter(pk__in=ids))
         found = self.shown.in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]
 
 
 def papers_titled_first(
-    *, papers: QuerySet[Paper], text: str, before: dt.datetime | None = None
+    *,
+    papers: QuerySet[Paper],
+    shown: QuerySet[Paper],
+    text: str,
+    before: dt.datetime | None = None,
 ) -> SearchResults:
-    """`papers` newest first, those whose title is exactly the words of `text` first of all.
+    """`papers` newest first, those whose title is exactly the words of `text` first of all;
+    the found papers are read through `shown` (see SearchResults.read).
 
     One index lookup finds the titled papers, for text of two words or more (no title is one
     word); only when there are some does the order need more than the index (a sort of the
@@ -89,7 +92,7 @@ def papers_titled_first(
     """
     newest = papers.order_by(*PAPER_NEWEST_FIRST)
     if len(re.findall(r"\w+", text)) < 2 or connections[papers.db].vendor != "postgresql":
-        return SearchResults(newest)
+        return SearchResults(newest, shown)
     titled = list(
         papers.annotate(title_words=TitleWords("title"))
         .filter(title_words=TitleWords(Value(text)))
@@ -97,11 +100,13 @@ def papers_titled_first(
         .values_list("pk", flat=True)[:TITLED_FIRST]
     )
     if not titled:
-        return SearchResults(newest, first=_recent_first(newest, text=text, before=before))
+        first = _recent_first(newest, text=text, before=before)
+        return SearchResults(newest, shown, first=first)
     return SearchResults(
         papers.order_by(
             Case(When(pk__in=titled, then=Value(0)), default=Value(1)), *PAPER_NEWEST_FIRST
-        )
+        ),
+        shown,
     )
 
 

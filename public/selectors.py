@@ -9,7 +9,7 @@ public.matching (how words and names match), public.rows (a topic day's rows).
 """
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import (
@@ -368,8 +368,8 @@ def paper_search_results(*, query: PaperQuery) -> SearchResults:
     shown = _paper_columns().prefetch_related(_published_listings(), _arxiv_listings())
     papers = papers_query_apply(query=query, papers=shown)
     before = submitted_before(query.date_to) if query.date_to else None
-    results = papers_titled_first(papers=papers, text=(query.q or "").strip(), before=before)
-    return replace(results, shown=shown)
+    text = (query.q or "").strip()
+    return papers_titled_first(papers=papers, shown=shown, text=text, before=before)
 
 
 def public_hits_attach(papers) -> list[Paper]:
