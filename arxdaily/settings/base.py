@@ -123,9 +123,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Cache (Redis: page cache, rate limits, locks, arXiv pacing) -----------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# Every key the app writes to Redis starts with this: cache entries, the arXiv pace slot, the
-# ingest and sweep locks, LLM pauses; and, when CELERY_BROKER_KEY_PREFIX is set, the broker's.
-# Two deployments (or test runs) on one Redis database with different prefixes never meet.
+# Every key the app writes to Redis starts with this: cache entries, the arXiv connection and
+# pace, the ingest and sweep locks, LLM pauses; and, when CELERY_BROKER_KEY_PREFIX is set,
+# the broker's. Two deployments (or test runs) on one Redis database with different prefixes
+# never meet.
 REDIS_KEY_PREFIX = env("REDIS_KEY_PREFIX", default="arxdaily:")
 CACHES = {
     "default": {
@@ -197,10 +198,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Queues by kind of work, each served by its own workers (docker-compose.yml: worker-arxiv,
 # worker-llm, worker-fulltext, worker-publish), so a slow queue never starves another:
-# - arxiv: listing and API requests. They share one polite slot across every process
-#   (ingest.sources.http.arxiv_slot_wait, in Redis), so one worker process is enough;
+# - arxiv: listing and API requests. They share one polite connection across every process
+#   (ingest.sources.http.arxiv_turn, in Redis), so one worker process is enough;
 # - llm: enrichment, which waits on the LLM; more processes, more papers at once;
-# - fulltext: papers' front matter from export.arxiv.org (the same polite slot) and the
+# - fulltext: papers' front matter from export.arxiv.org (the same polite connection) and the
 #   institutions found in it; kept apart so a long sweep never delays the day's listing;
 # - publish: auto-publishing, the page cache work that follows it, and housekeeping (the
 #   scorers' retraining); the default queue;

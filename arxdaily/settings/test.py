@@ -5,7 +5,7 @@ import os
 from .base import *  # noqa: F403
 from .base import CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, env
 
-# One test run's own database and Redis keys (cache, locks, arXiv pace slot, LLM pauses,
+# One test run's own database and Redis keys (cache, locks, arXiv pace, LLM pauses,
 # Celery queues), so two `make test` on one machine, two clones or one twice, never meet:
 # named after the pytest process unless the environment names them. Subprocesses of the run
 # (a real worker, a second Django process) inherit ARXDAILY_TEST_RUN and share them.

@@ -1,8 +1,11 @@
 """The one polite HTTP session this project talks to arXiv with, and its errors.
 
-Every request to arXiv goes through `ArxivSession`, so the deployment-wide pace (a Redis-held
-slot, `ARXIV_MIN_INTERVAL` seconds apart), the timeout, the User-Agent and the retry policy
-live in one place.
+Every request to arXiv goes through `ArxivSession`, so the deployment-wide pace, the timeout,
+the User-Agent and the retry policy live in one place. The pace is arXiv's own rule, one
+request every 3 seconds from a single connection, kept across every worker in Redis
+(`arxiv_turn`): one request is out at a time, and the next starts `ARXIV_MIN_INTERVAL` seconds
+after the previous one's reply came (or it failed). So arXiv receives them at least that far
+apart, however long a busy machine delays a sender between its turn and its request.
 """
 
 import datetime as dt
@@ -11,7 +14,9 @@ import functools
 import logging
 import re
 import time
+import uuid
 from collections import Counter
+from contextlib import contextmanager
 
 import redis
 import requests
@@ -22,18 +27,26 @@ from ingest.sources.base import SourceError
 logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-# Added to the interval so network jitter between our send and arXiv's receipt never makes
-# two requests look closer than the interval on arXiv's side.
-_PACE_MARGIN = 0.1
-# Reserve the next free slot atomically on the Redis clock (one clock for every worker) and
-# return how many milliseconds the caller has to wait for it.
-_LIMITER_SCRIPT = """
+# How often a process waiting for its turn asks again whether the connection is free.
+_TURN_POLL = 0.05
+# Take the connection (KEYS[1] := token ARGV[1] for ARGV[2] ms) if nobody holds it, and return
+# how many ms its holder must still wait after the previous request's end (KEYS[2], on the
+# Redis clock: one clock for every worker); -1 while another process holds it.
+_TURN_TAKE = """
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
-local interval = tonumber(ARGV[1])
-redis.call('SET', KEYS[1], slot + interval, 'PX', interval + 60000)
-return slot - now
+return math.max(0, tonumber(redis.call('GET', KEYS[2]) or '0') - now)
+"""
+# The request ended: the next may start ARGV[2] ms from now; give the connection back if it is
+# still ours (ARGV[1]: it may have expired and gone to another process).
+_TURN_GIVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[2])
+redis.call('SET', KEYS[2], now + interval, 'PX', interval + 60000)
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
 """
 
 
@@ -66,7 +79,7 @@ class ArxivIncomplete(ArxivError):
 
 
 def redis_client() -> redis.Redis:
-    """The Redis that holds the pace slot and ingest locks (one pool per process)."""
+    """The Redis that holds arXiv's connection turn and ingest locks (one pool per process)."""
     return _redis_for(settings.REDIS_URL)
 
 
@@ -75,17 +88,31 @@ def _redis_for(url: str) -> redis.Redis:
     return redis.Redis.from_url(url)
 
 
-def arxiv_slot_wait(*, interval: float) -> float:
-    """Block until this process may send the next arXiv request; returns seconds waited."""
+@contextmanager
+def arxiv_turn(*, interval: float):
+    """Hold arXiv's single connection for one request, from every process of the deployment:
+    wait until no other request is out and `interval` seconds have passed since the last one
+    ended, run the body (the request), then start the next interval. Yields the seconds
+    waited. A holder killed mid-request frees the connection after twice ARXIV_HTTP_TIMEOUT
+    plus the interval."""
     if interval <= 0:
-        return 0.0
-    interval_ms = int((interval + _PACE_MARGIN) * 1000)
-    key = f"{settings.REDIS_KEY_PREFIX}arxiv:next-request-at"
-    wait_ms = redis_client().eval(_LIMITER_SCRIPT, 1, key, interval_ms)
-    wait = int(wait_ms) / 1000
-    if wait > 0:
-        time.sleep(wait)
-    return wait
+        yield 0.0
+        return
+    client = redis_client()
+    keys = [
+        f"{settings.REDIS_KEY_PREFIX}arxiv:connection",
+        f"{settings.REDIS_KEY_PREFIX}arxiv:next-request-at",
+    ]
+    token = uuid.uuid4().hex
+    hold_ms = int((2 * settings.ARXIV_HTTP_TIMEOUT + interval) * 1000)
+    started = time.monotonic()
+    while (wait_ms := int(client.eval(_TURN_TAKE, 2, *keys, token, hold_ms))) < 0:
+        time.sleep(_TURN_POLL)
+    time.sleep(wait_ms / 1000)
+    try:
+        yield time.monotonic() - started
+    finally:
+        client.eval(_TURN_GIVE, 2, *keys, token, int(interval * 1000))
 
 
 def retry_backoff(attempt: int, *, asked: float | None = None) -> float:
@@ -111,7 +138,7 @@ def retry_after_seconds(value: str | None) -> float | None:
 class ArxivSession(requests.Session):
     """requests.Session that is polite to arXiv: the one way this project talks to arXiv.
 
-    Every attempt, retries included, waits for the shared pace slot. 429, 5xx, connection
+    Every attempt, retries included, waits for its turn (arxiv_turn). 429, 5xx, connection
     errors (a reply cut off midway included) and timeouts are retried with exponential
     backoff (Retry-After wins when longer), a bounded number of times; the last failure
     raises ArxivHTTPError with the reason. What arXiv answered is counted for the run record:
@@ -134,11 +161,11 @@ class ArxivSession(requests.Session):
         kwargs["headers"] = {**headers, "User-Agent": settings.ARXIV_USER_AGENT}
         attempts = settings.ARXIV_HTTP_RETRIES + 1
         for attempt in range(attempts):
-            arxiv_slot_wait(interval=settings.ARXIV_MIN_INTERVAL)
             self.requests_count += 1
             retry_after = status = None
             try:
-                response = super().request(method, url, *args, **kwargs)
+                with arxiv_turn(interval=settings.ARXIV_MIN_INTERVAL):
+                    response = super().request(method, url, *args, **kwargs)
             except (
                 requests.ConnectionError,
                 requests.Timeout,

@@ -193,6 +193,27 @@ def test_pace_holds_across_concurrent_sessions(fake_arxiv, settings):
     assert min(gaps) >= settings.ARXIV_MIN_INTERVAL, gaps
 
 
+def test_one_request_at_a_time_each_an_interval_after_the_last_reply(fake_arxiv, settings):
+    """arXiv asks for a single connection: while a slow reply is out, no other 'worker' sends,
+    and the next request arrives an interval after that reply, not after its own turn began."""
+    settings.ARXIV_MIN_INTERVAL = 0.2
+    fake_arxiv.slow_seconds = 0.4
+    fake_arxiv.faults.extend(["slow"] * 3)
+
+    def worker():
+        assert ArxivSession().get(f"{settings.ARXIV_RSS_URL}cs.AI").status_code == 200
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    arrivals = sorted(r.at for r in fake_arxiv.requests)
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    assert len(arrivals) == 3
+    assert min(gaps) >= fake_arxiv.slow_seconds + settings.ARXIV_MIN_INTERVAL, gaps
+
+
 def test_listing_keeps_latex_and_html_like_text_verbatim():
     """Feedparser's HTML sanitiser would eat `$x<y$` as a tag; the text must stay as arXiv
     sent it (it is escaped when shown). Derived from the real feed: no recording has it."""
