@@ -62,7 +62,11 @@ class OfflineBackend:
             subtopic=subtopic.slug if subtopic else None,
             confidence=scored.confidence,
             reason=reason_compose(
-                title=source.title, abstract=source.abstract, topic=topic, subtopic=subtopic
+                title=source.title,
+                abstract=source.abstract,
+                topic=topic,
+                subtopic=subtopic,
+                confidence=scored.confidence,
             ),
             evidence=scored.evidence,
             scorer_version=scorer.version if scorer else None,

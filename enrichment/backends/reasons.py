@@ -4,7 +4,8 @@ Offline there is no translation, so the sentence is a Chinese frame around the p
 subject (its name, or what its title says it is for) and the taxonomy's Chinese names:
 "提出面向 Human Motion Generation 的 DC-Motion，属图像与视频生成方向。" The verb is only as
 strong as the text: "提出" needs "we propose/introduce/…" (or a named method), "综述" a survey,
-"构建" a benchmark or dataset in the title; otherwise "研究".
+"构建" a benchmark or dataset in the title; otherwise "研究". So is the claim of membership: a
+hit scored below LIKELY says "可能属…方向", since the scorer holds it more likely wrong than right.
 """
 
 import re
@@ -14,6 +15,8 @@ from enrichment.backends.taxonomy import SubtopicSpec, TopicSpec
 # Words of a phrase shown whole; longer ones are cut at a word and marked with "…".
 MAX_PHRASE_WORDS = 9
 MAX_FOR_WORDS = 7
+# A calibrated score from which the paper is more likely on the topic than not.
+LIKELY = 0.5
 
 _SURVEY = re.compile(
     r"\b(?:survey|review|overview)\b|\bwe (?:survey|review)\b|\bthis (?:survey|review)\b",
@@ -101,11 +104,18 @@ def verb_choose(title: str, abstract: str) -> str:
 
 
 def reason_compose(
-    *, title: str, abstract: str, topic: TopicSpec, subtopic: SubtopicSpec | None
+    *,
+    title: str,
+    abstract: str,
+    topic: TopicSpec,
+    subtopic: SubtopicSpec | None,
+    confidence: float = 1.0,
 ) -> str:
     """One sentence: verb, the paper's subject, and where it sits in the taxonomy, e.g.
-    "提出面向 LLM Reasoning 的 RL Distillation，属语言大模型中的推理方向。"."""
+    "提出面向 LLM Reasoning 的 RL Distillation，属语言大模型中的推理方向。"; "可能属" when
+    `confidence` (0–1) is below LIKELY."""
     where = _zh(topic.name_zh) + (f"中的{_zh(subtopic.name_zh)}" if subtopic else "")
     subject = subject_phrase(title)
     space = " " if subject[:1].isascii() else ""
-    return f"{verb_choose(title, abstract)}{space}{subject}，属{where}方向。"
+    claim = "属" if confidence >= LIKELY else "可能属"
+    return f"{verb_choose(title, abstract)}{space}{subject}，{claim}{where}方向。"

@@ -147,23 +147,26 @@ def _scorer_store(*, topic: Topic, scorer: TopicScorer, record: dict) -> ScorerM
 
 
 def topic_hits_rescore(*, topic: Topic, scorer: TopicScorer) -> int:
-    """Give the machine's hits on `topic` still waiting for review the scorer's confidence
-    (and version); returns how many changed. Hits an editor decided keep their score."""
+    """Give the machine's hits on `topic` still waiting for review the scorer's confidence,
+    evidence and version; returns how many changed. Hits an editor decided keep theirs."""
     hits = list(
         TopicHit.objects.filter(
             topic=topic,
             origin=TopicHit.Origin.MACHINE,
             review_state=TopicHit.ReviewState.SUGGESTED,
-        ).only("pk", "paper_id", "confidence", "scorer_version")
+        ).only("pk", "paper_id", "confidence", "evidence", "scorer_version")
     )
     sources = paper_sources_by_id(paper_ids=[hit.paper_id for hit in hits])
     changed = []
-    for hit, score in zip(hits, scorer.scores([sources[h.paper_id] for h in hits]), strict=True):
-        confidence = round(float(score), 3)
-        if (hit.confidence, hit.scorer_version) != (confidence, scorer.version):
-            hit.confidence, hit.scorer_version = confidence, scorer.version
+    for hit in hits:
+        scored = scorer.score(sources[hit.paper_id])
+        new = (scored.confidence, list(scored.evidence), scorer.version)
+        if (hit.confidence, hit.evidence, hit.scorer_version) != new:
+            hit.confidence, hit.evidence, hit.scorer_version = new
             changed.append(hit)
-    TopicHit.objects.bulk_update(changed, ["confidence", "scorer_version"], batch_size=500)
+    TopicHit.objects.bulk_update(
+        changed, ["confidence", "evidence", "scorer_version"], batch_size=500
+    )
     return len(changed)
 
 

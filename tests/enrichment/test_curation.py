@@ -124,10 +124,12 @@ def test_hits_carry_the_scorer_version_and_retraining_rescores_waiting_ones(llm)
         "提出面向 reasoning in large language models 的 Reinforcement learning distillation，"
         "属语言大模型中的推理方向。"
     )
-    TopicHit.objects.filter(pk=hit.pk).update(confidence=0.31)
+    evidence = hit.evidence
+    TopicHit.objects.filter(pk=hit.pk).update(confidence=0.31, evidence=["stale"])
     scorer_train_topic(topic=llm, force=True)
     hit.refresh_from_db()
     assert (hit.scorer_version, hit.confidence >= 0.8) == (2, True)
+    assert hit.evidence == evidence
 
 
 def test_editor_verdicts_fill_the_reliability_table(llm, chief_editor):

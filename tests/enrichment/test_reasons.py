@@ -57,3 +57,17 @@ def test_the_verb_claims_no_more_than_the_text_says():
     assert verb("Scaling laws of sparse attention", "We propose a new law.") == "提出"
     assert verb("A survey of tool-using agents", "We propose a taxonomy.") == "综述"
     assert verb("RetailBench: Benchmarking agents in shops", "We study agents.") == "构建"
+
+
+def test_a_hit_the_scorer_doubts_is_not_claimed_for_the_topic():
+    def claim(confidence):
+        return reason_compose(
+            title="Scaling laws of sparse attention",
+            abstract="We measure how loss scales.",
+            topic=LLM,
+            subtopic=None,
+            confidence=confidence,
+        )
+
+    assert claim(0.5).endswith("，属语言大模型方向。")
+    assert claim(0.49).endswith("，可能属语言大模型方向。")
