@@ -20,6 +20,7 @@ from django.db.models import Case, Func, QuerySet, TextField, Value, When
 
 from papers.models import PAPER_NEWEST_FIRST, Paper
 from papers.publication import published_unsubmitted_exist
+from public.found import found_papers_read
 
 # No more papers are put first than fit on one page of results.
 TITLED_FIRST = 20
@@ -50,8 +51,6 @@ class SearchResults:
     """
 
     papers: QuerySet[Paper]
-    # What `read` fetches the found papers with (columns, prefetches), by pk alone.
-    shown: QuerySet[Paper]
     first: QuerySet[Paper] | None = None
 
     def ids(self, limit: int) -> list[int]:
@@ -68,21 +67,19 @@ class SearchResults:
         return list(self.papers.values_list("pk", flat=True)[:limit])
 
     def read(self, ids: list[int]) -> list[Paper]:
-        """The papers of `ids` (as `ids` gave them: results already), in that order, read by
-        pk alone through `shown`: the search's conditions are not checked a second time."""
-        found = self.shown.in_bulk(ids)
-        return [found[pk] for pk in ids if pk in found]
+        """The papers of `ids` (as `ids` gave them: results already), in that order, with
+        what their cards show (public.found.found_papers_read), read by pk alone: the
+        search's conditions are not checked a second time."""
+        return found_papers_read(ids=ids)
 
 
 def papers_titled_first(
     *,
     papers: QuerySet[Paper],
-    shown: QuerySet[Paper],
     text: str,
     before: dt.datetime | None = None,
 ) -> SearchResults:
-    """`papers` newest first, those whose title is exactly the words of `text` first of all;
-    the found papers are read through `shown` (see SearchResults.read).
+    """`papers` newest first, those whose title is exactly the words of `text` first of all.
 
     One index lookup finds the titled papers, for text of two words or more (no title is one
     word); only when there are some does the order need more than the index (a sort of the
@@ -92,7 +89,7 @@ def papers_titled_first(
     """
     newest = papers.order_by(*PAPER_NEWEST_FIRST)
     if len(re.findall(r"\w+", text)) < 2 or connections[papers.db].vendor != "postgresql":
-        return SearchResults(newest, shown)
+        return SearchResults(newest)
     titled = list(
         papers.annotate(title_words=TitleWords("title"))
         .filter(title_words=TitleWords(Value(text)))
@@ -101,12 +98,11 @@ def papers_titled_first(
     )
     if not titled:
         first = _recent_first(newest, text=text, before=before)
-        return SearchResults(newest, shown, first=first)
+        return SearchResults(newest, first=first)
     return SearchResults(
         papers.order_by(
             Case(When(pk__in=titled, then=Value(0)), default=Value(1)), *PAPER_NEWEST_FIRST
-        ),
-        shown,
+        )
     )
 
 

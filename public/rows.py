@@ -7,6 +7,8 @@ pages, the API and the preview need becomes an instance, by Model.from_db.
 
 from dataclasses import dataclass
 
+from django.db.models import Case, Value, When
+
 from papers.models import ZH_FIELDS, Announcement, Paper
 from topics.models import Subtopic, Topic
 
@@ -43,6 +45,14 @@ def attnames(model, wanted) -> list[str]:
 SUBTOPIC_COLUMNS = attnames(Subtopic, {"id", "topic_id", "slug", "name_zh", "name_en"})
 LISTING_COLUMNS = attnames(
     Announcement, {"id", "paper_id", "announce_date", "category", "announce_type", "version"}
+)
+# A paper listed in several categories on one day shows its strongest listing: new first.
+ANNOUNCE_TYPE_RANK = Case(
+    *(
+        When(announce_type=kind, then=Value(rank))
+        for rank, kind in enumerate(Announcement.Type.values)
+    ),
+    default=Value(len(Announcement.Type.values)),
 )
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -21,8 +20,6 @@ from django.db.models import (
     Prefetch,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.http import Http404
 
@@ -40,6 +37,7 @@ from public.cards import paper_cards_attach
 from public.matching import institution_papers_q, paper_text_q
 from public.ranking import SearchResults, papers_titled_first
 from public.rows import (
+    ANNOUNCE_TYPE_RANK,
     HIT_COLUMNS,
     LISTING_COLUMNS,
     SUBTOPIC_COLUMNS,
@@ -85,16 +83,6 @@ def announce_dates_list() -> QuerySet:
         .values_list("announce_date", flat=True)
         .distinct()
     )
-
-
-# A paper listed in several categories on one day shows its strongest listing: new first.
-ANNOUNCE_TYPE_RANK = Case(
-    *(
-        When(announce_type=kind, then=Value(rank))
-        for rank, kind in enumerate(Announcement.Type.values)
-    ),
-    default=Value(len(Announcement.Type.values)),
-)
 
 
 def _paper_columns() -> QuerySet[Paper]:
@@ -364,12 +352,13 @@ def published_papers_queryset(*, query: PaperQuery) -> QuerySet[Paper]:
 def paper_search_results(*, query: PaperQuery) -> SearchResults:
     """The site's search results: the published papers meeting `query` (see
     papers_query_apply), newest first after any titled exactly as the query's words (see
-    public.ranking); what SearchResults.read gives is ready for public_cards_attach."""
+    public.ranking). SearchResults.read gives a page's papers ready for paper_cards_attach;
+    `papers` is the whole queryset, each paper read with what public_cards_attach needs."""
     shown = _paper_columns().prefetch_related(_published_listings(), _arxiv_listings())
     papers = papers_query_apply(query=query, papers=shown)
     before = submitted_before(query.date_to) if query.date_to else None
     text = (query.q or "").strip()
-    return papers_titled_first(papers=papers, shown=shown, text=text, before=before)
+    return papers_titled_first(papers=papers, text=text, before=before)
 
 
 def public_hits_attach(papers) -> list[Paper]:
@@ -418,7 +407,7 @@ def paper_detail_get(*, arxiv_id: str) -> Paper | None:
 @dataclass
 class FeedItem:
     paper: Paper
-    hit: TopicHit
+    hit: TopicHit | DayHit
     announce_date: dt.date
     announcement: Announcement | None
 
@@ -479,16 +468,15 @@ def feed_items_list(
 def search_feed_items_list(*, query: PaperQuery, limit: int) -> list[FeedItem]:
     """The first `limit` results of the site's search for `query` (paper_search_results: the
     same papers in the same order as its result pages), as feed items: the hit and listing
-    each paper's card shows (public_hits_attach), dated by the newest published page showing
+    each paper's card shows (SearchResults.read), dated by the newest published page showing
     the paper."""
     results = paper_search_results(query=query)
-    papers = public_hits_attach(results.read(results.ids(limit)))
     return [
         FeedItem(
             paper=paper,
             hit=paper.hit,
-            announce_date=paper.published_hits[-1].published_on,
+            announce_date=paper.last_published_on,
             announcement=paper.announcement,
         )
-        for paper in papers
+        for paper in results.read(results.ids(limit))
     ]

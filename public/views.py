@@ -16,7 +16,7 @@ from ingest.schedule import is_listing_date
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
 from public.bibtex import bibtex_document
 from public.caching import public_page
-from public.cards import institution_card
+from public.cards import institution_card, paper_cards_attach
 from public.citations import citation_build, citation_meta_tags
 from public.dates import (
     day_digest_get,
@@ -175,7 +175,7 @@ def search(request):
         results = paper_search_results(query=filterset.paper_query())
         paginator = CappedPaginator(results, SEARCH_PAGE_SIZE)
         page_obj = paginator.get_page(request.GET.get("page"))
-        context.update(page_obj=page_obj, papers=public_cards_attach(page_obj.object_list))
+        context.update(page_obj=page_obj, papers=paper_cards_attach(page_obj.object_list))
         context.update(query_string=filterset.query_string(), query_title=filterset.query_title())
     return render(request, "papers/search.html", context)
 

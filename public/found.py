@@ -1,0 +1,95 @@
+"""The papers a search found, read by id as plain rows: what their cards and the search's
+feeds show, without the prefetch machinery (public/rows.py does the same for a topic day).
+
+Each result page reads its 20 papers, their published hits and their listings as rows, in
+three short queries; instances are built only for what cards and feeds read (the paper, the
+listing it shows, one Topic and Subtopic per distinct one, with their names).
+"""
+
+import datetime as dt
+
+from papers.models import Announcement, Paper, TopicHit
+from public.rows import (
+    ANNOUNCE_TYPE_RANK,
+    LISTING_COLUMNS,
+    SUBTOPIC_COLUMNS,
+    DayHit,
+    attnames,
+    paper_columns_get,
+)
+from topics.models import Subtopic, Topic
+
+# What a card and a feed item show of a hit's topic (Model.from_db takes the model's order).
+TOPIC_COLUMNS = attnames(Topic, {"id", "slug", "name_zh", "name_en"})
+_HIT_COLUMNS = ("paper_id", "published_on", "confidence", "reason", "origin")
+
+
+def found_papers_read(*, ids: list[int]) -> list[Paper]:
+    """The papers of `ids`, in that order (ids it cannot find are left out), read by pk
+    alone: the caller's search already decided they may be shown.
+
+    Each paper carries `hit` (a DayHit, unordered: its strongest published hit, the newer
+    page's on a tie, or None), `announcement` (its newest arXiv listing, the strongest of
+    that day, as an Announcement; or None) and `last_published_on` (the date of the newest
+    published page that shows it, or None), ready for public.cards.paper_cards_attach.
+    Three queries.
+    """
+    columns = paper_columns_get(include_drafts=False)
+    rows = Paper.objects.filter(pk__in=ids).values_list(*columns)
+    db = rows.db
+    pk_at = columns.index("id")
+    papers = {row[pk_at]: Paper.from_db(db, columns, row) for row in rows}
+    best: dict[int, tuple] = {}
+    newest: dict[int, dt.date] = {}
+    topics: dict[int, Topic] = {}
+    subtopics: dict[int | None, Subtopic | None] = {None: None}
+    for row in (
+        TopicHit.objects.published()
+        .filter(paper_id__in=ids)
+        .values_list(
+            *_HIT_COLUMNS,
+            *(f"topic__{name}" for name in TOPIC_COLUMNS),
+            *(f"subtopic__{name}" for name in SUBTOPIC_COLUMNS),
+        )
+    ):
+        paper_id, published_on, confidence = row[:3]
+        newest[paper_id] = max(newest.get(paper_id, published_on), published_on)
+        strongest = best.get(paper_id)
+        if strongest is None or (confidence, published_on) > (strongest[2], strongest[1]):
+            best[paper_id] = row
+    listings: dict[int, tuple] = {}
+    for listing in (
+        Announcement.objects.filter(paper_id__in=ids)
+        .order_by("paper_id", "-announce_date", ANNOUNCE_TYPE_RANK, "category")
+        .values_list(*LISTING_COLUMNS)
+    ):
+        listings.setdefault(listing[LISTING_COLUMNS.index("paper_id")], listing)
+    for pk, paper in papers.items():
+        row = best.get(pk)
+        paper.hit = row and _day_hit(row, db=db, topics=topics, subtopics=subtopics)
+        listing = listings.get(pk)
+        paper.announcement = listing and Announcement.from_db(db, LISTING_COLUMNS, listing)
+        paper.last_published_on = newest.get(pk)
+    return [papers[pk] for pk in ids if pk in papers]
+
+
+def _day_hit(row: tuple, *, db: str, topics: dict, subtopics: dict) -> DayHit:
+    """A hit row (_HIT_COLUMNS, then its topic's and subtopic's columns) as a DayHit, its
+    Topic and Subtopic built once per call (`topics`, `subtopics`: by pk)."""
+    _, _, confidence, reason, origin = row[: len(_HIT_COLUMNS)]
+    topic_at = len(_HIT_COLUMNS)
+    subtopic_at = topic_at + len(TOPIC_COLUMNS)
+    topic_id, subtopic_id = row[topic_at], row[subtopic_at]
+    if topic_id not in topics:
+        topics[topic_id] = Topic.from_db(db, TOPIC_COLUMNS, row[topic_at:subtopic_at])
+    if subtopic_id not in subtopics:
+        subtopics[subtopic_id] = Subtopic.from_db(db, SUBTOPIC_COLUMNS, row[subtopic_at:])
+    return DayHit(
+        topic=topics[topic_id],
+        subtopic=subtopics[subtopic_id],
+        confidence=confidence,
+        reason=reason,
+        origin=origin,
+        position=None,
+        entry_count=None,
+    )
