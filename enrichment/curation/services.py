@@ -12,7 +12,10 @@ import time
 
 import sklearn
 from django.db import transaction
+from django.utils import timezone
 
+from enrichment.backends.offline import SUGGEST_FLOOR
+from enrichment.backends.reasons import reason_compose
 from enrichment.backends.reliability import Band, bands_tally, threshold_from_bands
 from enrichment.backends.scorer import Example, TopicScorer, scorer_dumps, scorer_train
 from enrichment.backends.taxonomy import TopicSpec
@@ -23,6 +26,7 @@ from enrichment.curation.selectors import (
     paper_sources_by_id,
     topic_reliability,
 )
+from enrichment.history import rows_update_with_history
 from enrichment.selectors import taxonomy_snapshot
 from papers.models import ScorerModel, TopicHit
 from topics.models import Topic
@@ -34,6 +38,8 @@ DECISION_WEIGHT = 2.0
 BORDERLINE_WEIGHT = 0.5
 KEEP_VERSIONS = 10
 DEFAULT_THRESHOLD = Topic._meta.get_field("confidence_threshold").default
+# What re-scoring a waiting hit may change.
+RESCORED_FIELDS = ("confidence", "evidence", "scorer_version", "reason")
 
 
 def scorer_examples(
@@ -148,26 +154,63 @@ def _scorer_store(*, topic: Topic, scorer: TopicScorer, record: dict) -> ScorerM
 
 def topic_hits_rescore(*, topic: Topic, scorer: TopicScorer) -> int:
     """Give the machine's hits on `topic` still waiting for review the scorer's confidence,
-    evidence and version; returns how many changed. Hits an editor decided keep theirs."""
+    evidence and version, each change with its history row; returns how many changed.
+
+    A reason the offline backend composed (enrichment.backends.reasons) is composed anew for
+    the new score; an LLM's is kept. A hit the offline backend would no longer suggest (below
+    SUGGEST_FLOOR, and no LLM proposed it) is deleted, as enriching its paper again would.
+    Hits an editor decided keep everything.
+    """
+    spec = taxonomy_snapshot().topic(topic.slug)
     hits = list(
         TopicHit.objects.filter(
             topic=topic,
             origin=TopicHit.Origin.MACHINE,
             review_state=TopicHit.ReviewState.SUGGESTED,
-        ).only("pk", "paper_id", "confidence", "evidence", "scorer_version")
+        )
     )
     sources = paper_sources_by_id(paper_ids=[hit.paper_id for hit in hits])
-    changed = []
+    subtopics = {sub.pk: sub for sub in spec.subtopics} if spec else {}
+    changed, dropped = [], []
     for hit in hits:
-        scored = scorer.score(sources[hit.paper_id])
-        new = (scored.confidence, list(scored.evidence), scorer.version)
-        if (hit.confidence, hit.evidence, hit.scorer_version) != new:
-            hit.confidence, hit.evidence, hit.scorer_version = new
+        source, subtopic = sources[hit.paper_id], subtopics.get(hit.subtopic_id)
+        scored = scorer.score(source)
+        offline = spec is not None and hit.reason in {
+            _reason(source, spec, subtopic, confidence) for confidence in (0.0, 1.0)
+        }
+        if offline and hit.proposed_confidence is None and scored.confidence < SUGGEST_FLOOR:
+            dropped.append(hit.pk)
+            continue
+        new = {
+            "confidence": scored.confidence,
+            "evidence": list(scored.evidence),
+            "scorer_version": scorer.version,
+            "reason": _reason(source, spec, subtopic, scored.confidence) if offline else hit.reason,
+        }
+        if any(getattr(hit, name) != value for name, value in new.items()):
+            for name, value in new.items():
+                setattr(hit, name, value)
+            hit.updated_at = timezone.now()  # an update() skips auto_now
             changed.append(hit)
-    TopicHit.objects.bulk_update(
-        changed, ["confidence", "evidence", "scorer_version"], batch_size=500
+    rows_update_with_history(rows=changed, fields=[*RESCORED_FIELDS, "updated_at"])
+    # Each deletion keeps its history row; a hit an editor ruled on meanwhile stays.
+    TopicHit.objects.filter(
+        pk__in=dropped,
+        origin=TopicHit.Origin.MACHINE,
+        review_state=TopicHit.ReviewState.SUGGESTED,
+    ).delete()
+    return len(changed) + len(dropped)
+
+
+def _reason(source, topic: TopicSpec, subtopic, confidence: float) -> str:
+    """The offline backend's reason for a hit of `source` on `topic` scored `confidence`."""
+    return reason_compose(
+        title=source.title,
+        abstract=source.abstract,
+        topic=topic,
+        subtopic=subtopic,
+        confidence=confidence,
     )
-    return len(changed)
 
 
 def scorers_retrain(*, force: bool = False) -> list[ScorerModel]:

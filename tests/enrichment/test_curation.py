@@ -4,6 +4,8 @@ import pytest
 
 from editorial.services import topic_hit_accept, topic_hit_reject
 from enrichment.backends.base import PaperSource
+from enrichment.backends.offline import SUGGEST_FLOOR
+from enrichment.backends.reasons import reason_compose
 from enrichment.curation.selectors import scorers_active, topic_reliability
 from enrichment.curation.services import scorer_train_topic
 from enrichment.selectors import taxonomy_snapshot
@@ -124,12 +126,36 @@ def test_hits_carry_the_scorer_version_and_retraining_rescores_waiting_ones(llm)
         "提出面向 reasoning in large language models 的 Reinforcement learning distillation，"
         "属语言大模型中的推理方向。"
     )
-    evidence = hit.evidence
-    TopicHit.objects.filter(pk=hit.pk).update(confidence=0.31, evidence=["stale"])
+    evidence, reason = hit.evidence, hit.reason
+    hedged = reason.replace("，属", "，可能属")  # as composed when it scored 0.31
+    TopicHit.objects.filter(pk=hit.pk).update(confidence=0.31, evidence=["stale"], reason=hedged)
     scorer_train_topic(topic=llm, force=True)
     hit.refresh_from_db()
     assert (hit.scorer_version, hit.confidence >= 0.8) == (2, True)
-    assert hit.evidence == evidence
+    assert (hit.evidence, hit.reason) == (evidence, reason)
+    assert hit.history.count() == 2  # created, then re-scored by version 2
+
+
+def test_retraining_drops_what_the_offline_backend_would_no_longer_suggest(llm, chief_editor):
+    """Once editors have rejected a kind of paper, a waiting offline hit of that kind goes
+    (below the floor), as re-enriching the paper would drop it; an LLM's proposal stays,
+    re-scored, with the LLM's own reason."""
+    scorer_train_topic(topic=llm)
+    offline, proposed = papers_of(MOLECULES, ["melting point", "odour"], "cs.LG")
+    composed = reason_compose(
+        title=offline.title,
+        abstract=offline.abstract,
+        topic=taxonomy_snapshot().topic("llm"),
+        subtopic=None,
+    )
+    TopicHitFactory(paper=offline, topic=llm, confidence=0.8, reason=composed)
+    kept = TopicHitFactory(paper=proposed, topic=llm, confidence=0.8, proposed_confidence=0.9)
+    decide(llm, papers_of(MOLECULES, WHAT, "cs.LG"), topic_hit_reject, chief_editor)
+    scorer_train_topic(topic=llm)
+    assert not offline.topic_hits.exists()
+    assert TopicHit.history.filter(paper_id=offline.pk, history_type="-").exists()
+    kept.refresh_from_db()
+    assert kept.confidence < SUGGEST_FLOOR and kept.reason == "标题提到大语言模型"
 
 
 def test_editor_verdicts_fill_the_reliability_table(llm, chief_editor):
