@@ -10,6 +10,7 @@ spaces (`zh_key`); Traditional labels are converted with OpenCC (`simplified`).
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import filterfalse
 
 import opencc
 
@@ -52,6 +53,8 @@ UNIVERSITY_WORDS = {
     "universitet",
     "universitas",
 }
+# How a name key spells each word it changes: abbreviations and "university" in any language.
+WORD_FORMS = ABBREVIATIONS | dict.fromkeys(UNIVERSITY_WORDS, "university")
 # Words that say nothing about which organisation a name means (in its key form).
 _GENERIC = """university institute college school laboratory laboratories center research
 science sciences engineering technology department of and for the ai group team national
@@ -65,29 +68,32 @@ HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def ascii_fold(text: str) -> str:
-    """Casefolded text without diacritics ("Coruña" → "coruna"; "ß" → "ss")."""
+    """Casefolded text without diacritics ("Coruña" → "coruna"; "ß" → "ss"). ASCII text (most
+    names) only needs lowering; other text is decomposed (NFKD) and loses its combining marks."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if decomposed.isascii():
+        return decomposed
+    return "".join(filterfalse(unicodedata.combining, decomposed))
 
 
 @lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """The comparison form of an organisation name (see the module docstring); "" when the
     text has no letters or digits."""
-    text = TRAILING_PARENTHESIS.sub("", text) or text
-    words = [ABBREVIATIONS.get(w, w) for w in TOKEN.findall(ascii_fold(text).replace("’", "'"))]
-    out: list[str] = []
-    for word in words:
-        if word in UNIVERSITY_WORDS:
-            word = "university"
-        if word in OF_WORDS and out and out[-1] == "university":
-            word = "of"
-        out.append(word)
-    if out and out[0] == "the":
-        out = out[1:]
-    while len(out) > 1 and out[-1] in LEGAL_SUFFIXES:
-        out.pop()
-    return " ".join(out)
+    if ")" in text:
+        text = TRAILING_PARENTHESIS.sub("", text) or text
+    words = [WORD_FORMS.get(w, w) for w in TOKEN.findall(ascii_fold(text).replace("’", "'"))]
+    if "university" in words:
+        for i in range(1, len(words)):
+            if words[i] in OF_WORDS and words[i - 1] == "university":
+                words[i] = "of"
+    if words and words[0] == "the":
+        del words[0]
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
 
 
 LOOSE_DROP = frozenset(["the", "at", "and", "of", "de", "in"])
@@ -100,7 +106,7 @@ def loose_key(key: str) -> str:
     """A name key without spaces, hyphen breaks and small words, so spacing and wording
     variants meet: "HongKong University of Science & Technology", "University of Illinois
     at Urbana-Champaign" (ROR: "University of Illinois Urbana-Champaign")."""
-    return "".join(w for w in key.split() if w not in LOOSE_DROP)
+    return "".join([w for w in key.split() if w not in LOOSE_DROP])
 
 
 def acronym_tail_key(name: str) -> str:
