@@ -16,7 +16,6 @@ the parts of an organisation the line names are folded into it (`units`).
 """
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -91,10 +90,10 @@ class _Index:
     """The look-up tables of one layer of records (the base registry, or extra records)."""
 
     def __init__(self, organisations: Iterable[Organisation]):
-        self.names: dict[str, list[tuple[Organisation, str]]] = defaultdict(list)
-        self.loose: dict[str, list[Organisation]] = defaultdict(list)
-        self.acronyms: dict[str, list[Organisation]] = defaultdict(list)
-        self.zh: dict[str, list[Organisation]] = defaultdict(list)
+        self.names: dict[str, list[tuple[Organisation, str]]] = {}
+        self.loose: dict[str, list[Organisation]] = {}
+        self.acronyms: dict[str, list[Organisation]] = {}
+        self.zh: dict[str, list[Organisation]] = {}
         self.zh_lengths: set[int] = set()
         self.by_key: dict[str, Organisation] = {}
         for org in organisations:
@@ -106,32 +105,39 @@ class _Index:
                 else:
                     self._add_name(alias, org, "alias")
             for acronym in org.acronyms:
-                self.acronyms[acronym].append(org)
+                self.acronyms.setdefault(acronym, []).append(org)
             for zh_name in org.name_zh_all or ((org.name_zh,) if org.name_zh else ()):
                 self._add_zh(zh_name, org)
             if tail := acronym_tail_key(org.name):
                 self._add_loose(tail, org)
-        self.names.default_factory = None
-        self.loose.default_factory = None
-        self.acronyms.default_factory = None
-        self.zh.default_factory = None
 
     def _add_name(self, name: str, org: Organisation, how: str) -> None:
         key = name_key(name)
-        if key and all(o.key != org.key for o, _ in self.names[key]):
-            self.names[key].append((org, how))
+        if not key:
+            return
+        entries = self.names.get(key)
+        if entries is None:
+            self.names[key] = [(org, how)]
+        elif all(o.key != org.key for o, _ in entries):
+            entries.append((org, how))
         if " " in key:
             self._add_loose(key, org)
 
     def _add_loose(self, key: str, org: Organisation) -> None:
-        orgs = self.loose[loose_key(key)]
-        if not any(o is org for o in orgs):
+        loose = loose_key(key)
+        orgs = self.loose.get(loose)
+        if orgs is None:
+            self.loose[loose] = [org]
+        elif all(o is not org for o in orgs):
             orgs.append(org)
 
     def _add_zh(self, name: str, org: Organisation) -> None:
         key = zh_key(name)
-        if len(key) >= 2 and org not in self.zh[key]:
-            self.zh[key].append(org)
+        if len(key) < 2:
+            return
+        orgs = self.zh.setdefault(key, [])
+        if org not in orgs:
+            orgs.append(org)
             self.zh_lengths.add(len(key))
 
 
