@@ -3,8 +3,8 @@
 `registry_get()` reads `settings.INSTITUTION_REGISTRY_PATH` when it names an existing file (an
 operator's full ROR dump converted by `import_ror`), else the extract shipped in data/, and
 always adds data/curated.json (organisations the extract lacks, each with its source, and the
-acronyms a paper most likely means). Built once per process (about a second, see
-bench/institutions.py), then shared.
+acronyms a paper most likely means). Built once per process (about 1.3 s of CPU for the
+shipped extract, see bench/institutions.py and bench/notes.md), then shared.
 """
 
 import dataclasses

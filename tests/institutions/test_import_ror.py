@@ -1,5 +1,6 @@
 """`import_ror` on tiny hand-made ROR dumps of both schemas, zipped and plain."""
 
+import gc
 import gzip
 import io
 import json
@@ -110,3 +111,21 @@ def test_a_file_that_is_not_a_dump_is_refused(tmp_path):
     dump.write_text('{"not": "an array"}', encoding="utf-8")
     with pytest.raises(CommandError, match="JSON array"):
         call_command("import_ror", str(dump), output=str(tmp_path / "r.jsonl.gz"))
+
+
+def test_the_registry_load_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    broken = tmp_path / "broken.jsonl.gz"
+    with gzip.open(broken, "wt", encoding="utf-8") as out:
+        out.write('{"id": "https://ror.org/0000000v1", "name": "Cut off\n')
+    with pytest.raises(ValueError):
+        registry_load(broken)
+    assert gc.isenabled()
+    good = tmp_path / "good.jsonl.gz"
+    with gzip.open(good, "wt", encoding="utf-8") as out:
+        out.write(json.dumps({"id": "https://ror.org/0000000v1", "name": "Kept"}) + "\n")
+    gc.disable()
+    try:
+        assert registry_load(good).match("Kept").name == "Kept"
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -1,6 +1,7 @@
 """Splitting affiliation lines and matching organisations against the shipped registry."""
 
 import time
+import unicodedata
 
 import pytest
 from hypothesis import given, settings
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 
 from papers.institutions import Organisation, Registry, registry_get
 from papers.institutions.loading import curated_read
-from papers.institutions.names import name_key, simplified
+from papers.institutions.names import ascii_fold, name_key, simplified
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +127,10 @@ def test_the_normal_form_is_stable_and_ascii(text):
     key = name_key(text)
     assert name_key(key) == key
     assert key == key.strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.text(alphabet="aeiouAEIOU ñÑéÉøØßİıǅﬁ’\u0301\u0308", max_size=20))
+def test_folding_takes_the_short_way_only_when_it_gives_the_same_text(text):
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    assert ascii_fold(text) == "".join(c for c in decomposed if not unicodedata.combining(c))
