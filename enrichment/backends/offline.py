@@ -19,7 +19,7 @@ from enrichment.backends.scorer import Scored, TopicScorer
 from enrichment.backends.taxonomy import Taxonomy, TopicSpec
 
 # Bump when the matching rules change, so cached offline results are recomputed.
-OFFLINE_VERSION = "2"
+OFFLINE_VERSION = "3"
 
 MAX_CONFIDENCE = 0.95
 # Below this calibrated probability a learned scorer suggests nothing: editors never see it.

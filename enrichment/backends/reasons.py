@@ -4,8 +4,9 @@ Offline there is no translation, so the sentence is a Chinese frame around the p
 subject (its name, or what its title says it is for) and the taxonomy's Chinese names:
 "提出面向 Human Motion Generation 的 DC-Motion，属图像与视频生成方向。" The verb is only as
 strong as the text: "提出" needs "we propose/introduce/…" (or a named method), "综述" a survey,
-"构建" a benchmark or dataset in the title; otherwise "研究". So is the claim of membership: a
-hit scored below LIKELY says "可能属…方向", since the scorer holds it more likely wrong than right.
+"构建" a benchmark or dataset the paper names or says it made; otherwise "研究". So is the
+claim of membership: a hit scored below LIKELY says "可能属…方向", since the scorer holds it
+more likely wrong than right.
 """
 
 import re
@@ -22,7 +23,22 @@ _SURVEY = re.compile(
     r"\b(?:survey|review|overview)\b|\bwe (?:survey|review)\b|\bthis (?:survey|review)\b",
     re.IGNORECASE,
 )
-_RESOURCE = re.compile(r"bench\b|benchmark|\bdataset", re.IGNORECASE)
+# A benchmark or dataset is the paper's own only when its name says so ("RetailBench") or the
+# abstract says it was made here; "… Between Benchmarks and Deployments" builds nothing.
+_RESOURCE_NAME = re.compile(r"Bench\b|Benchmark\b|Dataset\b")
+_RESOURCE_WORD = re.compile(r"bench\b|\bbenchmark\b|\bdataset\b", re.IGNORECASE)
+_RESOURCE_MADE = re.compile(
+    r"\bwe (?:introduce|present|build|construct|release|create|curate|propose|develop)\b"
+    r"[^.]{0,120}?\b(?:benchmark|dataset|corpus|test suite)",
+    re.IGNORECASE,
+)
+# A tail after ":" that says only what kind of paper it is ("A Theoretical Perspective",
+# "An Analysis on the DTU Dataset"): the head is then the subject.
+_GENERIC_TAIL = re.compile(
+    r"^(?:an?|the)\s+(?:[\w-]+\s+){0,2}(?:perspective|analysis|study|view|investigation)\b"
+    r"(?:.*?\bfor\s+(?P<target>.+))?",
+    re.IGNORECASE,
+)
 _PROPOSE = re.compile(
     r"\bwe (?:propose|introduce|present|develop|design|build)\b|"
     r"\b(?:this|our) (?:paper|work) (?:proposes|introduces|presents)\b",
@@ -65,6 +81,9 @@ def title_parts(title: str) -> tuple[str, str]:
     all description, with no name."""
     title = " ".join(title.split())
     head, colon, tail = title.partition(": ")
+    if colon and tail and (generic := _GENERIC_TAIL.match(tail)) and not _is_name(head):
+        target = generic.group("target")
+        return "", f"{head} for {target}" if target else head
     if colon and tail:
         return (head, tail) if _is_name(head) else ("", tail)
     _, mark, rest = title.partition("? ")
@@ -96,7 +115,10 @@ def verb_choose(title: str, abstract: str) -> str:
     """The strongest verb the text supports (see the module's docstring)."""
     if _SURVEY.search(title) or _SURVEY.search(abstract[:400]):
         return "综述"
-    if _RESOURCE.search(title):
+    name = title_parts(title)[0]
+    if _RESOURCE_NAME.search(name) or (
+        _RESOURCE_WORD.search(title) and _RESOURCE_MADE.search(abstract)
+    ):
         return "构建"
     if _PROPOSE.search(abstract) or title_parts(title)[0]:
         return "提出"

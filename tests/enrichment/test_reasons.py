@@ -71,3 +71,24 @@ def test_a_hit_the_scorer_doubts_is_not_claimed_for_the_topic():
 
     assert claim(0.5).endswith("，属语言大模型方向。")
     assert claim(0.49).endswith("，可能属语言大模型方向。")
+
+
+def test_a_tail_that_only_names_the_kind_of_paper_gives_way_to_the_head():
+    assert title_parts("Uncertainty Quality of VGGT: An Analysis on the DTU Benchmark Dataset") == (
+        "",
+        "Uncertainty Quality of VGGT",
+    )
+    assert title_parts(
+        "Revealing Artifacts via Noise Amplification: A Novel Perspective for Video Detection"
+    ) == ("", "Revealing Artifacts via Noise Amplification for Video Detection")
+
+
+def test_a_benchmark_is_built_only_when_the_paper_names_or_makes_one():
+    def verb(title, abstract):
+        return reason_compose(title=title, abstract=abstract, topic=LLM, subtopic=None)[:2]
+
+    mismatch = "Rethinking tutors: the mismatch between benchmarks and deployments"
+    assert verb(mismatch, "We interview teachers about tutoring.") == "研究"
+    made = "A benchmark for tool-using agents in shops"
+    assert verb(made, "We introduce a new benchmark of 500 shop tasks.") == "构建"
+    assert verb(made, "We study how agents shop.") == "研究"
