@@ -4,11 +4,9 @@ Idempotent: the same records again write no row. Columns the machine and editors
 never in the upsert, so ingest can never overwrite them.
 """
 
-import gc
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
@@ -16,6 +14,7 @@ from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
+from ingest.gc_pause import gc_paused
 from ingest.sources.records import AnnouncementRecord, PaperRecord
 from papers.models import (
     Announcement,
@@ -84,20 +83,6 @@ class UpsertResult:
     def enrich_pks(self) -> set[int]:
         """New papers and papers whose title or abstract changed need (re-)enrichment."""
         return {self.paper_pks[i] for i in self.created | self.text_changed}
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: for loops that build many small objects and no
-    reference cycles (bulk upserts), where collections would scan the growing heap again and
-    again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _record_values(paper: dict | None, record: PaperRecord) -> dict:

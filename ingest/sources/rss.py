@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 from django.conf import settings
 
+from ingest.gc_pause import gc_paused
 from ingest.sources.base import Batch, ListingDay
 from ingest.sources.http import ArxivFeedError, ArxivSession
 from ingest.sources.records import (
@@ -39,6 +40,11 @@ def listing_parse(content: bytes, *, category: str | None) -> Listing:
     ArxivFeedError for a reply that is no well-formed feed, names no category, or has items
     but no date.
     """
+    with gc_paused():  # a feed of thousands of items is a heap of small objects, no cycles
+        return _listing_read(content, category=category)
+
+
+def _listing_read(content: bytes, *, category: str | None) -> Listing:
     # No HTML sanitising: it eats LaTeX such as `$x<y$` as a tag. The text stays untrusted and
     # is escaped wherever it is shown.
     parsed = feedparser.parse(content, sanitize_html=False, resolve_relative_uris=False)
