@@ -437,8 +437,9 @@ def papers_upsert(
     for chunk_result in results:
         result.merge(chunk_result)
     # A published paper replaced or listed again must not keep its cached pages; the day's
-    # other papers are drafts nobody reads yet (new ones have no hits, so none is published).
-    written = result.changed | {arxiv_id for arxiv_id, _ in result.announced}
+    # other papers are drafts nobody reads yet. Papers created here have no hits, so none is
+    # published: they are not asked about (a listing day's new papers are most of a batch).
+    written = result.changed | {i for i, _ in result.announced if i not in result.created}
     if written:
         public_content_changed_if_published(
             paper_ids=[result.paper_pks[arxiv_id] for arxiv_id in written], sender=Paper
