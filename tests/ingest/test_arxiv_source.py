@@ -1,5 +1,6 @@
 """The arXiv client against real recorded replies, served by the loopback fake."""
 
+import gc
 import itertools
 import threading
 
@@ -46,6 +47,23 @@ def test_weekend_feed_is_an_empty_listing_not_an_error():
 def test_truncated_listing_feed_is_a_clear_error():
     with pytest.raises(ArxivFeedError, match=r"malformed listing feed for cs\.AI"):
         listing_parse(RSS_CS_AI.read_bytes()[:3000], category="cs.AI")
+
+
+def test_listing_parse_leaves_the_garbage_collector_as_it_found_it():
+    """The parse pauses cyclic collection (a feed is many small objects, no cycles) and
+    restores it, also when the feed is malformed; a caller's own pause is kept."""
+    assert gc.isenabled()
+    listing_parse(RSS_CS_AI.read_bytes(), category="cs.AI")
+    assert gc.isenabled()
+    with pytest.raises(ArxivFeedError):
+        listing_parse(RSS_CS_AI.read_bytes()[:3000], category="cs.AI")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        listing_parse(RSS_CS_AI.read_bytes(), category="cs.AI")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_api_title_zero_is_kept_and_dollar_sign_survives():
