@@ -1,9 +1,13 @@
 """The set-based upsert: chunks stored in parallel and the plain-COPY fast path's fallback."""
 
+import dataclasses
+import datetime as dt
 import itertools
 import threading
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ingest import upsert
 from ingest.sources.rss import listing_batch, listing_parse
@@ -59,3 +63,24 @@ def test_fresh_rows_already_stored_fall_back_to_the_checked_upsert():
         ("New Name", "MIT"),
         ("Second", ""),
     ]
+
+
+@pytest.mark.django_db
+def test_papers_created_now_are_not_asked_whether_published():
+    """New papers have no hits yet, so none is published: a fresh listing reads no hits; the
+    same papers listed again on a later date are asked (their cached pages may show them)."""
+    batch = listing_batch(listing_parse(RSS_CS_AI.read_bytes(), category="cs.AI"))
+    later = [
+        dataclasses.replace(a, announce_date=a.announce_date + dt.timedelta(days=1))
+        for a in batch.announcements
+    ]
+    with CaptureQueriesContext(connection) as fresh:
+        upsert.papers_upsert(records=batch.records, announcements=batch.announcements)
+    with CaptureQueriesContext(connection) as again:
+        upsert.papers_upsert(records=batch.records, announcements=later)
+
+    def hits_read(queries: CaptureQueriesContext) -> bool:
+        return any("papers_topichit" in q["sql"] for q in queries.captured_queries)
+
+    assert not hits_read(fresh)
+    assert hits_read(again)
