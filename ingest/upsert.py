@@ -14,8 +14,8 @@ from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
-from ingest.gc_pause import gc_paused
 from ingest.sources.records import AnnouncementRecord, PaperRecord
+from papers.gc_pause import gc_paused
 from papers.models import (
     Announcement,
     Paper,

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 import feedparser
 from django.conf import settings
 
-from ingest.gc_pause import gc_paused
 from ingest.sources.base import Batch, ListingDay
 from ingest.sources.http import ArxivFeedError, ArxivSession
 from ingest.sources.records import (
@@ -25,6 +24,7 @@ from ingest.sources.records import (
     whitespace_collapse,
 )
 from papers.arxiv_ids import InvalidArxivId, arxiv_id_parse
+from papers.gc_pause import gc_paused
 
 _DESCRIPTION_RE = re.compile(
     r"^\s*arXiv:\s*(?P<id>\S+?)\s*Announce Type:\s*(?P<type>[\w-]+)\s*(?:Abstract:\s*)?",

@@ -8,15 +8,13 @@ shipped extract, see bench/institutions.py and bench/notes.md), then shared.
 """
 
 import dataclasses
-import gc
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 
+from papers.gc_pause import gc_paused
 from papers.institutions.organisations import (
     Organisation,
     organisation_from_record,
@@ -61,31 +59,12 @@ def registry_source() -> Path:
     return SHIPPED_EXTRACT
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused for the block, then restored as it was (also
-    when the block raises).
-
-    Building the registry allocates hundreds of thousands of containers (records, index lists
-    and tuples, the name cache) that form no reference cycles. With the collector on, each of
-    its full collections walks them and every other live object of the process again: about
-    40 % of the load's CPU time (bench/notes.md, issue 20). Reference counting still frees
-    everything as usual; only the search for cycles waits until the block ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def registry_load(path: Path) -> Registry:
     """A registry of the records in `path` with the curated supplement: its organisations (a
     curated record with a key already in the file is skipped: the registry's own record wins)
     and the names it adds to records of the file. Raises OSError when a file cannot be read,
     ValueError (json.JSONDecodeError) when a line is not JSON."""
-    with collector_paused():
+    with gc_paused():
         added = curated_added_names()
         organisations = [
             with_added_names(org, added[org.key]) if org.key in added else org
