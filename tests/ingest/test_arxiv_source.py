@@ -191,6 +191,18 @@ def test_default_pace_is_one_request_every_3_seconds():
     assert base_settings.ARXIV_MIN_INTERVAL == 3.0
 
 
+def arrival_gaps(fake_arxiv, worker, *, workers: int) -> list[float]:
+    """Run `worker` in `workers` threads at once ('workers' with their own sessions); the
+    seconds between consecutive requests as the fake arXiv received them."""
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    arrivals = sorted(r.at for r in fake_arxiv.requests)
+    return [b - a for a, b in itertools.pairwise(arrivals)]
+
+
 def test_pace_holds_across_concurrent_sessions(fake_arxiv, settings):
     """Four 'workers' (own sessions, threads) share the Redis slot: the server log proves it."""
     settings.ARXIV_MIN_INTERVAL = 0.2
@@ -200,14 +212,8 @@ def test_pace_holds_across_concurrent_sessions(fake_arxiv, settings):
         for _ in range(2):
             assert session.get(f"{settings.ARXIV_RSS_URL}cs.AI").status_code == 200
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    arrivals = sorted(r.at for r in fake_arxiv.requests)
-    assert len(arrivals) == 8
-    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    gaps = arrival_gaps(fake_arxiv, worker, workers=4)
+    assert len(gaps) == 7
     assert min(gaps) >= settings.ARXIV_MIN_INTERVAL, gaps
 
 
@@ -221,14 +227,8 @@ def test_one_request_at_a_time_each_an_interval_after_the_last_reply(fake_arxiv,
     def worker():
         assert ArxivSession().get(f"{settings.ARXIV_RSS_URL}cs.AI").status_code == 200
 
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    arrivals = sorted(r.at for r in fake_arxiv.requests)
-    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
-    assert len(arrivals) == 3
+    gaps = arrival_gaps(fake_arxiv, worker, workers=3)
+    assert len(gaps) == 2
     assert min(gaps) >= fake_arxiv.slow_seconds + settings.ARXIV_MIN_INTERVAL, gaps
 
 
