@@ -19,8 +19,11 @@ MAX_FOR_WORDS = 7
 # A calibrated score from which the paper is more likely on the topic than not.
 LIKELY = 0.5
 
+# A survey says so: "A Survey of …", "… : A Systematic Review", "this review"; a paper about
+# peer review or a code review ("Due-Process Review for …") is not one.
 _SURVEY = re.compile(
-    r"\b(?:survey|review|overview)\b|\bwe (?:survey|review)\b|\bthis (?:survey|review)\b",
+    r"\b(?:survey|overview)\b|\b(?:a|systematic|literature|scoping|critical|comprehensive)"
+    r" review\b|\breview of\b|\bwe (?:survey|review)\b|\bthis (?:survey|review)\b",
     re.IGNORECASE,
 )
 # A benchmark or dataset is the paper's own only when its name says so ("RetailBench") or the

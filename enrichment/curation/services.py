@@ -113,7 +113,7 @@ def scorer_train_topic(*, topic: Topic, force: bool = False) -> ScorerModel | No
     try:
         training = scorer_train(topic=spec, examples=examples)
     except ValueError as exc:
-        log.info("no scorer for %s: %s", topic.slug, exc)
+        log.debug("no scorer for %s: %s", topic.slug, exc)
         return None
     bands = bands_tally(training.out_of_fold)
     threshold = threshold_from_bands(topic_reliability(topic=topic)) or threshold_from_bands(bands)

@@ -92,3 +92,13 @@ def test_a_benchmark_is_built_only_when_the_paper_names_or_makes_one():
     made = "A benchmark for tool-using agents in shops"
     assert verb(made, "We introduce a new benchmark of 500 shop tasks.") == "构建"
     assert verb(made, "We study how agents shop.") == "研究"
+
+
+def test_a_survey_says_so_and_a_paper_about_peer_review_is_not_one():
+    def verb(title, abstract="We measure it."):
+        return reason_compose(title=title, abstract=abstract, topic=LLM, subtopic=None)[:2]
+
+    assert verb("Multimodal agents: a systematic review") == "综述"
+    assert verb("A review of retrieval-augmented generation") == "综述"
+    assert verb("Due-process review for automated paper reviewing") != "综述"
+    assert verb("Structured CT review with vision-language models") != "综述"

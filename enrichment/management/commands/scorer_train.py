@@ -5,6 +5,7 @@ unless --force)."""
 from django.core.management.base import BaseCommand, CommandError
 
 from enrichment.curation.services import scorer_train_topic
+from papers.models import ScorerModel
 from topics.models import Topic
 
 
@@ -24,7 +25,12 @@ class Command(BaseCommand):
         for row in topics:
             model = scorer_train_topic(topic=row, force=force)
             if model is None:
-                self.stdout.write(f"{row.slug}: unchanged or too few examples, keywords stay")
+                newest = ScorerModel.objects.filter(topic=row).order_by("-version").first()
+                self.stdout.write(
+                    f"{row.slug}: examples unchanged, {newest} stays"
+                    if newest
+                    else f"{row.slug}: too few labelled papers or decisions, keywords stay"
+                )
                 continue
             m = model.metrics
             self.stdout.write(
