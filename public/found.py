@@ -22,6 +22,7 @@ from topics.models import Subtopic, Topic
 # What a card and a feed item show of a hit's topic (Model.from_db takes the model's order).
 TOPIC_COLUMNS = attnames(Topic, {"id", "slug", "name_zh", "name_en"})
 _HIT_COLUMNS = ("paper_id", "published_on", "confidence", "reason", "origin")
+_LISTING_PAPER_AT = LISTING_COLUMNS.index("paper_id")
 
 
 def found_papers_read(*, ids: list[int]) -> list[Paper]:
@@ -63,7 +64,7 @@ def found_papers_read(*, ids: list[int]) -> list[Paper]:
         .order_by("paper_id", "-announce_date", ANNOUNCE_TYPE_RANK, "category")
         .values_list(*LISTING_COLUMNS)
     ):
-        listings.setdefault(listing[LISTING_COLUMNS.index("paper_id")], listing)
+        listings.setdefault(listing[_LISTING_PAPER_AT], listing)
     for pk, paper in papers.items():
         row = best.get(pk)
         paper.hit = row and _day_hit(row, db=db, topics=topics, subtopics=subtopics)

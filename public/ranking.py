@@ -74,10 +74,7 @@ class SearchResults:
 
 
 def papers_titled_first(
-    *,
-    papers: QuerySet[Paper],
-    text: str,
-    before: dt.datetime | None = None,
+    *, papers: QuerySet[Paper], text: str, before: dt.datetime | None = None
 ) -> SearchResults:
     """`papers` newest first, those whose title is exactly the words of `text` first of all.
 
@@ -97,8 +94,7 @@ def papers_titled_first(
         .values_list("pk", flat=True)[:TITLED_FIRST]
     )
     if not titled:
-        first = _recent_first(newest, text=text, before=before)
-        return SearchResults(newest, first=first)
+        return SearchResults(newest, first=_recent_first(newest, text=text, before=before))
     return SearchResults(
         papers.order_by(
             Case(When(pk__in=titled, then=Value(0)), default=Value(1)), *PAPER_NEWEST_FIRST

@@ -357,8 +357,7 @@ def paper_search_results(*, query: PaperQuery) -> SearchResults:
     shown = _paper_columns().prefetch_related(_published_listings(), _arxiv_listings())
     papers = papers_query_apply(query=query, papers=shown)
     before = submitted_before(query.date_to) if query.date_to else None
-    text = (query.q or "").strip()
-    return papers_titled_first(papers=papers, text=text, before=before)
+    return papers_titled_first(papers=papers, text=(query.q or "").strip(), before=before)
 
 
 def public_hits_attach(papers) -> list[Paper]:

@@ -123,7 +123,7 @@ def verb_choose(title: str, abstract: str) -> str:
         _RESOURCE_WORD.search(title) and _RESOURCE_MADE.search(abstract)
     ):
         return "构建"
-    if _PROPOSE.search(abstract) or title_parts(title)[0]:
+    if _PROPOSE.search(abstract) or name:
         return "提出"
     return "研究"
 

@@ -92,11 +92,10 @@ def _redis_for(url: str) -> redis.Redis:
 def arxiv_turn(*, interval: float):
     """Hold arXiv's single connection for one request, from every process of the deployment:
     wait until no other request is out and `interval` seconds have passed since the last one
-    ended, run the body (the request), then start the next interval. Yields the seconds
-    waited. A holder killed mid-request frees the connection after twice ARXIV_HTTP_TIMEOUT
-    plus the interval."""
+    ended, run the body (the request), then start the next interval. A holder killed
+    mid-request frees the connection after twice ARXIV_HTTP_TIMEOUT plus the interval."""
     if interval <= 0:
-        yield 0.0
+        yield
         return
     client = redis_client()
     keys = [
@@ -105,12 +104,11 @@ def arxiv_turn(*, interval: float):
     ]
     token = uuid.uuid4().hex
     hold_ms = int((2 * settings.ARXIV_HTTP_TIMEOUT + interval) * 1000)
-    started = time.monotonic()
     while (wait_ms := int(client.eval(_TURN_TAKE, 2, *keys, token, hold_ms))) < 0:
         time.sleep(_TURN_POLL)
     time.sleep(wait_ms / 1000)
     try:
-        yield time.monotonic() - started
+        yield
     finally:
         client.eval(_TURN_GIVE, 2, *keys, token, int(interval * 1000))
 

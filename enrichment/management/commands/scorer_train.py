@@ -4,8 +4,8 @@ unless --force)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from enrichment.curation.selectors import scorer_latest
 from enrichment.curation.services import scorer_train_topic
-from papers.models import ScorerModel
 from topics.models import Topic
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         for row in topics:
             model = scorer_train_topic(topic=row, force=force)
             if model is None:
-                newest = ScorerModel.objects.filter(topic=row).order_by("-version").first()
+                newest = scorer_latest(topic=row)
                 self.stdout.write(
                     f"{row.slug}: examples unchanged, {newest} stays"
                     if newest
