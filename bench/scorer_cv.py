@@ -2,7 +2,7 @@
 every modelling choice of enrichment/backends/scorer.py is decided by (the eval split is never
 read here).
 
-    python -m bench.scorer_cv [--repeats 3]
+    python -m bench.scorer_cv [--repeats 3] [TOPIC ...]
 
 For each labelled topic the train split is cut into FOLDS stratified outer folds (`repeats`
 times, other shuffles); `scorer_train` (which chooses C by its own inner CV) learns on four,
@@ -91,30 +91,35 @@ def pooled_format(pooled: Pooled) -> str:
     return "\n".join(lines)
 
 
-def run(repeats: int) -> list[Pooled]:
+def run(repeats: int, slugs: list[str]) -> list[Pooled]:
+    """Every labelled topic (or `slugs`) whose train split leaves each outer fold's training
+    part enough examples of both classes to train a scorer."""
+    from enrichment.backends.scorer import MIN_EXAMPLES_PER_CLASS
     from enrichment.curation.labels import TRAIN, labels_read
     from enrichment.selectors import taxonomy_snapshot
 
     taxonomy = taxonomy_snapshot()
     labels = [label for label in labels_read() if label.split == TRAIN]
-    return [
-        topic_cross_validate(
-            topic=taxonomy.topic(slug),
-            labels=[label for label in labels if label.topic == slug],
-            repeats=repeats,
-        )
-        for slug in sorted({label.topic for label in labels})
-    ]
+    pooled = []
+    for slug in slugs or sorted({label.topic for label in labels}):
+        mine = [label for label in labels if label.topic == slug]
+        smallest = min(sum(la.label for la in mine), sum(not la.label for la in mine))
+        if smallest * (FOLDS - 1) < MIN_EXAMPLES_PER_CLASS * FOLDS:
+            print(f"{slug}: {smallest} train labels of a class, too few to cross-validate")
+            continue
+        pooled.append(topic_cross_validate(topic=taxonomy.topic(slug), labels=mine, repeats=repeats))
+    return pooled
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("topics", nargs="*", help="topic slugs (default: every labelled one)")
     args = parser.parse_args()
     from bench.common import django_setup
 
     django_setup()
-    for pooled in run(args.repeats):
+    for pooled in run(args.repeats, args.topics):
         print(pooled_format(pooled))
 
 
