@@ -107,7 +107,9 @@ def run(repeats: int, slugs: list[str]) -> list[Pooled]:
         if smallest * (FOLDS - 1) < MIN_EXAMPLES_PER_CLASS * FOLDS:
             print(f"{slug}: {smallest} train labels of a class, too few to cross-validate")
             continue
-        pooled.append(topic_cross_validate(topic=taxonomy.topic(slug), labels=mine, repeats=repeats))
+        pooled.append(
+            topic_cross_validate(topic=taxonomy.topic(slug), labels=mine, repeats=repeats)
+        )
     return pooled
 
 
