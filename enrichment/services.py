@@ -192,29 +192,32 @@ def _jobs_run(jobs: list[EnrichJob], backend: Backend, run: EnrichmentRun, budge
 
     def top_up(pool: ThreadPoolExecutor) -> None:
         while queue and len(in_flight) < settings.LLM_CONCURRENCY:
-            if backend.metered and _over_budget(run, budget, len(in_flight)):
+            # Answers not stored yet count as in flight: their cost is not in `run` yet.
+            if backend.metered and _over_budget(run, budget, len(in_flight) + len(answered)):
                 _defer(list(reversed(queue)), run)
                 queue.clear()
                 return
             job = queue.pop()
             in_flight[pool.submit(_call, job, backend)] = job
 
+    answered: list[tuple[EnrichJob, Enrichment | EnrichmentFailed]] = []
     with ThreadPoolExecutor(max_workers=max(1, settings.LLM_CONCURRENCY)) as pool:
         try:
             top_up(pool)
             while in_flight:
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job = in_flight.pop(future)
-                    for outcome in results_store(done=[(job, future.result())], backend=backend):
-                        _run_count(run, outcome)
-                    # A freed slot is filled at once, before storing the other answers.
-                    top_up(pool)
+                answered = [(in_flight.pop(future), future.result()) for future in done]
+                # Every freed slot is filled before the answers are stored (in one
+                # transaction): the next calls wait on the LLM while this thread writes.
+                top_up(pool)
+                for outcome in results_store(done=answered, backend=backend):
+                    _run_count(run, outcome)
+                answered = []
         finally:
             # Interrupted (time limit): whatever was not stored stays pending for the sweep.
             for future in in_flight:
                 future.cancel()
-            leftover = [*in_flight.values(), *queue]
+            leftover = [*(job for job, _ in answered), *in_flight.values(), *queue]
             if leftover:
                 _defer(leftover, run)
 

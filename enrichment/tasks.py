@@ -51,13 +51,15 @@ def enrich_sweep(self) -> str:
 def papers_enrichment_queue(*, paper_ids: Iterable[int]) -> int:
     """Queue enrichment of these papers once the caller's transaction commits.
 
-    Batches of a few times the LLM concurrency keep every worker's request pool busy.
+    Batches of at most a few times the LLM concurrency keep every worker's request pool busy;
+    they are of even size (600 papers: ten of 60, not nine of 64 and one of 24), so workers
+    that share them finish together instead of one waiting on the last full batch.
     Returns how many papers were queued.
     """
     paper_ids = sorted(paper_ids)
-    batch = settings.LLM_CONCURRENCY * 4
-    for start in range(0, len(paper_ids), batch):
-        enrich_papers.delay_on_commit(paper_ids[start : start + batch])
+    batches = -(-len(paper_ids) // (settings.LLM_CONCURRENCY * 4))
+    for n in range(batches):
+        enrich_papers.delay_on_commit(paper_ids[n::batches])
     return len(paper_ids)
 
 

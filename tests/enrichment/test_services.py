@@ -15,7 +15,7 @@ from enrichment.backends.base import HitSuggestion
 from enrichment.backends.offline import OfflineBackend
 from enrichment.selectors import taxonomy_snapshot
 from enrichment.services import Outcome, paper_enrich, papers_enrich
-from enrichment.tasks import enrich_papers, enrich_sweep
+from enrichment.tasks import enrich_papers, enrich_sweep, papers_enrichment_queue
 from papers.models import EnrichmentRun, Institution, Paper, RunStatus, TopicHit, ZhState
 from tests.factories import (
     InstitutionFactory,
@@ -243,6 +243,17 @@ def test_calls_run_concurrently_up_to_the_limit(fake_llm, settings, llm_taxonomy
     assert (run.papers_done, run.papers_failed) == (9, 0)
     assert fake_llm.max_in_flight == 4  # and never more than the limit
     assert len(fake_llm.requests) == 9
+
+
+def test_queued_papers_go_in_batches_of_even_size(settings, monkeypatch):
+    settings.LLM_CONCURRENCY = 4  # batches of at most 16
+    queued = []
+    monkeypatch.setattr(enrich_papers, "delay_on_commit", queued.append)
+    assert papers_enrichment_queue(paper_ids=range(50, 0, -1)) == 50
+    # Four batches of 12-13, not three of 16 and one of 2: workers sharing them end together.
+    assert sorted(len(batch) for batch in queued) == [12, 12, 13, 13]
+    assert sorted(pk for batch in queued for pk in batch) == list(range(1, 51))
+    assert all(batch == sorted(batch) for batch in queued)
 
 
 def _offline_run_queries(papers: int) -> int:
