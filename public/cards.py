@@ -22,7 +22,7 @@ from public.previews import (
     authors_preview,
     text_preview,
 )
-from public.rows import attnames
+from public.rows import attnames, row_instance
 
 
 def _url_builder(name: str, placeholder: str = "x"):
@@ -135,7 +135,7 @@ def paper_cards_attach(
     ):
         pk = row[_INSTITUTION_ID_AT]
         if pk not in known:
-            institution = Institution.from_db(rows.db, _INSTITUTION_COLUMNS, row)
+            institution = row_instance(Institution, rows.db, _INSTITUTION_COLUMNS, row)
             known[pk] = institution_card(institution, url=institution_url)
         institutions[paper_id].append(known[pk])
     paper_url = _url_builder("papers:paper")

@@ -16,6 +16,7 @@ from public.rows import (
     DayHit,
     attnames,
     paper_columns_get,
+    row_instance,
 )
 from topics.models import Subtopic, Topic
 
@@ -39,7 +40,7 @@ def found_papers_read(*, ids: list[int]) -> list[Paper]:
     rows = Paper.objects.filter(pk__in=ids).values_list(*columns)
     db = rows.db
     pk_at = columns.index("id")
-    papers = {row[pk_at]: Paper.from_db(db, columns, row) for row in rows}
+    papers = {row[pk_at]: row_instance(Paper, db, columns, row) for row in rows}
     best: dict[int, tuple] = {}
     newest: dict[int, dt.date] = {}
     topics: dict[int, Topic] = {}
@@ -69,7 +70,7 @@ def found_papers_read(*, ids: list[int]) -> list[Paper]:
         row = best.get(pk)
         paper.hit = row and _day_hit(row, db=db, topics=topics, subtopics=subtopics)
         listing = listings.get(pk)
-        paper.announcement = listing and Announcement.from_db(db, LISTING_COLUMNS, listing)
+        paper.announcement = listing and row_instance(Announcement, db, LISTING_COLUMNS, listing)
         paper.last_published_on = newest.get(pk)
     return [papers[pk] for pk in ids if pk in papers]
 
@@ -82,9 +83,9 @@ def _day_hit(row: tuple, *, db: str, topics: dict, subtopics: dict) -> DayHit:
     subtopic_at = topic_at + len(TOPIC_COLUMNS)
     topic_id, subtopic_id = row[topic_at], row[subtopic_at]
     if topic_id not in topics:
-        topics[topic_id] = Topic.from_db(db, TOPIC_COLUMNS, row[topic_at:subtopic_at])
+        topics[topic_id] = row_instance(Topic, db, TOPIC_COLUMNS, row[topic_at:subtopic_at])
     if subtopic_id not in subtopics:
-        subtopics[subtopic_id] = Subtopic.from_db(db, SUBTOPIC_COLUMNS, row[subtopic_at:])
+        subtopics[subtopic_id] = row_instance(Subtopic, db, SUBTOPIC_COLUMNS, row[subtopic_at:])
     return DayHit(
         topic=topics[topic_id],
         subtopic=subtopics[subtopic_id],

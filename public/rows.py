@@ -7,7 +7,9 @@ pages, the API and the preview need becomes an instance, by Model.from_db.
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Value, When
+from django.db.models import Case, Model, Value, When
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 from papers.models import ZH_FIELDS, Announcement, Paper
 from topics.models import Subtopic, Topic
@@ -35,6 +37,21 @@ PUBLIC_PAPER_COLUMNS = {
 }
 # A hit row, then its subtopic (SUBTOPIC_COLUMNS), then its paper (paper_columns_get).
 HIT_COLUMNS = ("topic_id", "confidence", "reason", "origin", "position", "entry_count")
+
+
+def row_instance(model: type[Model], db: str, attnames: list[str], values) -> Model:
+    """What `model.from_db(db, attnames, values)` returns (a stored instance with those
+    columns loaded, the others deferred), an eighth of the cost: Model.__init__ checks and
+    sets each field one at a time (17 µs for a paper's 21 columns, 1.4 µs so), which
+    hundreds of rows a page pay. A model whose instances signals watch goes through from_db.
+    """
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model.from_db(db, attnames, values)
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    state = instance._state = ModelState()
+    state.adding, state.db = False, db
+    return instance
 
 
 def attnames(model, wanted) -> list[str]:

@@ -43,6 +43,7 @@ from public.rows import (
     SUBTOPIC_COLUMNS,
     DayHit,
     paper_columns_get,
+    row_instance,
 )
 from topics.models import Subtopic, Topic
 
@@ -187,9 +188,11 @@ def topic_days_get(
             continue  # strongest first
         subtopic = subtopics.get(subtopic_id)
         if subtopic is None and subtopic_id is not None:
-            subtopic = Subtopic.from_db(db, SUBTOPIC_COLUMNS, row[len(HIT_COLUMNS) : paper_at])
+            subtopic = row_instance(
+                Subtopic, db, SUBTOPIC_COLUMNS, row[len(HIT_COLUMNS) : paper_at]
+            )
             subtopics[subtopic_id] = subtopic
-        paper = Paper.from_db(db, paper_columns, row[paper_at:])
+        paper = row_instance(Paper, db, paper_columns, row[paper_at:])
         paper.hit = DayHit(
             topic=days[topic_id].topic,
             subtopic=subtopic,
@@ -210,7 +213,7 @@ def topic_days_get(
     ):
         listings.setdefault(listing[listing_paper_at], listing)
     for (topic_id, paper_id), paper in best.items():
-        paper.announcement = Announcement.from_db(db, LISTING_COLUMNS, listings[paper_id])
+        paper.announcement = row_instance(Announcement, db, LISTING_COLUMNS, listings[paper_id])
         days[topic_id].papers.append(paper)
     carded = []
     for day in days.values():

@@ -1,0 +1,52 @@
+import pytest
+from django.db import connection
+from django.db.models.signals import post_init
+from django.test.utils import CaptureQueriesContext
+
+from papers.models import Paper
+from public.rows import paper_columns_get, row_instance
+from tests.factories import PaperFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(columns):
+    return Paper.objects.values_list(*columns).get()
+
+
+def test_a_row_instance_is_what_from_db_builds():
+    PaperFactory(title="Row and model", comments="3 pages")
+    columns = paper_columns_get(include_drafts=False)
+    row = _row(columns)
+    built, reference = (
+        row_instance(Paper, "default", columns, row),
+        Paper.from_db("default", columns, row),
+    )
+    assert type(built) is Paper
+    assert {name: getattr(built, name) for name in columns} == {
+        name: getattr(reference, name) for name in columns
+    }
+    assert (built._state.adding, built._state.db) == (False, "default")
+    assert built.get_deferred_fields() == reference.get_deferred_fields() != set()
+    assert built == reference  # same pk, same model
+    # A column it was not given loads on first use, as a deferred field does.
+    expected = reference.enrichment_state
+    with CaptureQueriesContext(connection) as queries:
+        assert built.enrichment_state == expected
+    assert len(queries) == 1
+
+
+def test_a_model_watched_by_init_signals_goes_through_from_db():
+    PaperFactory()
+    columns = ["id", "arxiv_id"]
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Paper)
+    try:
+        built = row_instance(Paper, "default", columns, _row(columns))
+    finally:
+        post_init.disconnect(receiver, sender=Paper)
+    assert seen == [built]
