@@ -206,7 +206,9 @@ def _jobs_run(jobs: list[EnrichJob], backend: Backend, run: EnrichmentRun, budge
             top_up(pool)
             while in_flight:
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                answered = [(in_flight.pop(future), future.result()) for future in done]
+                answered = [(in_flight[future], future.result()) for future in done]
+                for future in done:
+                    del in_flight[future]
                 # Every freed slot is filled before the answers are stored (in one
                 # transaction): the next calls wait on the LLM while this thread writes.
                 top_up(pool)
@@ -217,7 +219,9 @@ def _jobs_run(jobs: list[EnrichJob], backend: Backend, run: EnrichmentRun, budge
             # Interrupted (time limit): whatever was not stored stays pending for the sweep.
             for future in in_flight:
                 future.cancel()
-            leftover = [*(job for job, _ in answered), *in_flight.values(), *queue]
+            # Each paper once: the time may run out between listing answers and removing them.
+            waiting = [*(job for job, _ in answered), *in_flight.values(), *queue]
+            leftover = list({job.paper.pk: job for job in waiting}.values())
             if leftover:
                 _defer(leftover, run)
 

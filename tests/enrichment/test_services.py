@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from enrichment import storing
+from enrichment import services, storing
 from enrichment.backends.base import HitSuggestion
 from enrichment.backends.offline import OfflineBackend
 from enrichment.selectors import taxonomy_snapshot
@@ -346,6 +346,32 @@ def test_time_limit_in_a_local_backend_stops_the_run_and_leaves_the_rest_pending
     assert (run.papers_done, run.papers_failed, run.papers_deferred) == (1, 0, 2)
     states = list(Paper.objects.order_by("pk").values_list("enrichment_state", flat=True))
     assert states == ["done", "pending", "pending"]
+
+
+def test_time_limit_while_storing_llm_answers_leaves_them_pending(
+    fake_llm, settings, llm_taxonomy, monkeypatch
+):
+    settings.LLM_CONCURRENCY = 2
+    PaperFactory.create_batch(5)
+    stored = []
+
+    def time_up_on_second_store(*, done, backend):
+        if stored:
+            raise SoftTimeLimitExceeded()
+        stored.append([job.paper.pk for job, _ in done])
+        return storing.results_store(done=done, backend=backend)
+
+    monkeypatch.setattr(services, "results_store", time_up_on_second_store)
+    with pytest.raises(SoftTimeLimitExceeded):
+        papers_enrich(papers=Paper.objects.order_by("pk"))
+    run = EnrichmentRun.objects.get()
+    # The answers being stored when the time ran out, those still awaited and those never
+    # sent are all left pending for the sweep, each once: none is lost or counted twice.
+    assert run.papers_done == len(stored[0])
+    assert run.papers_done + run.papers_deferred == 5
+    states = dict(Paper.objects.values_list("pk", "enrichment_state"))
+    assert sorted(pk for pk, state in states.items() if state == "done") == sorted(stored[0])
+    assert sorted(states.values()).count("pending") == 5 - len(stored[0])
 
 
 def test_enrich_papers_task_logs_a_run(fake_llm, llm_taxonomy):
