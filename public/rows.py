@@ -2,7 +2,8 @@
 
 Building hundreds of model instances through the ORM (select_related, one instance per row and
 relation) was a fifth of an uncached topic day: rows are read with values_list, and only what
-pages, the API and the preview need becomes an instance, by Model.from_db.
+pages, the API and the preview need becomes an instance, by row_instance (what
+Model.from_db builds, without Model.__init__).
 """
 
 from dataclasses import dataclass
