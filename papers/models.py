@@ -7,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Concat
 from simple_history import register as history_register
 
@@ -166,9 +166,17 @@ class Paper(models.Model):
 
     # Search columns, generated and stored by the database, so every write path
     # (bulk upserts included) keeps them current. Their GIN indexes (tsvector, pg_trgm) are
-    # PostgreSQL-only and live in migrations (0003, 0011) so SQLite can still migrate.
+    # PostgreSQL-only and live in migrations (0003, 0011, 0020) so SQLite can still migrate.
+    # Search finds published papers only, so only they get a vector (NULL before): building
+    # it was 70 % of storing a new paper (bench/notes.md), and publishing sets published_last.
     search_vector = models.GeneratedField(
-        expression=EnglishSearchVector("title", "abstract", "authors_text", config="english"),
+        expression=Case(
+            When(
+                published_last__isnull=False,
+                then=EnglishSearchVector("title", "abstract", "authors_text", config="english"),
+            ),
+            output_field=SearchVectorField(),
+        ),
         output_field=SearchVectorField(null=True),
         db_persist=True,
     )

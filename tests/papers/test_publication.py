@@ -320,3 +320,28 @@ def test_a_published_paper_without_a_submission_time_is_found_by_dates():
     assert {p.title for p in papers_published_where(Paper.objects.all(), date_to=DAY)} == {
         "complete"
     }
+
+
+def _found(paper: Paper, words: str) -> bool:
+    """Whether the paper's search vector matches `words` (English, plainto_tsquery)."""
+    return Paper.objects.filter(pk=paper.pk, search_vector=words).exists()
+
+
+def test_only_published_papers_carry_a_search_vector(chief_editor):
+    """Search finds published papers only, so the vector is built on publishing, follows a
+    replacement's new title while published, and is gone again on unpublishing."""
+    topic = TopicFactory()
+    paper = listed_paper(topic, title="Sparse attention for long documents")
+    assert Paper.objects.filter(pk=paper.pk, search_vector__isnull=True).exists()
+
+    page = page_publish(topic)
+    assert _found(paper, "sparse attention")
+
+    record = _record(paper, 2)
+    record.title = "Dense retrieval for long documents"
+    papers_upsert(records=[record], announcements=[_replacement(paper, LATER)])
+    assert _found(paper, "dense retrieval")
+    assert not _found(paper, "sparse attention")
+
+    services.daily_page_unpublish(page=page, user=chief_editor)
+    assert Paper.objects.filter(pk=paper.pk, search_vector__isnull=True).exists()
