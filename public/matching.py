@@ -57,6 +57,15 @@ def websearch_hyphens_spaced(text: str) -> str:
     return '"'.join(parts)
 
 
+def searched_arxiv_id(text: str) -> str | None:
+    """The arXiv id (without version) that search text names in any written form (an
+    abs or pdf URL, `arXiv:` prefix, full-width digits), or None when it names none."""
+    try:
+        return arxiv_id_parse(search_text_normalize(text)).id
+    except InvalidArxivId:
+        return None
+
+
 def paper_text_q(*, text: str, vendor: str, indexed: bool = True) -> Q:
     """The one text-matching rule, for the site's search and the API's `q`: an arXiv id in
     any written form finds that paper; Han characters match the public Chinese text
@@ -74,11 +83,9 @@ def paper_text_q(*, text: str, vendor: str, indexed: bool = True) -> Q:
     checking each of them costs less than the text index's every match.
     SQLite (`make run`) has neither index and falls back to case-insensitive substrings.
     """
+    if (arxiv_id := searched_arxiv_id(text)) is not None:
+        return Q(arxiv_id=arxiv_id)
     text = search_text_normalize(text)
-    try:
-        return Q(arxiv_id=arxiv_id_parse(text).id)
-    except InvalidArxivId:
-        pass
     if HAN.search(text):
         terms = [term for term in _ZH_TERM_SEPARATOR.split(text) if term]
         if not indexed and vendor == "postgresql":

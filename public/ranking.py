@@ -21,6 +21,7 @@ from django.db.models import Case, Func, QuerySet, TextField, Value, When
 from papers.models import PAPER_NEWEST_FIRST, Paper
 from papers.publication import published_unsubmitted_exist
 from public.found import found_papers_read
+from public.matching import searched_arxiv_id
 
 # No more papers are put first than fit on one page of results.
 TITLED_FIRST = 20
@@ -74,18 +75,28 @@ class SearchResults:
 
 
 def papers_titled_first(
-    *, papers: QuerySet[Paper], text: str, before: dt.datetime | None = None
+    *,
+    papers: QuerySet[Paper],
+    text: str,
+    before: dt.datetime | None = None,
+    window: bool = True,
 ) -> SearchResults:
     """`papers` newest first, those whose title is exactly the words of `text` first of all.
 
     One index lookup finds the titled papers, for text of two words or more (no title is one
     word); only when there are some does the order need more than the index (a sort of the
     matches). Otherwise several words are searched among the newest papers first, those
-    submitted before `before` when the search has such a bound (see _recent_first). SQLite
-    (`make run`): newest first only.
+    submitted before `before` when the search has such a bound (see _recent_first), unless
+    `window` is False: another condition names few papers already (an institution's), all
+    of whose matches are read as fast. An arXiv id and SQLite (`make run`): newest first
+    only.
     """
     newest = papers.order_by(*PAPER_NEWEST_FIRST)
-    if len(re.findall(r"\w+", text)) < 2 or connections[papers.db].vendor != "postgresql":
+    if (
+        len(re.findall(r"\w+", text)) < 2
+        or connections[papers.db].vendor != "postgresql"
+        or searched_arxiv_id(text) is not None  # one paper at most: no title to look up
+    ):
         return SearchResults(newest)
     titled = list(
         papers.annotate(title_words=TitleWords("title"))
@@ -94,7 +105,8 @@ def papers_titled_first(
         .values_list("pk", flat=True)[:TITLED_FIRST]
     )
     if not titled:
-        return SearchResults(newest, first=_recent_first(newest, text=text, before=before))
+        first = _recent_first(newest, text=text, before=before) if window else None
+        return SearchResults(newest, first=first)
     return SearchResults(
         papers.order_by(
             Case(When(pk__in=titled, then=Value(0)), default=Value(1)), *PAPER_NEWEST_FIRST

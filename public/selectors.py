@@ -278,6 +278,14 @@ def papers_query_apply(*, query: PaperQuery, papers: QuerySet[Paper]) -> QuerySe
     or inactive topic or subtopic matches nothing (the API reports it first:
     paper_query_taxonomy_check).
     """
+    return _papers_query_filter(query=query, papers=papers)[0]
+
+
+def _papers_query_filter(
+    *, query: PaperQuery, papers: QuerySet[Paper]
+) -> tuple[QuerySet[Paper], bool]:
+    """papers_query_apply's papers, and whether a condition (an institution's papers)
+    named few enough of them to check the text on each."""
     few = False  # another condition names few enough papers to check the text on each
     if institution := (query.institution or "").strip():
         linked, few = institution_papers_q(institution)
@@ -309,7 +317,7 @@ def papers_query_apply(*, query: PaperQuery, papers: QuerySet[Paper]) -> QuerySe
         # "强化学习" in one of 17 topics at a million papers).
         vendor = connections[papers.db].vendor
         papers = papers.filter(paper_text_q(text=text, vendor=vendor, indexed=not few))
-    return papers
+    return papers, few
 
 
 # --- Published papers: lists, search and the paper detail -----------------------------------
@@ -358,9 +366,10 @@ def paper_search_results(*, query: PaperQuery) -> SearchResults:
     public.ranking). SearchResults.read gives a page's papers ready for paper_cards_attach;
     `papers` is the whole queryset, each paper read with what public_cards_attach needs."""
     shown = _paper_columns().prefetch_related(_published_listings(), _arxiv_listings())
-    papers = papers_query_apply(query=query, papers=shown)
+    papers, few = _papers_query_filter(query=query, papers=shown)
     before = submitted_before(query.date_to) if query.date_to else None
-    return papers_titled_first(papers=papers, text=(query.q or "").strip(), before=before)
+    text = (query.q or "").strip()
+    return papers_titled_first(papers=papers, text=text, before=before, window=not few)
 
 
 def public_hits_attach(papers) -> list[Paper]:

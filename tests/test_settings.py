@@ -40,3 +40,12 @@ def test_check_deploy_is_clean_under_production_settings():
     result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_postgresql_connections_run_without_jit(db):
+    """Short queries paid more for JIT compiling than for their scan at a million papers."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
