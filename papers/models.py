@@ -167,7 +167,8 @@ class Paper(models.Model):
     # Search columns, generated and stored by the database, so every write path
     # (bulk upserts included) keeps them current. Their GIN indexes (tsvector, pg_trgm) are
     # PostgreSQL-only and live in migrations (0003, 0011, 0020) so SQLite can still migrate;
-    # both stay in the row, compressed, for scans that check them (STORAGE MAIN, 0021).
+    # both stay in the row, compressed, for scans that check them (STORAGE MAIN, 0021), as
+    # do the filters' categories, published_topics and published_listings.
     # Search finds published papers only, so only they get a vector (NULL before): building
     # it was 70 % of storing a new paper (bench/notes.md), and publishing sets published_last.
     search_vector = models.GeneratedField(
