@@ -13,7 +13,7 @@ editorial.edits.row_delete.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -51,6 +51,17 @@ def listing_key(day: dt.date, topic_id: int | None = None) -> str:
     """A key of `Paper.published_listings`: "2026-04-27" (published that day) or
     "3/2026-04-27" (published that day under topic 3)."""
     return day.isoformat() if topic_id is None else f"{topic_id}/{day.isoformat()}"
+
+
+def listing_days_by_topic(keys: Iterable[str]) -> dict[int, list[dt.date]]:
+    """The dates of `Paper.published_listings` keys (see listing_key) by topic id, in the
+    keys' order; keys without a topic are left out."""
+    days: dict[int, list[dt.date]] = defaultdict(list)
+    for key in keys:
+        topic_id, slash, day = key.partition("/")
+        if slash:
+            days[int(topic_id)].append(dt.date.fromisoformat(day))
+    return days
 
 
 def _columns(rows: set[tuple[int, dt.date]]) -> tuple:

@@ -1,14 +1,15 @@
 """The papers a search found, read by id as plain rows: what their cards and the search's
 feeds show, without the prefetch machinery (public/rows.py does the same for a topic day).
 
-Each result page reads its 20 papers, their published hits and their listings as rows, in
-three short queries; instances are built only for what cards and feeds read (the paper, the
-listing it shows, one Topic and Subtopic per distinct one, with their names).
+Each result page reads its 20 papers, their accepted hits and their listings as rows, in
+three short queries; which hits are published, and on which dates, the papers' own
+publication columns say (papers.publication), so the hits need no join with pages and
+listings. Instances are built only for what cards and feeds read (the paper, the listing it
+shows, one Topic and Subtopic per distinct one, with their names).
 """
 
-import datetime as dt
-
 from papers.models import Announcement, Paper, TopicHit
+from papers.publication import listing_days_by_topic
 from public.rows import (
     ANNOUNCE_TYPE_RANK,
     LISTING_COLUMNS,
@@ -23,6 +24,8 @@ from topics.models import Subtopic, Topic
 # What a card and a feed item show of a hit's topic (Model.from_db takes the model's order).
 TOPIC_COLUMNS = attnames(Topic, {"id", "slug", "name_zh", "name_en"})
 _HIT_COLUMNS = ("paper_id", "published_on", "confidence", "reason", "origin")
+# The paper's copy of where it is published (papers.publication).
+_PUBLICATION = {"published_last", "published_listings"}
 _LISTING_PAPER_AT = LISTING_COLUMNS.index("paper_id")
 
 
@@ -34,31 +37,36 @@ def found_papers_read(*, ids: list[int]) -> list[Paper]:
     page's on a tie, or None), `announcement` (its newest arXiv listing, the strongest of
     that day, as an Announcement; or None) and `last_published_on` (the date of the newest
     published page that shows it, or None), ready for public.cards.paper_cards_attach.
-    Three queries.
+    A hit is published on the dates its topic has in the paper's `published_listings`
+    (TopicHit.objects.published() as papers.publication copied it). Three queries.
     """
-    columns = paper_columns_get(include_drafts=False)
+    columns = attnames(Paper, {*paper_columns_get(include_drafts=False), *_PUBLICATION})
     rows = Paper.objects.filter(pk__in=ids).values_list(*columns)
     db = rows.db
     pk_at = columns.index("id")
     papers = {row[pk_at]: row_instance(Paper, db, columns, row) for row in rows}
+    shown = {pk: listing_days_by_topic(paper.published_listings) for pk, paper in papers.items()}
     best: dict[int, tuple] = {}
-    newest: dict[int, dt.date] = {}
     topics: dict[int, Topic] = {}
     subtopics: dict[int | None, Subtopic | None] = {None: None}
-    for row in (
-        TopicHit.objects.published()
-        .filter(paper_id__in=ids)
+    for paper_id, topic_id, *rest in (
+        TopicHit.objects.accepted()
+        .filter(paper_id__in=ids, topic__is_active=True)
         .values_list(
-            *_HIT_COLUMNS,
+            "paper_id",
+            "topic_id",
+            *_HIT_COLUMNS[2:],
             *(f"topic__{name}" for name in TOPIC_COLUMNS),
             *(f"subtopic__{name}" for name in SUBTOPIC_COLUMNS),
         )
     ):
-        paper_id, published_on, confidence = row[:3]
-        newest[paper_id] = max(newest.get(paper_id, published_on), published_on)
+        days = shown.get(paper_id, {}).get(topic_id)
+        if not days:
+            continue  # on no published page of its topic
+        row = (paper_id, max(days), *rest)
         strongest = best.get(paper_id)
-        if strongest is None or (confidence, published_on) > (strongest[2], strongest[1]):
-            best[paper_id] = row
+        if strongest is None or (row[2], row[1]) > (strongest[2], strongest[1]):
+            best[paper_id] = row  # the highest confidence, then the newest page
     listings: dict[int, tuple] = {}
     for listing in (
         Announcement.objects.filter(paper_id__in=ids)
@@ -71,7 +79,7 @@ def found_papers_read(*, ids: list[int]) -> list[Paper]:
         paper.hit = row and _day_hit(row, db=db, topics=topics, subtopics=subtopics)
         listing = listings.get(pk)
         paper.announcement = listing and row_instance(Announcement, db, LISTING_COLUMNS, listing)
-        paper.last_published_on = newest.get(pk)
+        paper.last_published_on = paper.published_last
     return [papers[pk] for pk in ids if pk in papers]
 
 

@@ -10,6 +10,7 @@ from ingest.sources.records import AnnouncementRecord, PaperRecord
 from ingest.upsert import papers_upsert
 from papers.models import Announcement, DailyPage, Paper, TopicHit
 from papers.publication import (
+    listing_days_by_topic,
     listing_key,
     papers_publication_refresh_ids,
     papers_published_where,
@@ -345,3 +346,8 @@ def test_only_published_papers_carry_a_search_vector(chief_editor):
 
     services.daily_page_unpublish(page=page, user=chief_editor)
     assert Paper.objects.filter(pk=paper.pk, search_vector__isnull=True).exists()
+
+
+def test_listing_keys_read_back_as_days_by_topic():
+    keys = [listing_key(DAY), listing_key(DAY, 3), listing_key(LATER, 3), listing_key(LATER, 12)]
+    assert listing_days_by_topic(keys) == {3: [DAY, LATER], 12: [LATER]}

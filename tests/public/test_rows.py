@@ -3,7 +3,7 @@ from django.db import connection
 from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
-from papers.models import Paper
+from papers.models import Paper, TopicHit
 from public.rows import paper_columns_get, row_instance
 from tests.factories import PaperFactory
 
@@ -50,3 +50,27 @@ def test_a_model_watched_by_init_signals_goes_through_from_db():
     finally:
         post_init.disconnect(receiver, sender=Paper)
     assert seen == [built]
+
+
+def test_a_found_paper_shows_its_strongest_published_hit_never_a_draft_pages():
+    """A search result's hit and date come from the paper's publication columns: a stronger
+    hit on a draft page stays hidden until that page is published."""
+    from public.found import found_papers_read
+    from tests.factories import TopicFactory, TopicHitFactory
+    from tests.site_data import DAY, listed_paper, page_draft, page_publish
+
+    shown, drafted = TopicFactory(slug="shown"), TopicFactory(slug="drafted")
+    paper = listed_paper(shown, confidence=0.6)
+    TopicHitFactory(
+        paper=paper, topic=drafted, confidence=0.95, review_state=TopicHit.ReviewState.ACCEPTED
+    )
+    page_publish(shown)
+    page_draft(drafted)
+
+    (found,) = found_papers_read(ids=[paper.pk])
+    assert (found.hit.topic.slug, found.hit.confidence) == ("shown", 0.6)
+    assert found.last_published_on == DAY
+
+    page_publish(drafted)
+    (found,) = found_papers_read(ids=[paper.pk])
+    assert (found.hit.topic.slug, found.hit.confidence) == ("drafted", 0.95)
