@@ -19,7 +19,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from papers.models import PUBLICATION_FIELDS, Announcement, DailyPage, Paper, TopicHit
-from topics.models import Topic
+from topics.models import Subtopic, Topic
 
 
 def papers_publication_refresh(*, papers: QuerySet[Paper]) -> int:
@@ -75,7 +75,8 @@ def _columns(rows: set[tuple[int, dt.date]]) -> tuple:
 
 def publication_paper_ids(row) -> list[int]:
     """The papers whose publication this row takes part in: a hit's or a listing's paper, the
-    papers with a hit on a page's topic and date, every paper with a hit of a topic."""
+    papers with a hit on a page's topic and date, every paper with a hit of a topic or of a
+    subtopic (deleting a subtopic deletes its hits)."""
     if isinstance(row, TopicHit | Announcement):
         return [row.paper_id]
     if isinstance(row, DailyPage):
@@ -84,6 +85,8 @@ def publication_paper_ids(row) -> list[int]:
         )
     elif isinstance(row, Topic):
         hits = TopicHit.objects.filter(topic=row.pk)
+    elif isinstance(row, Subtopic):
+        hits = TopicHit.objects.filter(subtopic=row.pk)
     else:
         return []
     return list(hits.order_by().values_list("paper_id", flat=True).distinct())

@@ -37,8 +37,9 @@ def found_papers_read(*, ids: list[int]) -> list[Paper]:
     page's on a tie, or None), `announcement` (its newest arXiv listing, the strongest of
     that day, as an Announcement; or None) and `last_published_on` (the date of the newest
     published page that shows it, or None), ready for public.cards.paper_cards_attach.
-    A hit is published on the dates its topic has in the paper's `published_listings`
-    (TopicHit.objects.published() as papers.publication copied it). Three queries.
+    A hit is published on the dates its topic has in the paper's `published_listings`,
+    which papers.publication rewrites from TopicHit.objects.published() on every write
+    that publishes or withdraws a paper. Three queries.
     """
     columns = attnames(Paper, {*paper_columns_get(include_drafts=False), *_PUBLICATION})
     rows = Paper.objects.filter(pk__in=ids).values_list(*columns)

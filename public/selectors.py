@@ -302,7 +302,7 @@ def _papers_query_filter(
         # The id itself: the paper's published_topics is matched against a literal.
         topic_id = Topic.objects.filter(slug=query.topic).values_list("pk", flat=True).first()
         if topic_id is None:
-            return papers.none()
+            return papers.none(), False
     if query.subtopic:
         listing["subtopic__in"] = Subtopic.objects.filter(slug=query.subtopic).values("pk")
     if query.min_confidence is not None:

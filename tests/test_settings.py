@@ -49,3 +49,14 @@ def test_postgresql_connections_run_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+def test_production_settings_turn_jit_off_too():
+    """production.py builds its own DATABASES: the JIT setting must reach it as well."""
+    result = production_run(
+        "-c",
+        "import django; django.setup(); from django.conf import settings;"
+        " print(settings.DATABASES['default']['OPTIONS']['options'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "-c jit=off"

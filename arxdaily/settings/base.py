@@ -120,13 +120,20 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL's JIT compiles a query's expressions once its estimated cost passes
-# jit_above_cost. A search at a million papers passes it (a LIMIT over a scan estimated
-# large) and paid 7–20 ms of compiling for a 5 ms scan (bench/notes.md); every query here is
-# short, so it is off for our connections unless DATABASE_JIT turns it back on.
-if "postgresql" in DATABASES["default"]["ENGINE"] and not env.bool("DATABASE_JIT", default=False):
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+
+
+def postgresql_jit_off(database: dict) -> None:
+    """Turn PostgreSQL's JIT off for the connections of `database` (a DATABASES entry), unless
+    DATABASE_JIT says on; nothing for other engines. JIT compiles a query's expressions once
+    its estimated cost passes jit_above_cost: a search at a million papers passes it (a LIMIT
+    over a scan estimated large) and paid 7–20 ms of compiling for a 5 ms scan
+    (bench/notes.md). Every settings module that builds DATABASES calls it."""
+    if "postgresql" in database["ENGINE"] and not env.bool("DATABASE_JIT", default=False):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+
+
+postgresql_jit_off(DATABASES["default"])
 
 # --- Cache (Redis: page cache, rate limits, locks, arXiv pacing) -----------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")

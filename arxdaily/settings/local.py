@@ -1,11 +1,12 @@
 """`make run`: embedded SQLite, in-process tasks, a file cache. Not for production."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, env, postgresql_jit_off
 
 DEBUG = env.bool("DEBUG", default=True)
 (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var/db.sqlite3'}")}
+postgresql_jit_off(DATABASES["default"])
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Enrichment commits once per paper: without waiting for the disk on each commit (WAL,
     # synchronous=NORMAL: a power cut may lose the last commits, never corrupt the file)

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, postgresql_jit_off
 
 
 def required(name: str) -> str:
@@ -21,6 +21,7 @@ SITE_URL = required("ARXDAILY_SITE_URL").rstrip("/")
 DATABASES = {"default": env.db_url_config(required("DATABASE_URL"))}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+postgresql_jit_off(DATABASES["default"])
 
 # Mail leaves through SMTP (EMAIL_HOST …), never only to a console no reader sees.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -15,7 +15,7 @@ from papers.publication import (
     papers_publication_refresh_ids,
     papers_published_where,
 )
-from tests.factories import DailyPageFactory, TopicFactory, TopicHitFactory
+from tests.factories import DailyPageFactory, SubtopicFactory, TopicFactory, TopicHitFactory
 from tests.site_data import DAY, listed_paper, page_publish
 
 pytestmark = pytest.mark.django_db
@@ -351,3 +351,16 @@ def test_only_published_papers_carry_a_search_vector(chief_editor):
 def test_listing_keys_read_back_as_days_by_topic():
     keys = [listing_key(DAY), listing_key(DAY, 3), listing_key(LATER, 3), listing_key(LATER, 12)]
     assert listing_days_by_topic(keys) == {3: [DAY, LATER], 12: [LATER]}
+
+
+def test_deleting_a_subtopic_withdraws_the_papers_of_its_hits(chief_editor):
+    """Its hits go with it (on delete cascade), and with them where their papers were shown."""
+    topic = TopicFactory()
+    subtopic = SubtopicFactory(topic=topic)
+    paper = listed_paper(topic, subtopic=subtopic)
+    page_publish(topic)
+    assert _columns(paper) == ([topic.pk], DAY, DAY)
+
+    edits.row_delete(row=subtopic, user=chief_editor)
+
+    assert _columns(paper) == ([], None, None)

@@ -91,3 +91,14 @@ def test_query_count_does_not_grow_with_papers(django_assert_max_num_queries):
     for paper in day.papers:
         assert paper.card["authors"] == "Ada Lovelace, Alan Turing"
         assert len(paper.card["institutions"]) == 1
+
+
+def test_a_topic_that_no_longer_exists_finds_nothing():
+    """A slug checked earlier whose topic is gone by the query (deleted meanwhile): no
+    results and no error, for the site's search and the API's filter alike."""
+    from papers.models import Paper
+    from public.selectors import PaperQuery, paper_search_results, papers_query_apply
+
+    query = PaperQuery(q="language models", topic="gone-meanwhile")
+    assert paper_search_results(query=query).ids(21) == []
+    assert list(papers_query_apply(query=query, papers=Paper.objects.all())) == []
