@@ -53,15 +53,16 @@ def listing_key(day: dt.date, topic_id: int | None = None) -> str:
     return day.isoformat() if topic_id is None else f"{topic_id}/{day.isoformat()}"
 
 
-def listing_days_by_topic(keys: Iterable[str]) -> dict[int, list[dt.date]]:
-    """The dates of `Paper.published_listings` keys (see listing_key) by topic id, in the
-    keys' order; keys without a topic are left out."""
-    days: dict[int, list[dt.date]] = defaultdict(list)
+def listing_newest_by_topic(keys: Iterable[str]) -> dict[int, dt.date]:
+    """The newest date of each topic id among `Paper.published_listings` keys (see
+    listing_key); keys without a topic are left out."""
+    newest: dict[int, dt.date] = {}
     for key in keys:
         topic_id, slash, day = key.partition("/")
         if slash:
-            days[int(topic_id)].append(dt.date.fromisoformat(day))
-    return days
+            date = dt.date.fromisoformat(day)
+            newest[int(topic_id)] = max(newest.get(int(topic_id), date), date)
+    return newest
 
 
 def _columns(rows: set[tuple[int, dt.date]]) -> tuple:

@@ -9,7 +9,7 @@ shows, one Topic and Subtopic per distinct one, with their names).
 """
 
 from papers.models import Announcement, Paper, TopicHit
-from papers.publication import listing_days_by_topic
+from papers.publication import listing_newest_by_topic
 from public.rows import (
     ANNOUNCE_TYPE_RANK,
     LISTING_COLUMNS,
@@ -24,8 +24,10 @@ from topics.models import Subtopic, Topic
 # What a card and a feed item show of a hit's topic (Model.from_db takes the model's order).
 TOPIC_COLUMNS = attnames(Topic, {"id", "slug", "name_zh", "name_en"})
 _HIT_COLUMNS = ("paper_id", "published_on", "confidence", "reason", "origin")
-# The paper's copy of where it is published (papers.publication).
-_PUBLICATION = {"published_last", "published_listings"}
+# What a card shows, and the paper's copy of where it is published (papers.publication).
+_PAPER_COLUMNS = attnames(
+    Paper, {*paper_columns_get(include_drafts=False), "published_last", "published_listings"}
+)
 _LISTING_PAPER_AT = LISTING_COLUMNS.index("paper_id")
 
 
@@ -41,12 +43,11 @@ def found_papers_read(*, ids: list[int]) -> list[Paper]:
     which papers.publication rewrites from TopicHit.objects.published() on every write
     that publishes or withdraws a paper. Three queries.
     """
-    columns = attnames(Paper, {*paper_columns_get(include_drafts=False), *_PUBLICATION})
-    rows = Paper.objects.filter(pk__in=ids).values_list(*columns)
+    rows = Paper.objects.filter(pk__in=ids).values_list(*_PAPER_COLUMNS)
     db = rows.db
-    pk_at = columns.index("id")
-    papers = {row[pk_at]: row_instance(Paper, db, columns, row) for row in rows}
-    shown = {pk: listing_days_by_topic(paper.published_listings) for pk, paper in papers.items()}
+    pk_at = _PAPER_COLUMNS.index("id")
+    papers = {row[pk_at]: row_instance(Paper, db, _PAPER_COLUMNS, row) for row in rows}
+    shown = {pk: listing_newest_by_topic(p.published_listings) for pk, p in papers.items()}
     best: dict[int, tuple] = {}
     topics: dict[int, Topic] = {}
     subtopics: dict[int | None, Subtopic | None] = {None: None}
@@ -61,10 +62,10 @@ def found_papers_read(*, ids: list[int]) -> list[Paper]:
             *(f"subtopic__{name}" for name in SUBTOPIC_COLUMNS),
         )
     ):
-        days = shown.get(paper_id, {}).get(topic_id)
-        if not days:
+        published_on = shown.get(paper_id, {}).get(topic_id)
+        if published_on is None:
             continue  # on no published page of its topic
-        row = (paper_id, max(days), *rest)
+        row = (paper_id, published_on, *rest)
         strongest = best.get(paper_id)
         if strongest is None or (row[2], row[1]) > (strongest[2], strongest[1]):
             best[paper_id] = row  # the highest confidence, then the newest page

@@ -10,8 +10,8 @@ from ingest.sources.records import AnnouncementRecord, PaperRecord
 from ingest.upsert import papers_upsert
 from papers.models import Announcement, DailyPage, Paper, TopicHit
 from papers.publication import (
-    listing_days_by_topic,
     listing_key,
+    listing_newest_by_topic,
     papers_publication_refresh_ids,
     papers_published_where,
 )
@@ -348,9 +348,9 @@ def test_only_published_papers_carry_a_search_vector(chief_editor):
     assert Paper.objects.filter(pk=paper.pk, search_vector__isnull=True).exists()
 
 
-def test_listing_keys_read_back_as_days_by_topic():
-    keys = [listing_key(DAY), listing_key(DAY, 3), listing_key(LATER, 3), listing_key(LATER, 12)]
-    assert listing_days_by_topic(keys) == {3: [DAY, LATER], 12: [LATER]}
+def test_listing_keys_read_back_as_each_topics_newest_day():
+    keys = [listing_key(LATER, 3), listing_key(DAY), listing_key(DAY, 3), listing_key(LATER, 12)]
+    assert listing_newest_by_topic(keys) == {3: LATER, 12: LATER}
 
 
 def test_deleting_a_subtopic_withdraws_the_papers_of_its_hits(chief_editor):
